@@ -1,0 +1,11 @@
+//! 知运 domain: pure rules and types. No I/O, no async, no HTTP, no SQL.
+//!
+//! Requirement ids (A1–A6, K1–K6, T1–T8) refer to `shared/spec/MISSION.md`;
+//! rules and reference data follow `shared/spec/DOMAIN.md`.
+
+pub mod district;
+pub mod ident;
+pub mod money;
+pub mod org;
+pub mod policy;
+pub mod validation;

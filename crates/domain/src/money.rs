@@ -1,0 +1,164 @@
+//! Money is integer fen (分). Never floats.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// An amount of money in fen (1 元 = 100 分, 1 万元 = 1,000,000 分). Non-negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Fen(i64);
+
+pub const FEN_PER_YUAN: i64 = 100;
+pub const FEN_PER_WAN: i64 = 1_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("金额不能为空")]
+    Empty,
+    #[error("金额格式不正确：{0}（应为数字，最多保留小数点后两位元）")]
+    Malformed(String),
+    #[error("金额不能为负数")]
+    Negative,
+    #[error("金额过大")]
+    TooLarge,
+}
+
+impl MoneyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            MoneyError::Empty => "empty",
+            MoneyError::Malformed(_) => "bad_amount",
+            MoneyError::Negative => "negative_amount",
+            MoneyError::TooLarge => "amount_too_large",
+        }
+    }
+}
+
+impl Fen {
+    pub const ZERO: Fen = Fen(0);
+
+    pub fn from_fen(fen: i64) -> Result<Fen, MoneyError> {
+        if fen < 0 {
+            return Err(MoneyError::Negative);
+        }
+        Ok(Fen(fen))
+    }
+
+    pub fn fen(self) -> i64 {
+        self.0
+    }
+
+    /// Parse an amount written in 万元 (the unit of every form and table here), e.g. `"1234.5"`.
+    /// Up to six decimals (one fen); thousands separators `,` and full-width digits are accepted.
+    pub fn parse_wan(s: &str) -> Result<Fen, MoneyError> {
+        Self::parse_scaled(s, FEN_PER_WAN, 6)
+    }
+
+    /// Parse an amount written in 元, up to two decimals.
+    pub fn parse_yuan(s: &str) -> Result<Fen, MoneyError> {
+        Self::parse_scaled(s, FEN_PER_YUAN, 2)
+    }
+
+    fn parse_scaled(s: &str, scale: i64, max_decimals: usize) -> Result<Fen, MoneyError> {
+        let cleaned: String = s
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                '．' => '.',
+                other => other,
+            })
+            .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+            .collect();
+        if cleaned.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        if cleaned.starts_with('-') {
+            return Err(MoneyError::Negative);
+        }
+        let malformed = || MoneyError::Malformed(s.to_string());
+        let (int_part, frac_part) = match cleaned.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (cleaned.as_str(), ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty()
+            || !int_part.chars().all(|c| c.is_ascii_digit())
+            || !frac_part.chars().all(|c| c.is_ascii_digit())
+            || frac_part.len() > max_decimals
+        {
+            return Err(malformed());
+        }
+        let int: i64 = if int_part.is_empty() {
+            0
+        } else {
+            int_part.parse().map_err(|_| MoneyError::TooLarge)?
+        };
+        let mut frac: i64 = if frac_part.is_empty() {
+            0
+        } else {
+            frac_part.parse().map_err(|_| malformed())?
+        };
+        for _ in frac_part.len()..max_decimals {
+            frac *= 10;
+        }
+        let unit = scale / 10i64.pow(max_decimals as u32);
+        int.checked_mul(scale)
+            .and_then(|v| v.checked_add(frac * unit))
+            .map(Fen)
+            .ok_or(MoneyError::TooLarge)
+    }
+
+    /// Format in 万元 with up to six decimals, trailing zeros dropped: `1234.5`.
+    pub fn to_wan_string(self) -> String {
+        let int = self.0 / FEN_PER_WAN;
+        let frac = self.0 % FEN_PER_WAN;
+        if frac == 0 {
+            return int.to_string();
+        }
+        let s = format!("{int}.{frac:06}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+impl fmt::Display for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} 万元", self.to_wan_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wan_parses_to_integer_fen() {
+        assert_eq!(Fen::parse_wan("1").unwrap().fen(), 1_000_000);
+        assert_eq!(Fen::parse_wan("1234.5").unwrap().fen(), 1_234_500_000);
+        assert_eq!(Fen::parse_wan("0.000001").unwrap().fen(), 1);
+        assert_eq!(Fen::parse_wan("1,200").unwrap().fen(), 1_200_000_000);
+        assert_eq!(Fen::parse_wan("１２．５").unwrap().fen(), 12_500_000);
+        assert_eq!(Fen::parse_yuan("12.34").unwrap().fen(), 1234);
+    }
+
+    #[test]
+    fn bad_amounts_are_refused() {
+        assert_eq!(Fen::parse_wan(""), Err(MoneyError::Empty));
+        assert_eq!(Fen::parse_wan("-3"), Err(MoneyError::Negative));
+        assert!(matches!(Fen::parse_wan("abc"), Err(MoneyError::Malformed(_))));
+        assert!(matches!(Fen::parse_wan("1.2.3"), Err(MoneyError::Malformed(_))));
+        assert!(matches!(Fen::parse_wan("0.0000001"), Err(MoneyError::Malformed(_))));
+        assert!(matches!(Fen::parse_yuan("1.234"), Err(MoneyError::Malformed(_))));
+        assert_eq!(
+            Fen::parse_wan("99999999999999999"),
+            Err(MoneyError::TooLarge)
+        );
+        assert_eq!(Fen::from_fen(-1), Err(MoneyError::Negative));
+    }
+
+    #[test]
+    fn wan_formatting_round_trips() {
+        for s in ["0", "1", "1234.5", "0.000001", "88.88"] {
+            assert_eq!(Fen::parse_wan(s).unwrap().to_wan_string(), s);
+        }
+    }
+}

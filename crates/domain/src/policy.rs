@@ -1,0 +1,257 @@
+//! Who may read or write what. Every handler asks this module; nothing else decides access.
+//!
+//! The platform's data has three visibilities: drafts (only the owner organisation), internal records
+//! (the owner, plus the bureaus and the cluster operator that oversee the record's district) and public
+//! records. District-wide figures follow [`district_view`].
+
+use crate::org::{OrgKind, Role};
+
+/// The logged-in user, as far as policy needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub org_id: i64,
+    pub role: Role,
+    /// The district of the user's organisation, if it has one.
+    pub district: Option<String>,
+    /// Platform administrator: manages accounts, reads the audit log.
+    pub admin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Being prepared: only the owner organisation (and administrators).
+    Draft,
+    /// Submitted or private to the parties that oversee it.
+    Internal,
+    /// Anyone, without login.
+    Public,
+}
+
+/// What a record looks like to the policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub owner_org_id: Option<i64>,
+    pub district: Option<&'a str>,
+    pub visibility: Visibility,
+}
+
+impl Actor {
+    fn same_district(&self, district: Option<&str>) -> bool {
+        matches!((self.district.as_deref(), district), (Some(a), Some(b)) if a == b)
+    }
+
+    fn owns(&self, scope: &Scope) -> bool {
+        scope.owner_org_id == Some(self.org_id)
+    }
+
+    /// Oversees records of this district: the municipal bureau everywhere, a district bureau
+    /// and a cluster operator in their own district.
+    fn oversees(&self, district: Option<&str>) -> bool {
+        match self.role {
+            Role::Municipal => true,
+            Role::District | Role::Operator => self.same_district(district),
+            _ => false,
+        }
+    }
+}
+
+/// May `actor` (None = public visitor) read a record with this scope?
+pub fn can_read(actor: Option<&Actor>, scope: &Scope) -> bool {
+    match (scope.visibility, actor) {
+        (Visibility::Public, _) => true,
+        (_, None) => false,
+        (_, Some(a)) if a.admin || a.owns(scope) => true,
+        // An enterprise's draft is its own: nobody else, bureaus included, reads it.
+        (Visibility::Draft, Some(_)) => false,
+        (Visibility::Internal, Some(a)) => a.oversees(scope.district),
+    }
+}
+
+/// May `actor` change a record with this scope? Owners write their own; the overseers of its district
+/// may correct non-draft records.
+pub fn can_write(actor: &Actor, scope: &Scope) -> bool {
+    if actor.admin || actor.owns(scope) {
+        return true;
+    }
+    scope.visibility != Visibility::Draft && actor.oversees(scope.district)
+}
+
+/// Which districts' aggregated figures an actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DistrictView {
+    All,
+    One(String),
+    None,
+}
+
+/// Only the municipal bureau (and administrators) see all districts; a district bureau and a cluster
+/// operator see their own district; other parties see none.
+pub fn district_view(actor: &Actor) -> DistrictView {
+    if actor.admin || actor.role == Role::Municipal {
+        return DistrictView::All;
+    }
+    match (actor.role, &actor.district) {
+        (Role::District | Role::Operator, Some(d)) => DistrictView::One(d.clone()),
+        _ => DistrictView::None,
+    }
+}
+
+/// The registry entry of an organisation, for policy.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgScope<'a> {
+    pub id: i64,
+    pub kind: OrgKind,
+    pub district: Option<&'a str>,
+}
+
+/// Any logged-in user may look an organisation up by name; the private facts of an enterprise
+/// (employees, revenue, certificates) are for the organisation itself and its district's overseers.
+pub fn can_read_org_private(actor: &Actor, org: &OrgScope) -> bool {
+    actor.admin || actor.org_id == org.id || actor.oversees(org.district)
+}
+
+/// May `actor` register an organisation of `kind` in `district`?
+pub fn can_create_org(actor: &Actor, kind: OrgKind, district: Option<&str>) -> bool {
+    if actor.admin || actor.role == Role::Municipal {
+        return true;
+    }
+    match actor.role {
+        // A district bureau registers the parties of its own district, never another bureau.
+        Role::District => !kind.is_bureau() && actor.same_district(district),
+        // A cluster operator registers the enterprises it serves in its district.
+        Role::Operator => kind == OrgKind::Enterprise && actor.same_district(district),
+        _ => false,
+    }
+}
+
+/// May `actor` edit this organisation? Its own users edit its profile; creators' rules apply otherwise.
+/// Changing an organisation's kind is a creation question and is checked with [`can_create_org`].
+pub fn can_edit_org(actor: &Actor, org: &OrgScope) -> bool {
+    actor.org_id == org.id || can_create_org(actor, org.kind, org.district)
+}
+
+/// Accounts, tokens of others and the audit log are for administrators.
+pub fn can_administer(actor: &Actor) -> bool {
+    actor.admin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(org_id: i64, role: Role, district: Option<&str>) -> Actor {
+        Actor {
+            user_id: org_id * 10,
+            org_id,
+            role,
+            district: district.map(str::to_string),
+            admin: false,
+        }
+    }
+
+    const XUHUI: &str = "310104";
+    const MINHANG: &str = "310112";
+
+    #[test]
+    fn an_enterprise_cannot_see_another_enterprises_draft() {
+        let mine = actor(1, Role::Enterprise, Some(XUHUI));
+        let other = actor(2, Role::Enterprise, Some(XUHUI));
+        let draft = Scope {
+            owner_org_id: Some(1),
+            district: Some(XUHUI),
+            visibility: Visibility::Draft,
+        };
+        assert!(can_read(Some(&mine), &draft));
+        assert!(can_write(&mine, &draft));
+        assert!(!can_read(Some(&other), &draft));
+        assert!(!can_write(&other, &draft));
+        assert!(!can_read(None, &draft));
+        // Not even the bureaus read a draft before it is submitted.
+        assert!(!can_read(Some(&actor(9, Role::Municipal, None)), &draft));
+        assert!(!can_read(Some(&actor(8, Role::District, Some(XUHUI))), &draft));
+    }
+
+    #[test]
+    fn a_district_bureau_sees_its_own_district_only() {
+        let xuhui_bureau = actor(5, Role::District, Some(XUHUI));
+        let internal = |d| Scope {
+            owner_org_id: Some(1),
+            district: Some(d),
+            visibility: Visibility::Internal,
+        };
+        assert!(can_read(Some(&xuhui_bureau), &internal(XUHUI)));
+        assert!(!can_read(Some(&xuhui_bureau), &internal(MINHANG)));
+        assert!(!can_write(&xuhui_bureau, &internal(MINHANG)));
+        assert_eq!(
+            district_view(&xuhui_bureau),
+            DistrictView::One(XUHUI.to_string())
+        );
+    }
+
+    #[test]
+    fn only_bureaus_see_all_districts() {
+        let municipal = actor(9, Role::Municipal, None);
+        assert_eq!(district_view(&municipal), DistrictView::All);
+        for role in [
+            Role::Enterprise,
+            Role::Bank,
+            Role::Insurer,
+            Role::Agency,
+            Role::Exchange,
+            Role::University,
+        ] {
+            assert_eq!(
+                district_view(&actor(3, role, Some(XUHUI))),
+                DistrictView::None,
+                "{role:?}"
+            );
+        }
+        // An internal record elsewhere: the municipal bureau reads it, a bank does not.
+        let scope = Scope {
+            owner_org_id: Some(1),
+            district: Some(MINHANG),
+            visibility: Visibility::Internal,
+        };
+        assert!(can_read(Some(&municipal), &scope));
+        assert!(!can_read(Some(&actor(4, Role::Bank, Some(MINHANG))), &scope));
+        assert!(!can_read(None, &scope));
+        // Public records are public.
+        let public = Scope {
+            visibility: Visibility::Public,
+            ..scope
+        };
+        assert!(can_read(None, &public));
+    }
+
+    #[test]
+    fn organisation_registry_rights() {
+        let operator = actor(7, Role::Operator, Some(MINHANG));
+        assert!(can_create_org(&operator, OrgKind::Enterprise, Some(MINHANG)));
+        assert!(!can_create_org(&operator, OrgKind::Enterprise, Some(XUHUI)));
+        assert!(!can_create_org(&operator, OrgKind::Bank, Some(MINHANG)));
+        let bureau = actor(5, Role::District, Some(XUHUI));
+        assert!(can_create_org(&bureau, OrgKind::Agency, Some(XUHUI)));
+        assert!(!can_create_org(&bureau, OrgKind::DistrictBureau, Some(XUHUI)));
+        let enterprise = actor(1, Role::Enterprise, Some(XUHUI));
+        assert!(!can_create_org(&enterprise, OrgKind::Enterprise, Some(XUHUI)));
+        let own = OrgScope {
+            id: 1,
+            kind: OrgKind::Enterprise,
+            district: Some(XUHUI),
+        };
+        let other = OrgScope { id: 2, ..own };
+        assert!(can_edit_org(&enterprise, &own));
+        assert!(!can_edit_org(&enterprise, &other));
+        assert!(can_read_org_private(&enterprise, &own));
+        assert!(!can_read_org_private(&enterprise, &other));
+        assert!(can_read_org_private(&bureau, &other));
+        assert!(!can_read_org_private(&operator, &other));
+        assert!(!can_administer(&bureau));
+        let admin = Actor {
+            admin: true,
+            ..enterprise
+        };
+        assert!(can_administer(&admin));
+    }
+}

@@ -1,0 +1,95 @@
+//! The shape of a validation failure, shared by every form, API endpoint and importer.
+
+use serde::Serialize;
+
+/// One field that failed: a stable code for scripts, a Chinese message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Dotted path of the field, e.g. `uscc` or `practitioners.1.name`.
+    pub field: String,
+    /// Stable snake_case code, e.g. `bad_check_digit`.
+    pub code: &'static str,
+    /// Chinese explanation naming the field and the reason.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn required(field: impl Into<String>, label: &str) -> Self {
+        Self::new(field, "required", format!("{label}不能为空"))
+    }
+}
+
+/// Collects field errors while a whole input is checked, so the user sees all of them at once.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+
+    /// Keep the value of a check, or record its error and keep `None`.
+    pub fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+/// Trimmed text of bounded length in characters; `None` when empty and not required.
+pub fn text(
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    required: bool,
+    max_chars: usize,
+) -> Result<Option<String>, FieldError> {
+    let v = value.map(str::trim).unwrap_or("");
+    if v.is_empty() {
+        return if required {
+            Err(FieldError::required(field, label))
+        } else {
+            Ok(None)
+        };
+    }
+    let n = v.chars().count();
+    if n > max_chars {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("{label}过长：{n} 个字符，最多 {max_chars} 个"),
+        ));
+    }
+    if v.chars().any(|c| c.is_control()) {
+        return Err(FieldError::new(
+            field,
+            "bad_character",
+            format!("{label}含有不可见的控制字符"),
+        ));
+    }
+    Ok(Some(v.to_string()))
+}

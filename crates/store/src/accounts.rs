@@ -1,0 +1,325 @@
+//! Users and personal API tokens. A user belongs to one organisation; the role follows from its kind.
+
+use serde::Serialize;
+use zhiyun_domain::org::{OrgKind, Role};
+use zhiyun_domain::policy::Actor;
+
+use crate::password::{random_hex, secret_hash};
+use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
+
+/// A user as stored, without the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+/// A user with what the policy needs from the organisation: the authenticated principal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Principal {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub is_admin: bool,
+    pub org_name: String,
+    pub org_kind: String,
+    pub district_code: Option<String>,
+}
+
+impl Principal {
+    pub fn role(&self) -> Role {
+        OrgKind::parse(&self.org_kind)
+            .map(OrgKind::role)
+            .unwrap_or(Role::Enterprise)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            org_id: self.org_id,
+            role: self.role(),
+            district: self.district_code.clone(),
+            admin: self.is_admin,
+        }
+    }
+
+    pub fn who(&self) -> Who {
+        Who::user(self.id, &self.username)
+    }
+}
+
+pub(crate) const PRINCIPAL_SELECT: &str =
+    "SELECT u.id, u.username, u.display_name, u.org_id, u.is_admin,
+            o.name AS org_name, o.kind AS org_kind, o.district_code
+     FROM users u JOIN organisations o ON o.id = u.org_id";
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, org_id, is_admin, disabled, created_at, last_login_at";
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub org_id: i64,
+    pub password_hash: String,
+    pub is_admin: bool,
+}
+
+/// Usernames: 3–32 of a–z, 0–9, `-`, `_`, `.`; stored lower-case.
+pub fn check_username(name: &str) -> std::result::Result<String, String> {
+    let n = name.trim().to_lowercase();
+    if n.len() < 3 || n.len() > 32 {
+        return Err("用户名应为 3–32 个字符".to_string());
+    }
+    if !n
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err("用户名只能包含小写字母、数字和 - _ .".to_string());
+    }
+    Ok(n)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+}
+
+/// Prefix of every personal API token, so a leaked one is recognisable.
+pub const TOKEN_PREFIX: &str = "zy_";
+
+impl Db {
+    pub async fn user_create(&self, u: &NewUser, who: &Who) -> Result<User> {
+        let sql = format!(
+            "INSERT INTO users (username, display_name, org_id, password_hash, is_admin, disabled, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {USER_COLUMNS}"
+        );
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let org: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
+                .bind(u.org_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if org.is_none() {
+                return Err(StoreError::Conflict {
+                    code: "unknown_organisation",
+                    field: Some("org_id"),
+                    message: format!("机构 {} 不存在", u.org_id),
+                });
+            }
+            let user = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&u.username)
+                .bind(&u.display_name)
+                .bind(u.org_id)
+                .bind(&u.password_hash)
+                .bind(u.is_admin)
+                .bind(false)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| if unique_violation(&e) {
+                    StoreError::Conflict {
+                        code: "username_taken",
+                        field: Some("username"),
+                        message: format!("用户名 {} 已存在", u.username),
+                    }
+                } else { e.into() })?;
+            audit!(tx, who, "create", "user", user.id, None::<&User>, Some(&user));
+            tx.commit().await?;
+            Ok(user)
+        })
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        on_pool!(self, p => Ok(sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn user_list(&self) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        on_pool!(self, p => Ok(sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        on_pool!(self, p => Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await?))
+    }
+
+    /// The stored hash of an active user, for login.
+    pub async fn user_password_hash(&self, username: &str) -> Result<Option<(i64, String)>> {
+        on_pool!(self, p => Ok(sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, password_hash FROM users WHERE username = $1 AND disabled = $2")
+            .bind(username.trim().to_lowercase())
+            .bind(false)
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn principal(&self, user_id: i64) -> Result<Option<Principal>> {
+        let sql = format!("{PRINCIPAL_SELECT} WHERE u.id = $1 AND u.disabled = $2");
+        on_pool!(self, p => Ok(sqlx::query_as::<_, Principal>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(user_id)
+            .bind(false)
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn user_set_password(&self, username: &str, password_hash: &str, who: &Who) -> Result<()> {
+        self.user_update(username, who, "password", |q| q.0 = Some(password_hash.to_string())).await
+    }
+
+    pub async fn user_set_disabled(&self, username: &str, disabled: bool, who: &Who) -> Result<()> {
+        self.user_update(username, who, if disabled { "disable" } else { "enable" }, |q| q.1 = Some(disabled)).await
+    }
+
+    /// One code path for the small account changes: (new hash, new disabled flag).
+    async fn user_update(
+        &self,
+        username: &str,
+        who: &Who,
+        action: &str,
+        set: impl FnOnce(&mut (Option<String>, Option<bool>)),
+    ) -> Result<()> {
+        let mut change = (None, None);
+        set(&mut change);
+        let select = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let name = username.trim().to_lowercase();
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let before = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(select.as_str()))
+                .bind(&name)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE users SET password_hash = COALESCE($1, password_hash),
+                                disabled = COALESCE($2, disabled) WHERE id = $3")
+                .bind(&change.0)
+                .bind(change.1)
+                .bind(before.id)
+                .execute(&mut *tx)
+                .await?;
+            // A new password or a disabled account ends every session of that user.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(before.id)
+                .execute(&mut *tx)
+                .await?;
+            let after = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(select.as_str()))
+                .bind(&name)
+                .fetch_one(&mut *tx)
+                .await?;
+            audit!(tx, who, action, "user", before.id, Some(&before), Some(&after));
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn user_touch_login(&self, user_id: i64) -> Result<()> {
+        on_pool!(self, p => sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Create a personal API token; the plain token is returned once and stored only as a hash.
+    pub async fn token_create(&self, user_id: i64, name: &str, who: &Who) -> Result<(ApiToken, String)> {
+        let plain = format!("{TOKEN_PREFIX}{}", random_hex(24));
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let t = sqlx::query_as::<_, ApiToken>(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at, revoked)
+                 VALUES ($1, $2, $3, $4, $5)
+                 RETURNING id, user_id, name, created_at, last_used_at, revoked")
+                .bind(user_id)
+                .bind(name)
+                .bind(secret_hash(&plain))
+                .bind(now())
+                .bind(false)
+                .fetch_one(&mut *tx)
+                .await?;
+            audit!(tx, who, "create", "api_token", t.id, None::<&ApiToken>, Some(&t));
+            tx.commit().await?;
+            Ok((t, plain))
+        })
+    }
+
+    pub async fn token_list(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        on_pool!(self, p => Ok(sqlx::query_as::<_, ApiToken>(
+            "SELECT id, user_id, name, created_at, last_used_at, revoked FROM api_tokens
+             WHERE user_id = $1 ORDER BY id DESC")
+            .bind(user_id)
+            .fetch_all(p)
+            .await?))
+    }
+
+    pub async fn token_revoke(&self, user_id: i64, token_id: i64, who: &Who) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let t = sqlx::query_as::<_, ApiToken>(
+                "UPDATE api_tokens SET revoked = $1 WHERE id = $2 AND user_id = $3
+                 RETURNING id, user_id, name, created_at, last_used_at, revoked")
+                .bind(true)
+                .bind(token_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            audit!(tx, who, "revoke", "api_token", token_id, None::<&ApiToken>, Some(&t));
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The principal a bearer token stands for, if the token is live and its user active.
+    pub async fn token_principal(&self, plain: &str) -> Result<Option<Principal>> {
+        let sql = format!(
+            "{PRINCIPAL_SELECT} JOIN api_tokens t ON t.user_id = u.id
+             WHERE t.token_hash = $1 AND t.revoked = $2 AND u.disabled = $2"
+        );
+        let hash = secret_hash(plain);
+        on_pool!(self, p => {
+            let found = sqlx::query_as::<_, Principal>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&hash)
+                .bind(false)
+                .fetch_optional(p)
+                .await?;
+            if found.is_some() {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                    .bind(now())
+                    .bind(&hash)
+                    .execute(p)
+                    .await?;
+            }
+            Ok(found)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_username;
+
+    #[test]
+    fn usernames_are_checked_and_lowercased() {
+        assert_eq!(check_username(" Demo-Admin ").unwrap(), "demo-admin");
+        assert!(check_username("ab").is_err());
+        assert!(check_username("张三").is_err());
+        assert!(check_username("a b c").is_err());
+    }
+}

@@ -1,0 +1,61 @@
+//! Embedded migrations, one folder per backend. Applied in order, each in its own transaction,
+//! recorded in `schema_migrations`. A migration once released is never edited: add a new one.
+
+use crate::{Db, Result, WritePool, now, on_pool};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:expr, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
+const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// Apply what is missing; returns the names applied now.
+pub(crate) async fn run(db: &Db) -> Result<Vec<String>> {
+    let mut applied = Vec::new();
+    on_pool!(db, p => {
+        sqlx::query(CREATE_TABLE).execute(p).await?;
+        for m in MIGRATIONS {
+            let mut tx = p.begin_write().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let sql = match db {
+                Db::Sqlite(_) => m.sqlite,
+                Db::Postgres(_) => m.postgres,
+            };
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(migration = m.name, "applied");
+            applied.push(m.name.to_string());
+        }
+    });
+    Ok(applied)
+}

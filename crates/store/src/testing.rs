@@ -1,0 +1,56 @@
+//! Fresh databases for tests: a new SQLite file, or a new schema on the Postgres server named by
+//! `ZHIYUN_TEST_POSTGRES_URL`, so tests run in parallel without seeing each other.
+
+use std::str::FromStr;
+
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+
+use crate::password::random_hex;
+use crate::{Db, Result};
+
+/// The Postgres server for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("ZHIYUN_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// A migrated SQLite database in a new temporary file.
+pub async fn fresh_sqlite() -> Result<Db> {
+    let path = std::env::temp_dir().join(format!("zhiyun-test-{}.db", random_hex(8)));
+    let db = Db::connect_sqlite(path.to_str().expect("utf-8 temp path")).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// A migrated Postgres database in a new schema of the server at `url`.
+pub async fn fresh_postgres(url: &str) -> Result<Db> {
+    let schema = format!("t_{}", random_hex(8));
+    let mut conn = PgConnection::connect(url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let opts = PgConnectOptions::from_str(url)?.options([("search_path", schema.as_str())]);
+    let db = Db::connect_postgres(opts).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The database the test suite runs on: Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set, else SQLite.
+pub async fn fresh() -> Db {
+    match postgres_url() {
+        Some(url) => fresh_postgres(&url).await.expect("fresh postgres schema"),
+        None => fresh_sqlite().await.expect("fresh sqlite file"),
+    }
+}
+
+/// Every backend available to this run: SQLite always, Postgres when configured.
+pub async fn all_backends() -> Vec<Db> {
+    let mut dbs = vec![fresh_sqlite().await.expect("fresh sqlite file")];
+    if let Some(url) = postgres_url() {
+        dbs.push(fresh_postgres(&url).await.expect("fresh postgres schema"));
+    }
+    dbs
+}

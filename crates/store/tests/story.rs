@@ -1,0 +1,210 @@
+//! One story through the whole store API, on SQLite always and on Postgres when
+//! `ZHIYUN_TEST_POSTGRES_URL` is set (atuin's pattern).
+
+use zhiyun_domain::org::{OrgInput, PractitionerInput, check_org, check_practitioner};
+use zhiyun_store::accounts::NewUser;
+use zhiyun_store::audit::AuditFilter;
+use zhiyun_store::orgs::OrgFilter;
+use zhiyun_store::password::Hasher;
+use zhiyun_store::{Db, StoreError, Who, testing};
+
+fn org(kind: &str, name: &str, uscc: Option<&str>, district: Option<&str>) -> OrgInput {
+    OrgInput {
+        kind: Some(kind.into()),
+        name: Some(name.into()),
+        uscc: uscc.map(Into::into),
+        district_code: district.map(Into::into),
+        size_class: (kind == "enterprise").then(|| "small".into()),
+        ..Default::default()
+    }
+}
+
+async fn story(db: Db) {
+    let backend = db.backend();
+    // Migrating twice is a no-op; the districts are reference data in the database.
+    assert!(db.migrate().await.unwrap().is_empty(), "{backend}");
+    db.ping().await.unwrap();
+
+    let who = Who::cli();
+    let ent = db
+        .org_create(
+            &check_org(&org(
+                "enterprise",
+                "上海示例科技有限公司",
+                Some("91310115MA1K3BTP2B"),
+                Some("310115"),
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ent.kind, "enterprise");
+    assert_eq!(ent.district_name(), Some("浦东新区"));
+
+    // USCC is unique across the registry: a conflict, not a 500, and nothing half-written.
+    let dup = db
+        .org_create(
+            &check_org(&org(
+                "enterprise",
+                "另一家公司",
+                Some("91310115MA1K3BTP2B"),
+                Some("310104"),
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await;
+    assert!(
+        matches!(dup, Err(StoreError::Conflict { code: "uscc_taken", .. })),
+        "{backend}: {dup:?}"
+    );
+
+    let agency = db
+        .org_create(
+            &check_org(&org(
+                "agency",
+                "上海某某专利代理事务所",
+                Some("91350100M000100Y43"),
+                None,
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    let p = check_practitioner(&PractitionerInput {
+        name: Some("王敏".into()),
+        patent_attorney_cert: Some("1131234567".into()),
+        tech_broker_cert: Some("JJ310001".into()),
+    })
+    .unwrap();
+    let added = db.practitioner_add(agency.id, &p, &who).await.unwrap();
+    assert!(added.holds_both_certificates());
+    // Practitioners belong to agencies only.
+    let refused = db.practitioner_add(ent.id, &p, &who).await;
+    assert!(matches!(refused, Err(StoreError::Conflict { code: "not_an_agency", .. })));
+    assert_eq!(db.practitioner_list(agency.id).await.unwrap().len(), 1);
+    db.practitioner_remove(agency.id, added.id, &who).await.unwrap();
+    assert!(db.practitioner_list(agency.id).await.unwrap().is_empty());
+
+    // Update records before and after in the audit log.
+    let mut input = org(
+        "enterprise",
+        "上海示例科技股份有限公司",
+        Some("91310115MA1K3BTP2B"),
+        Some("310115"),
+    );
+    input.revenue_wan = Some("88.5".into());
+    let updated = db
+        .org_update(ent.id, &check_org(&input).unwrap(), &who)
+        .await
+        .unwrap();
+    assert_eq!(updated.revenue_fen, Some(88_500_000));
+    let (n, log) = db
+        .audit_list(&AuditFilter {
+            entity: Some("organisation".into()),
+            entity_id: Some(ent.id.to_string()),
+            limit: 10,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 2, "{backend}");
+    assert_eq!(log[0].action, "update");
+    assert!(log[0].before_json.as_deref().unwrap().contains("上海示例科技有限公司"));
+    assert!(log[0].after_json.as_deref().unwrap().contains("股份"));
+    assert_eq!(log[0].username.as_deref(), Some("cli"));
+
+    // Search by part of the name or of the USCC (case-insensitive for the code), and by kind.
+    let (total, rows) = db
+        .org_list(&OrgFilter {
+            q: Some("示例".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((total, rows[0].id), (1, ent.id));
+    let (total, _) = db
+        .org_list(&OrgFilter {
+            q: Some("ma1k3".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(total, 1, "{backend}: USCC search is case-insensitive");
+    let (total, _) = db
+        .org_list(&OrgFilter {
+            q: Some("%".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(total, 0, "{backend}: LIKE wildcards are escaped");
+
+    // Users, sessions, tokens.
+    let h = Hasher::fast_for_tests();
+    let user = db
+        .user_create(
+            &NewUser {
+                username: "alice".into(),
+                display_name: "Alice".into(),
+                org_id: ent.id,
+                password_hash: h.hash("secret-pass"),
+                is_admin: false,
+            },
+            &who,
+        )
+        .await
+        .unwrap();
+    let again = db
+        .user_create(
+            &NewUser {
+                username: "alice".into(),
+                display_name: "A2".into(),
+                org_id: ent.id,
+                password_hash: h.hash("x"),
+                is_admin: false,
+            },
+            &who,
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict { code: "username_taken", .. })));
+    let (uid, hash) = db.user_password_hash("ALICE").await.unwrap().unwrap();
+    assert_eq!(uid, user.id);
+    assert!(h.verify(&hash, "secret-pass"));
+
+    let sid = db.session_create(user.id, 3600).await.unwrap();
+    let pr = db.session_principal(&sid).await.unwrap().unwrap();
+    assert_eq!(pr.org_kind, "enterprise");
+    assert_eq!(pr.actor().district.as_deref(), Some("310115"));
+    assert!(db.session_principal("forged").await.unwrap().is_none());
+    let expired = db.session_create(user.id, -1).await.unwrap();
+    assert!(db.session_principal(&expired).await.unwrap().is_none());
+
+    let (tok, plain) = db.token_create(user.id, "script", &who).await.unwrap();
+    assert!(plain.starts_with("zy_"));
+    assert_eq!(db.token_principal(&plain).await.unwrap().unwrap().id, user.id);
+    db.token_revoke(user.id, tok.id, &who).await.unwrap();
+    assert!(db.token_principal(&plain).await.unwrap().is_none());
+
+    // Disabling a user ends their sessions.
+    db.user_set_disabled("alice", true, &who).await.unwrap();
+    assert!(db.session_principal(&sid).await.unwrap().is_none());
+    assert!(db.user_password_hash("alice").await.unwrap().is_none());
+
+    db.meta_set("demo", "1").await.unwrap();
+    db.meta_set("demo", "2").await.unwrap();
+    assert_eq!(db.meta_get("demo").await.unwrap().as_deref(), Some("2"));
+}
+
+#[tokio::test]
+async fn store_story_on_every_backend() {
+    let dbs = testing::all_backends().await;
+    if testing::postgres_url().is_some() {
+        assert_eq!(dbs.len(), 2, "Postgres was configured but not used");
+    }
+    for db in dbs {
+        story(db).await;
+    }
+}
