@@ -125,6 +125,13 @@ pub fn can_create_org(actor: &Actor, kind: OrgKind, district: Option<&str>) -> b
     }
 }
 
+/// May `actor` register organisations at all (of some kind, in its own district)?
+pub fn may_register_orgs(actor: &Actor) -> bool {
+    OrgKind::ALL
+        .iter()
+        .any(|k| can_create_org(actor, *k, actor.district.as_deref()))
+}
+
 /// May `actor` edit this organisation? Its own users edit its profile; creators' rules apply otherwise.
 /// Changing an organisation's kind is a creation question and is checked with [`can_create_org`].
 pub fn can_edit_org(actor: &Actor, org: &OrgScope) -> bool {

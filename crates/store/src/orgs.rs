@@ -313,3 +313,23 @@ pub(crate) fn like_pattern(q: &str) -> String {
     s.push('%');
     s
 }
+
+/// What the district figures need of each enterprise.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnterpriseFacts {
+    pub district_code: Option<String>,
+    pub size_class: Option<String>,
+    pub hte_certificate: Option<String>,
+}
+
+impl Db {
+    /// Every enterprise's district, size class and certificate (optionally one district).
+    pub async fn enterprise_facts(&self, district: Option<&str>) -> Result<Vec<EnterpriseFacts>> {
+        on_pool!(self, p => Ok(sqlx::query_as::<_, EnterpriseFacts>(
+            "SELECT district_code, size_class, hte_certificate FROM organisations
+             WHERE kind = 'enterprise' AND ($1 IS NULL OR district_code = $1)")
+            .bind(district)
+            .fetch_all(p)
+            .await?))
+    }
+}

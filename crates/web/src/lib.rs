@@ -1,1 +1,93 @@
+//! 知运 web: the axum router, server-rendered Chinese pages and the JSON API (`/api/v1`).
+//!
+//! One module per feature; each exposes `routes()` with both its pages and its API endpoints.
+//! Access decisions are made by `zhiyun_domain::policy`, never here.
 
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use zhiyun_store::Db;
+use zhiyun_store::password::Hasher;
+
+mod accounts;
+mod assets;
+mod audit;
+mod auth;
+mod error;
+mod forms;
+mod health;
+mod home;
+mod json;
+mod layout;
+pub mod openapi;
+mod orgs;
+mod session;
+mod validate;
+
+pub use auth::Throttle;
+
+/// Requests larger than this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Session lifetime in seconds.
+    pub session_ttl_secs: i64,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// The demo data set is loaded: pages show a banner.
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_ttl_secs: 8 * 3600,
+            secure_cookies: false,
+            demo: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub hasher: Hasher,
+    pub config: Arc<Config>,
+    pub throttle: Arc<Throttle>,
+}
+
+impl AppState {
+    pub fn new(db: Db, hasher: Hasher, config: Config) -> AppState {
+        AppState {
+            db,
+            hasher,
+            config: Arc::new(config),
+            throttle: Arc::new(Throttle::default()),
+        }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(home::routes())
+        .merge(session::routes())
+        .merge(validate::routes())
+        .merge(orgs::routes())
+        .merge(accounts::routes())
+        .merge(audit::routes())
+        .merge(health::routes())
+        .merge(openapi::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(axum::middleware::from_fn(assets::security_headers))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -144,7 +144,7 @@ impl Uscc {
         if actual != expected {
             return Err(IdentError::new(
                 "bad_check_digit",
-                format!("校验位（第 18 位）应为 {expected}，实为 {actual}"),
+                format!("校验位应为 {expected}，实为 {actual}（第 18 位）"),
             ));
         }
         Ok(Uscc { canonical: n })

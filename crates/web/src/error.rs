@@ -1,0 +1,160 @@
+//! One error type per surface: [`ApiError`] answers JSON `{"error": {code, message, field}}`,
+//! [`PageError`] answers a Chinese HTML page. Both come from store errors the same way.
+
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use zhiyun_domain::validation::FieldError;
+use zhiyun_store::StoreError;
+
+use crate::layout::render_error_page;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code, e.g. `bad_check_digit`, `forbidden`, `uscc_taken`.
+    pub code: String,
+    /// 中文说明
+    pub message: String,
+    /// Dotted path of the offending field, or null.
+    pub field: Option<String>,
+    /// Every failing field when several were checked at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub errors: Vec<FieldError>,
+}
+
+/// The body of every API error.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub detail: ErrorDetail,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            detail: ErrorDetail {
+                code: code.to_string(),
+                message: message.into(),
+                field: None,
+                errors: Vec::new(),
+            },
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.detail.field = Some(field.into());
+        self
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")
+    }
+
+    pub fn forbidden() -> ApiError {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "您无权执行此操作")
+    }
+
+    pub fn not_found() -> ApiError {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "未找到该记录")
+    }
+
+    /// 422 with every failing field; the first one is the headline.
+    pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let first = errors.first().cloned().unwrap_or_else(|| {
+            FieldError::new("", "invalid", "输入有误")
+        });
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: ErrorDetail {
+                code: first.code.to_string(),
+                message: first.message,
+                field: Some(first.field).filter(|f| !f.is_empty()),
+                errors,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(ErrorBody { error: self.detail })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::Conflict {
+                code,
+                field,
+                message,
+            } => {
+                let mut err = ApiError::new(StatusCode::CONFLICT, code, message);
+                err.detail.field = field.map(str::to_string);
+                err
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请稍后重试",
+                )
+            }
+        }
+    }
+}
+
+/// An error shown to a person as a page.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden() -> PageError {
+        Self::new(StatusCode::FORBIDDEN, "您无权访问此页面。")
+    }
+
+    pub fn not_found() -> PageError {
+        Self::new(StatusCode::NOT_FOUND, "您访问的页面或记录不存在。")
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        let api = ApiError::from(e);
+        PageError::new(api.status, api.detail.message)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        (self.status, Html(render_error_page(self.status, &self.message))).into_response()
+    }
+}
+
+/// Unknown paths: JSON under `/api`, a page elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口").into_response()
+    } else {
+        PageError::not_found().into_response()
+    }
+}

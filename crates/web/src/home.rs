@@ -1,0 +1,216 @@
+//! The public home page, each role's home (`/home`) and the district overview for bureaus.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use zhiyun_domain::census::{EnterpriseCounts, a2_thresholds};
+use zhiyun_domain::district;
+use zhiyun_domain::org::{OrgKind, Role};
+use zhiyun_domain::policy::{self, DistrictView};
+use zhiyun_store::accounts::Principal;
+
+use crate::AppState;
+use crate::auth::{MaybeUser, PageUser};
+use crate::error::PageError;
+use crate::layout::{Layout, page};
+use crate::orgs::this_year;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public_home))
+        .route("/home", get(role_home))
+        .route("/districts", get(districts_page))
+}
+
+#[derive(Template)]
+#[template(path = "public_home.html")]
+struct PublicHome {
+    layout: Layout,
+    logged_in: bool,
+}
+
+async fn public_home(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
+    page(&PublicHome {
+        layout: Layout::new(&state, user.as_ref(), "首页", "public_home"),
+        logged_in: user.is_some(),
+    })
+}
+
+pub struct Tile {
+    pub href: String,
+    pub title: &'static str,
+    pub text: &'static str,
+}
+
+/// One district's enterprise figures against the A2 thresholds of a park there.
+pub struct DistrictRow {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub group: &'static str,
+    pub counts: EnterpriseCounts,
+    pub hte_threshold: u32,
+    pub sme_threshold: u32,
+}
+
+impl DistrictRow {
+    pub fn meets_hte(&self) -> bool {
+        self.counts.high_tech >= self.hte_threshold
+    }
+    pub fn meets_sme(&self) -> bool {
+        self.counts.smes >= self.sme_threshold
+    }
+}
+
+async fn district_rows(state: &AppState, view: &DistrictView, year: i32) -> Result<Vec<DistrictRow>, PageError> {
+    let only = match view {
+        DistrictView::All => None,
+        DistrictView::One(d) => Some(d.as_str()),
+        DistrictView::None => return Ok(Vec::new()),
+    };
+    let facts = state.db.enterprise_facts(only).await?;
+    let mut by_district: BTreeMap<&str, EnterpriseCounts> = BTreeMap::new();
+    for f in &facts {
+        if let Some(d) = f.district_code.as_deref() {
+            by_district
+                .entry(d)
+                .or_default()
+                .add(f.size_class.as_deref(), f.hte_certificate.as_deref(), year);
+        }
+    }
+    Ok(district::all()
+        .filter(|d| only.is_none_or(|o| o == d.code))
+        .map(|d| {
+            let (hte_threshold, sme_threshold) = a2_thresholds(d.a2_group);
+            DistrictRow {
+                code: d.code,
+                name: d.name,
+                group: d.group.label(),
+                counts: by_district.get(d.code).copied().unwrap_or_default(),
+                hte_threshold,
+                sme_threshold,
+            }
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct RoleHome {
+    layout: Layout,
+    me: Principal,
+    intro: &'static str,
+    tiles: Vec<Tile>,
+    year: i32,
+    districts: Vec<DistrictRow>,
+    kind_counts: Vec<(&'static str, i64)>,
+    dual_certified: Option<usize>,
+}
+
+fn intro(role: Role) -> &'static str {
+    match role {
+        Role::Municipal => "统筹全市知识产权运营服务集聚区：开展申报评审、接收绩效报告、掌握各区运营情况。",
+        Role::District => "指导本区集聚区建设，掌握本区创新主体和运营绩效。",
+        Role::Operator => "运营集聚区：维护供需清单、组织对接活动、服务全区中小微企业。",
+        Role::Agency => "为企业提供专利代理、技术经纪、交易撮合和价值评估服务。",
+        Role::Exchange => "组织专利转让、许可、拍卖和作价入股交易并结算。",
+        Role::Bank => "开展专利商标质押融资和银企对接。",
+        Role::Insurer => "提供知识产权保险产品。",
+        Role::Enterprise => "发布技术需求、获取专利许可转让、办理质押融资。",
+        Role::University => "发布专利供给目录，开展许可和转让。",
+    }
+}
+
+async fn role_home(State(state): State<AppState>, PageUser(me): PageUser) -> Result<Response, PageError> {
+    let actor = me.actor();
+    let role = me.role();
+    let year = this_year();
+    let mut tiles = vec![
+        Tile { href: format!("/orgs/{}", me.org_id), title: "本机构信息", text: "查看和维护本机构的登记信息" },
+        Tile { href: "/orgs".into(), title: "机构名录", text: "检索园区、企业、高校院所、金融与服务机构" },
+        Tile { href: "/tools/validate".into(), title: "编号校验", text: "专利号、信用代码、高企证书号一键校验" },
+        Tile { href: "/account".into(), title: "我的账户", text: "修改密码、管理 API 令牌" },
+    ];
+    if policy::may_register_orgs(&actor) {
+        tiles.insert(2, Tile { href: "/orgs/new".into(), title: "登记机构", text: "登记本区的企业等机构" });
+    }
+    if matches!(role, Role::Municipal | Role::District) {
+        tiles.push(Tile { href: "/districts".into(), title: "各区概况", text: "各区企业、中小微企业和高新技术企业数量" });
+    }
+    if role == Role::Agency {
+        tiles[0] = Tile { href: format!("/orgs/{}#practitioners", me.org_id), title: "本机构与从业人员", text: "维护从业人员及其专利代理师、技术经纪人证书" };
+    }
+    if me.is_admin {
+        tiles.push(Tile { href: "/admin/users".into(), title: "用户管理", text: "开通、停用账号" });
+        tiles.push(Tile { href: "/admin/audit".into(), title: "审计日志", text: "谁在何时改了什么" });
+    }
+    let districts = district_rows(&state, &policy::district_view(&actor), year).await?;
+    let kind_counts = if matches!(policy::district_view(&actor), DistrictView::All) {
+        let counts = state.db.org_counts().await?;
+        OrgKind::ALL
+            .iter()
+            .map(|k| (k.label(), counts.iter().find(|(s, _)| s == k.slug()).map(|(_, n)| *n).unwrap_or(0)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let dual_certified = if role == Role::Agency {
+        Some(
+            state
+                .db
+                .practitioner_list(me.org_id)
+                .await?
+                .iter()
+                .filter(|p| p.holds_both_certificates())
+                .count(),
+        )
+    } else {
+        None
+    };
+    Ok(page(&RoleHome {
+        layout: Layout::new(&state, Some(&me), "工作台", "home"),
+        intro: intro(role),
+        me,
+        tiles,
+        year,
+        districts,
+        kind_counts,
+        dual_certified,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "districts.html")]
+struct DistrictsPage {
+    layout: Layout,
+    year: i32,
+    rows: Vec<DistrictRow>,
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn districts_page(
+    State(state): State<AppState>,
+    PageUser(me): PageUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
+    let view = policy::district_view(&me.actor());
+    if view == DistrictView::None {
+        return Err(PageError::forbidden());
+    }
+    let year = q.year.filter(|y| (2008..=2100).contains(y)).unwrap_or_else(this_year);
+    let rows = district_rows(&state, &view, year).await?;
+    Ok(page(&DistrictsPage {
+        layout: Layout::new(&state, Some(&me), "各区概况", "districts"),
+        year,
+        rows,
+    }))
+}
+

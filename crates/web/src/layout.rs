@@ -1,0 +1,138 @@
+//! The page frame: title, navigation for the user's role, notices. Every page template embeds a [`Layout`].
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use zhiyun_domain::org::Role;
+use zhiyun_store::accounts::Principal;
+
+use crate::AppState;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub key: &'static str,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub user: Option<Principal>,
+    pub role_label: &'static str,
+    pub nav: Vec<NavItem>,
+    pub active: &'static str,
+    pub demo: bool,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn new(
+        state: &AppState,
+        user: Option<&Principal>,
+        title: impl Into<String>,
+        active: &'static str,
+    ) -> Layout {
+        Layout {
+            title: title.into(),
+            user: user.cloned(),
+            role_label: user.map(|u| u.role().label()).unwrap_or(""),
+            nav: nav_for(user),
+            active,
+            demo: state.config.demo,
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<&str>) -> Layout {
+        self.notice = notice.and_then(notice_text).map(str::to_string);
+        self
+    }
+}
+
+/// Notices after a redirect are codes in the query (`?notice=saved`), turned into text here.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "已保存。",
+        "created" => "已创建。",
+        "password" => "密码已修改，其他会话已退出。",
+        "logged_out" => "您已安全退出。",
+        "removed" => "已删除。",
+        "user_created" => "用户已创建。",
+        "user_updated" => "用户状态已更新。",
+        "revoked" => "令牌已撤销。",
+        _ => return None,
+    })
+}
+
+fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
+    let item = |href, label, key| NavItem { href, label, key };
+    let Some(u) = user else {
+        return vec![
+            item("/", "首页", "public_home"),
+            item("/tools/validate", "编号校验", "validate"),
+            item("/login", "登录", "login"),
+        ];
+    };
+    let mut nav = vec![
+        item("/home", "工作台", "home"),
+        item("/orgs", "机构名录", "orgs"),
+        item("/tools/validate", "编号校验", "validate"),
+        item("/account", "我的账户", "account"),
+    ];
+    if matches!(u.role(), Role::Municipal | Role::District) {
+        nav.insert(2, item("/districts", "各区概况", "districts"));
+    }
+    if u.is_admin {
+        nav.push(item("/admin/users", "用户管理", "users"));
+        nav.push(item("/admin/audit", "审计日志", "audit"));
+    }
+    nav
+}
+
+/// Render a template into a response; a template failure is logged and becomes a 500 page.
+pub fn page<T: Template>(t: &T) -> Response {
+    page_with_status(StatusCode::OK, t)
+}
+
+pub fn page_with_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html(render_error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "页面生成失败",
+                )),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    message: &'a str,
+}
+
+pub fn render_error_page(status: StatusCode, message: &str) -> String {
+    ErrorPage {
+        status: status.as_u16(),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
+}
+
+/// Unix seconds as Beijing time (UTC+8, no daylight saving), `YYYY-MM-DD HH:MM`.
+pub fn fmt_time(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts + 8 * 3600, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+pub fn fmt_opt_time(ts: &Option<i64>) -> String {
+    ts.map(fmt_time).unwrap_or_else(|| "—".to_string())
+}

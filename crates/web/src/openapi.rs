@@ -1,0 +1,75 @@
+//! The API description served at `/api/openapi.json` (snapshot-tested in `tests/api.rs`).
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "知运 API",
+        description = "上海市知识产权运营服务集聚区平台的 JSON 接口。认证：会话 Cookie（POST /api/v1/session）或个人 API 令牌（Authorization: Bearer）。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。",
+        version = "1"
+    ),
+    paths(
+        crate::health::healthz,
+        crate::session::api_login,
+        crate::session::api_logout,
+        crate::session::api_me,
+        crate::validate::api_validate,
+        crate::orgs::api_districts,
+        crate::orgs::api_list,
+        crate::orgs::api_create,
+        crate::orgs::api_get,
+        crate::orgs::api_update,
+        crate::orgs::api_practitioners,
+        crate::orgs::api_practitioner_add,
+        crate::orgs::api_practitioner_delete,
+        crate::accounts::api_users,
+        crate::accounts::api_user_create,
+        crate::accounts::api_user_state,
+        crate::accounts::api_tokens,
+        crate::accounts::api_token_create,
+        crate::accounts::api_token_revoke,
+        crate::audit::api_audit,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "session", description = "登录与退出"),
+        (name = "validate", description = "编号校验（无需登录）"),
+        (name = "orgs", description = "机构名录"),
+        (name = "reference", description = "参考数据"),
+        (name = "accounts", description = "账号、令牌与审计"),
+        (name = "system", description = "运行状态"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+pub fn spec() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(|| async { Json(spec()) }))
+}
