@@ -1,1 +1,377 @@
-fn main() {}
+//! `zhiyun`: the one binary of 知运. Subcommands: serve, demo, migrate, user, token, org.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use zhiyun_domain::org::{OrgInput, check_org};
+use zhiyun_store::accounts::{NewUser, check_username};
+use zhiyun_store::password::{Hasher, check_new_password, random_password};
+use zhiyun_store::{Db, Who};
+
+mod demo;
+
+#[derive(Parser)]
+#[command(name = "zhiyun", version, about = "知运 · 上海市知识产权运营服务集聚区平台")]
+struct Cli {
+    /// Database: `postgres://…`, or a SQLite file path. Default: ./data/zhiyun.db
+    #[arg(long, env = "ZHIYUN_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the web application.
+    Serve {
+        #[arg(long, env = "ZHIYUN_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the demo data set first (once) and print the demo logins. Never in production.
+        #[arg(long)]
+        demo: bool,
+        /// Mark the session cookie `Secure` (when served over HTTPS).
+        #[arg(long, env = "ZHIYUN_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Load the demo data set into the database (idempotent) and print the demo logins.
+    Demo,
+    /// Apply the database migrations.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage the organisation registry.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user in an organisation; the role follows from the organisation's kind.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Organisation id (see `zhiyun org list`).
+        #[arg(long)]
+        org: i64,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Platform administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input (otherwise a one-time password is printed).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (read from standard input).
+    Passwd {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Disable a user and end their sessions.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token and print it.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Register an organisation and print its id.
+    Add {
+        /// municipal_bureau | district_bureau | park_operator | agency | exchange | bank | insurer | enterprise | university
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        uscc: Option<String>,
+        /// District code, e.g. 310104.
+        #[arg(long)]
+        district: Option<String>,
+        /// Enterprises: large | medium | small | micro.
+        #[arg(long)]
+        size_class: Option<String>,
+    },
+    /// List organisations (id, kind, name, USCC, district).
+    List {
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZHIYUN_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let db = Db::connect(cli.database_url.as_deref())
+        .await
+        .context("cannot open the database")?;
+    db.migrate().await.context("migration failed")?;
+    let hasher = Hasher::default();
+    match cli.command {
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => serve(db, hasher, addr, demo, secure_cookies).await,
+        Command::Demo => {
+            demo::load(&db, &hasher).await?;
+            demo::print_logins();
+            Ok(())
+        }
+        Command::Migrate => {
+            println!("database migrated ({})", db.backend());
+            Ok(())
+        }
+        Command::User(c) => user(&db, &hasher, c).await,
+        Command::Token(TokenCommand::Create { user, name }) => {
+            let u = db
+                .user_by_username(&user)
+                .await?
+                .with_context(|| format!("no user {user}"))?;
+            let (_, token) = db.token_create(u.id, &name, &Who::cli()).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Org(c) => org(&db, c).await,
+    }
+}
+
+async fn serve(db: Db, hasher: Hasher, addr: SocketAddr, demo: bool, secure_cookies: bool) -> Result<()> {
+    if demo {
+        demo::load(&db, &hasher).await?;
+        eprintln!("\n警告 WARNING: 演示模式 (--demo)。演示账号的密码是公开的，切勿在生产环境使用 --demo。");
+        eprintln!("Demo mode: the demo passwords are public. Never run a production site with --demo.\n");
+        demo::print_logins();
+    } else if db.user_count().await? == 0 {
+        bootstrap_admin(&db, &hasher).await?;
+    }
+    let demo_loaded = db.meta_get(demo::META_KEY).await?.is_some();
+    let state = zhiyun_web::AppState::new(
+        db.clone(),
+        hasher,
+        zhiyun_web::Config {
+            secure_cookies,
+            demo: demo_loaded,
+            ..Default::default()
+        },
+    );
+    let app = zhiyun_web::router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    eprintln!("知运 listening on http://{} ({})", listener.local_addr()?, db.backend());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+/// No fixed default password: on first start without users, an administrator is created in the
+/// municipal bureau with a one-time password printed once.
+async fn bootstrap_admin(db: &Db, hasher: &Hasher) -> Result<()> {
+    let (_, bureaus) = db
+        .org_list(&zhiyun_store::orgs::OrgFilter {
+            kind: Some(zhiyun_domain::org::OrgKind::MunicipalBureau),
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
+    let org_id = match bureaus.first() {
+        Some(o) => o.id,
+        None => {
+            let rec = check_org(&OrgInput {
+                kind: Some("municipal_bureau".into()),
+                name: Some("上海市知识产权局".into()),
+                ..Default::default()
+            })
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            db.org_create(&rec, &Who::system("bootstrap")).await?.id
+        }
+    };
+    let password = random_password();
+    db.user_create(
+        &NewUser {
+            username: "admin".into(),
+            display_name: "平台管理员".into(),
+            org_id,
+            password_hash: hasher.hash(&password),
+            is_admin: true,
+        },
+        &Who::system("bootstrap"),
+    )
+    .await?;
+    eprintln!("\n首次启动：已创建管理员账号 admin，一次性密码（只显示这一次，请登录后立即修改）：");
+    eprintln!("First start: created administrator `admin` with this one-time password (shown once):\n\n    {password}\n");
+    Ok(())
+}
+
+fn read_password_stdin() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let pw = s.trim_end_matches(['\r', '\n']).to_string();
+    if let Err(msg) = check_new_password(&pw) {
+        bail!("{msg}");
+    }
+    Ok(pw)
+}
+
+async fn user(db: &Db, hasher: &Hasher, c: UserCommand) -> Result<()> {
+    match c {
+        UserCommand::Add {
+            username,
+            org,
+            display_name,
+            admin,
+            password_stdin,
+        } => {
+            let username = check_username(&username).map_err(anyhow::Error::msg)?;
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (random_password(), true)
+            };
+            let u = db
+                .user_create(
+                    &NewUser {
+                        display_name: display_name.unwrap_or_else(|| username.clone()),
+                        username,
+                        org_id: org,
+                        password_hash: hasher.hash(&password),
+                        is_admin: admin,
+                    },
+                    &Who::cli(),
+                )
+                .await?;
+            println!("{}", u.id);
+            if generated {
+                eprintln!("one-time password for {}: {password}", u.username);
+            }
+            Ok(())
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            if !password_stdin {
+                bail!("use --password-stdin and pipe the new password in");
+            }
+            let pw = read_password_stdin()?;
+            db.user_set_password(&username, &hasher.hash(&pw), &Who::cli())
+                .await
+                .with_context(|| format!("no user {username}"))?;
+            eprintln!("password changed; {username}'s sessions ended");
+            Ok(())
+        }
+        UserCommand::List => {
+            for u in db.user_list().await? {
+                println!(
+                    "{}\t{}\torg={}\t{}{}",
+                    u.id,
+                    u.username,
+                    u.org_id,
+                    if u.is_admin { "admin" } else { "-" },
+                    if u.disabled { "\tdisabled" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Disable { username } => {
+            db.user_set_disabled(&username, true, &Who::cli())
+                .await
+                .with_context(|| format!("no user {username}"))?;
+            eprintln!("{username} disabled");
+            Ok(())
+        }
+    }
+}
+
+async fn org(db: &Db, c: OrgCommand) -> Result<()> {
+    match c {
+        OrgCommand::Add {
+            kind,
+            name,
+            uscc,
+            district,
+            size_class,
+        } => {
+            let rec = check_org(&OrgInput {
+                kind: Some(kind),
+                name: Some(name),
+                uscc,
+                district_code: district,
+                size_class,
+                ..Default::default()
+            })
+            .map_err(|errs| {
+                anyhow::anyhow!(
+                    "{}",
+                    errs.iter()
+                        .map(|e| format!("{} [{}]: {}", e.field, e.code, e.message))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            })?;
+            let org = db.org_create(&rec, &Who::cli()).await?;
+            println!("{}", org.id);
+            Ok(())
+        }
+        OrgCommand::List { kind } => {
+            let kind = match kind {
+                Some(k) => Some(
+                    zhiyun_domain::org::OrgKind::parse(&k)
+                        .with_context(|| format!("unknown kind {k}"))?,
+                ),
+                None => None,
+            };
+            let (_, orgs) = db
+                .org_list(&zhiyun_store::orgs::OrgFilter {
+                    kind,
+                    limit: 1000,
+                    ..Default::default()
+                })
+                .await?;
+            for o in orgs {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    o.id,
+                    o.kind,
+                    o.name,
+                    o.uscc.as_deref().unwrap_or("-"),
+                    o.district_code.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -70,7 +70,56 @@ struct ValidatePage {
     kind: String,
     value: String,
     result: Option<Validation>,
-    detail_json: String,
+    detail: Vec<(&'static str, String)>,
+}
+
+/// Chinese labels for the parts of an identifier, in display order.
+const DETAIL_LABELS: [(&str, &str); 17] = [
+    ("type_label", "专利类型"),
+    ("year", "申请年份"),
+    ("format", "编号格式"),
+    ("check", "校验位"),
+    ("kind_label", "文献类型"),
+    ("authority_label", "登记管理部门"),
+    ("category_label", "机构类别"),
+    ("region", "登记管理机关行政区划码"),
+    ("district", "所在区"),
+    ("district_current", "现行区划"),
+    ("org_code", "组织机构代码"),
+    ("variant", "注册号类型"),
+    ("issue_year", "发证年份"),
+    ("province_name", "发证地"),
+    ("serial", "流水号"),
+    ("valid_years", "有效年度"),
+    ("province", "省级代码"),
+];
+
+fn detail_rows(v: &Validation) -> Vec<(&'static str, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&v.detail) else {
+        return Vec::new();
+    };
+    DETAIL_LABELS
+        .iter()
+        .filter_map(|(key, label)| {
+            let shown = match map.get(*key)? {
+                serde_json::Value::Null => return None,
+                serde_json::Value::String(s) if *key == "format" => {
+                    if s == "new" { "2003 年 10 月起的新格式" } else { "2003 年前的旧格式" }.to_string()
+                }
+                serde_json::Value::String(s) if *key == "variant" => match s.as_str() {
+                    "divisional" => "分割申请",
+                    "madrid" => "马德里国际注册",
+                    _ => "普通注册",
+                }
+                .to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => if *b { "是" } else { "否（已撤并）" }.to_string(),
+                serde_json::Value::Array(a) => a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("、"),
+                other => other.to_string(),
+            };
+            Some((*label, shown))
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -90,17 +139,13 @@ async fn validate_page(
     let result = IdentKind::from_slug(&kind)
         .filter(|_| !value.trim().is_empty())
         .map(|k| validate(k, &value));
-    let detail_json = result
-        .as_ref()
-        .filter(|r| r.valid)
-        .and_then(|r| serde_json::to_string_pretty(&r.detail).ok())
-        .unwrap_or_default();
+    let detail = result.as_ref().map(detail_rows).unwrap_or_default();
     page(&ValidatePage {
         layout: Layout::new(&state, user.as_ref(), "编号校验", "validate"),
         kinds: IdentKind::ALL.iter().map(|k| (k.slug(), k.label())).collect(),
         kind,
         value,
         result,
-        detail_json,
+        detail,
     })
 }

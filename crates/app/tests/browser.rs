@@ -1,0 +1,159 @@
+//! The browser test: the real binary with the demo data, driven through headless Chromium.
+//!
+//! Runs only with `ZHIYUN_E2E=1` (it needs Debian's `chromium` and `chromium-driver`); `.ci/run`
+//! sets it and fails when this test did not run. With `ZHIYUN_SCREENSHOTS=DIR` it also saves a
+//! screenshot of every page it visits.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{ClientBuilder, Locator};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(url: &str, within: Duration) {
+    let start = Instant::now();
+    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    while start.elapsed() < within {
+        if std::net::TcpStream::connect(&addr).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("{url} did not come up within {within:?}");
+}
+
+async fn shot(c: &fantoccini::Client, name: &str) {
+    if let Ok(dir) = std::env::var("ZHIYUN_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn demo_users_log_in_and_see_their_role_home() {
+    if std::env::var("ZHIYUN_E2E").as_deref() != Ok("1") {
+        eprintln!("browser test skipped (set ZHIYUN_E2E=1 to run it)");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("zhiyun-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_zhiyun"))
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .env("ZHIYUN_DATABASE_URL", dir.join("e2e.db"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start zhiyun"),
+    );
+    let driver_port = free_port();
+    let driver = Killed(
+        Command::new("chromedriver")
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is required for the browser test: apt-get install chromium chromium-driver"),
+    );
+    wait_for(&format!("http://127.0.0.1:{driver_port}"), Duration::from_secs(30));
+    wait_for(&base, Duration::from_secs(120));
+
+    let profile = dir.join("chrome-profile");
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
+        }
+    }))
+    .unwrap();
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("connect to chromedriver");
+
+    // Each demo role logs in through the form and lands on its own home.
+    for (username, role_label) in [
+        ("demo-operator", "集聚区运营方"),
+        ("demo-municipal", "市知识产权局"),
+        ("demo-district", "区知识产权局"),
+        ("demo-agency", "服务机构"),
+        ("demo-enterprise", "企业"),
+        ("demo-bank", "银行"),
+        ("demo-university", "高校院所"),
+        ("demo-admin", "市知识产权局"),
+    ] {
+        client.goto(&format!("{base}/login")).await.unwrap();
+        client.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
+        client.find(Locator::Id("password")).await.unwrap().send_keys("demo12345").await.unwrap();
+        client.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+        // The role badge exists only once logged in: wait for the navigation to finish.
+        let badge = client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(".role-badge"))
+            .await
+            .unwrap_or_else(|e| panic!("{username}: not logged in: {e}"))
+            .text()
+            .await
+            .unwrap();
+        let h1 = client.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+        assert!(h1.starts_with("工作台"), "{username}: landed on {h1:?}");
+        assert!(badge.contains(role_label), "{username}: role badge {badge:?}");
+        shot(&client, &format!("home-{username}")).await;
+        println!("E2E: logged in as {username} and saw the {role_label} home");
+        if username == "demo-admin" {
+            for (path, name) in [("/orgs", "orgs"), ("/orgs/new", "orgs-new"), ("/admin/users", "users"),
+                                 ("/admin/audit", "audit"), ("/districts", "districts"), ("/account", "account")] {
+                client.goto(&format!("{base}{path}")).await.unwrap();
+                shot(&client, name).await;
+            }
+            // The agency page with its practitioners (A5).
+            client.goto(&format!("{base}/orgs?kind=agency")).await.unwrap();
+            client.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+            shot(&client, "agency").await;
+            // The organisation form checks a USCC as it is typed (JS calling the validate API).
+            client.goto(&format!("{base}/orgs/new")).await.unwrap();
+            client.find(Locator::Id("uscc")).await.unwrap().send_keys("91310115MA1K3BTP2C").await.unwrap();
+            let msg = client
+                .wait()
+                .for_element(Locator::Css(".live-check.error"))
+                .await
+                .expect("live check message")
+                .text()
+                .await
+                .unwrap();
+            assert!(msg.contains("校验位"), "live check said {msg:?}");
+            shot(&client, "orgs-new-live-check").await;
+        }
+        client.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+        client.wait().for_element(Locator::Id("username")).await.expect("back on the login page");
+    }
+    client.close().await.unwrap();
+    drop(driver);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
