@@ -15,11 +15,23 @@ pub const DEMO_PASSWORD: &str = "demo12345";
 
 /// The demo logins, one per role: (username, role label, organisation name).
 pub const LOGINS: [(&str, &str, &str); 8] = [
-    ("demo-admin", "平台管理员（市知识产权局）", "上海市知识产权局"),
+    (
+        "demo-admin",
+        "平台管理员（市知识产权局）",
+        "上海市知识产权局",
+    ),
     ("demo-municipal", "市知识产权局", "上海市知识产权局"),
     ("demo-district", "区知识产权局", "徐汇区知识产权局"),
-    ("demo-operator", "集聚区运营方", "上海徐汇科创走廊园区运营有限公司"),
-    ("demo-agency", "服务机构", "上海知衡专利代理事务所（普通合伙）"),
+    (
+        "demo-operator",
+        "集聚区运营方",
+        "上海徐汇科创走廊园区运营有限公司",
+    ),
+    (
+        "demo-agency",
+        "服务机构",
+        "上海知衡专利代理事务所（普通合伙）",
+    ),
     ("demo-bank", "银行", "上海浦东发展银行股份有限公司上海分行"),
     ("demo-enterprise", "企业", ENTERPRISE_LOGIN_ORG),
     ("demo-university", "高校院所", "上海交通大学"),
@@ -28,7 +40,9 @@ pub const LOGINS: [(&str, &str, &str); 8] = [
 const ENTERPRISE_LOGIN_ORG: &str = "上海芯联微电子科技有限公司";
 
 pub fn print_logins() {
-    println!("演示账号 Demo logins (password 密码: {DEMO_PASSWORD}) — demo only, never in production:");
+    println!(
+        "演示账号 Demo logins (password 密码: {DEMO_PASSWORD}) — demo only, never in production:"
+    );
     for (user, role, org) in LOGINS {
         println!("  {user:<16} {role}  ·  {org}");
     }
@@ -76,7 +90,12 @@ struct Plan {
     authority: (char, char),
 }
 
-fn plan(kind: &'static str, name: &str, district: Option<&'static str>, authority: (char, char)) -> Plan {
+fn plan(
+    kind: &'static str,
+    name: &str,
+    district: Option<&'static str>,
+    authority: (char, char),
+) -> Plan {
     Plan {
         kind,
         name: name.to_string(),
@@ -88,14 +107,37 @@ fn plan(kind: &'static str, name: &str, district: Option<&'static str>, authorit
 
 const DISTRICT_ROADS: [(&str, &[&str]); 16] = [
     ("310101", &["南京东路", "河南南路", "局门路"]),
-    ("310104", &["漕溪北路", "宜山路", "田林路", "虹漕路", "桂平路", "龙华中路"]),
+    (
+        "310104",
+        &[
+            "漕溪北路",
+            "宜山路",
+            "田林路",
+            "虹漕路",
+            "桂平路",
+            "龙华中路",
+        ],
+    ),
     ("310105", &["长宁路", "天山路", "金钟路"]),
     ("310106", &["共和新路", "江场西路", "汶水路"]),
     ("310107", &["中山北路", "真北路", "云岭东路"]),
     ("310109", &["四平路", "东大名路", "曲阳路"]),
     ("310110", &["国定路", "政立路", "军工路"]),
-    ("310115", &["张江路", "碧波路", "祖冲之路", "郭守敬路", "科苑路"]),
-    ("310112", &["东川路", "紫星路", "剑川路", "莘庄工业区春中路", "闵北路", "虹梅南路"]),
+    (
+        "310115",
+        &["张江路", "碧波路", "祖冲之路", "郭守敬路", "科苑路"],
+    ),
+    (
+        "310112",
+        &[
+            "东川路",
+            "紫星路",
+            "剑川路",
+            "莘庄工业区春中路",
+            "闵北路",
+            "虹梅南路",
+        ],
+    ),
     ("310113", &["沪太路", "富联路", "逸仙路"]),
     ("310114", &["叶城路", "嘉松北路", "城北路"]),
     ("310116", &["卫零路", "亭卫公路", "金山大道"]),
@@ -110,7 +152,9 @@ fn address(rng: &mut Rng, district: &str) -> String {
         .iter()
         .find(|(c, _)| *c == district)
         .expect("district roads");
-    let name = zhiyun_domain::district::by_code(district).map(|d| d.name).unwrap_or("");
+    let name = zhiyun_domain::district::by_code(district)
+        .map(|d| d.name)
+        .unwrap_or("");
     format!("上海市{name}{}{}号", rng.pick(roads), 1 + rng.below(2000))
 }
 
@@ -137,9 +181,10 @@ const ENTERPRISES_PER_DISTRICT: [(&str, u32); 16] = [
 ];
 
 const NAME_HEADS: [&str; 40] = [
-    "芯联", "博微", "睿思", "凯泰", "瀚海", "中科", "华擎", "启明", "云图", "澜沧", "天衡", "恒润", "精锐", "鼎立", "汇川",
-    "晶越", "海纳", "卓远", "聚能", "天成", "星河", "锐创", "翔宇", "明德", "科睿", "宏图", "新越", "安和", "领航", "嘉禾",
-    "众合", "九鼎", "远景", "智源", "同创", "格致", "元析", "磐石", "开元", "拓维",
+    "芯联", "博微", "睿思", "凯泰", "瀚海", "中科", "华擎", "启明", "云图", "澜沧", "天衡", "恒润",
+    "精锐", "鼎立", "汇川", "晶越", "海纳", "卓远", "聚能", "天成", "星河", "锐创", "翔宇", "明德",
+    "科睿", "宏图", "新越", "安和", "领航", "嘉禾", "众合", "九鼎", "远景", "智源", "同创", "格致",
+    "元析", "磐石", "开元", "拓维",
 ];
 const NAME_TAILS: [(&str, &str); 12] = [
     ("微电子科技", "集成电路"),
@@ -168,20 +213,85 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
 
     let mut plans = vec![
         plan("municipal_bureau", "上海市知识产权局", None, ('1', '1')),
-        plan("district_bureau", "徐汇区知识产权局", Some("310104"), ('1', '1')),
-        plan("district_bureau", "闵行区知识产权局", Some("310112"), ('1', '1')),
-        plan("district_bureau", "浦东新区知识产权局", Some("310115"), ('1', '1')),
-        plan("park_operator", "上海徐汇科创走廊园区运营有限公司", Some("310104"), ('9', '1')),
-        plan("park_operator", "上海闵行莘庄科技园区运营有限公司", Some("310112"), ('9', '1')),
-        plan("exchange", "上海知识产权交易中心", Some("310115"), ('9', '1')),
+        plan(
+            "district_bureau",
+            "徐汇区知识产权局",
+            Some("310104"),
+            ('1', '1'),
+        ),
+        plan(
+            "district_bureau",
+            "闵行区知识产权局",
+            Some("310112"),
+            ('1', '1'),
+        ),
+        plan(
+            "district_bureau",
+            "浦东新区知识产权局",
+            Some("310115"),
+            ('1', '1'),
+        ),
+        plan(
+            "park_operator",
+            "上海徐汇科创走廊园区运营有限公司",
+            Some("310104"),
+            ('9', '1'),
+        ),
+        plan(
+            "park_operator",
+            "上海闵行莘庄科技园区运营有限公司",
+            Some("310112"),
+            ('9', '1'),
+        ),
+        plan(
+            "exchange",
+            "上海知识产权交易中心",
+            Some("310115"),
+            ('9', '1'),
+        ),
         plan("exchange", "上海技术交易所", Some("310106"), ('9', '1')),
-        plan("bank", "上海浦东发展银行股份有限公司上海分行", Some("310101"), ('9', '1')),
-        plan("bank", "中国工商银行股份有限公司上海市分行", Some("310115"), ('9', '1')),
-        plan("bank", "上海农村商业银行股份有限公司", Some("310115"), ('9', '1')),
-        plan("insurer", "中国人民财产保险股份有限公司上海市分公司", Some("310101"), ('9', '1')),
-        plan("agency", "上海知衡专利代理事务所（普通合伙）", Some("310104"), ('3', '1')),
-        plan("agency", "上海科汇知识产权服务有限公司", Some("310112"), ('9', '1')),
-        plan("agency", "上海创桥技术转移有限公司", Some("310110"), ('9', '1')),
+        plan(
+            "bank",
+            "上海浦东发展银行股份有限公司上海分行",
+            Some("310101"),
+            ('9', '1'),
+        ),
+        plan(
+            "bank",
+            "中国工商银行股份有限公司上海市分行",
+            Some("310115"),
+            ('9', '1'),
+        ),
+        plan(
+            "bank",
+            "上海农村商业银行股份有限公司",
+            Some("310115"),
+            ('9', '1'),
+        ),
+        plan(
+            "insurer",
+            "中国人民财产保险股份有限公司上海市分公司",
+            Some("310101"),
+            ('9', '1'),
+        ),
+        plan(
+            "agency",
+            "上海知衡专利代理事务所（普通合伙）",
+            Some("310104"),
+            ('3', '1'),
+        ),
+        plan(
+            "agency",
+            "上海科汇知识产权服务有限公司",
+            Some("310112"),
+            ('9', '1'),
+        ),
+        plan(
+            "agency",
+            "上海创桥技术转移有限公司",
+            Some("310110"),
+            ('9', '1'),
+        ),
     ];
     for (name, district) in [
         ("复旦大学", "310110"),
@@ -218,13 +328,25 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     }
 
     // Practitioners: the first two agencies meet A5 (≥ 2 with both certificates), the third does not.
-    let practitioners: [(&str, &[(&str, bool, bool)]); 3] = [
+    // (name, holds a patent-attorney certificate, holds a technology-broker certificate)
+    type Person = (&'static str, bool, bool);
+    let practitioners: [(&str, &[Person]); 3] = [
         (
             "上海知衡专利代理事务所（普通合伙）",
-            &[("王敏", true, true), ("陈立", true, true), ("赵雪", true, false)],
+            &[
+                ("王敏", true, true),
+                ("陈立", true, true),
+                ("赵雪", true, false),
+            ],
         ),
-        ("上海科汇知识产权服务有限公司", &[("李强", true, true), ("周婷", true, true)]),
-        ("上海创桥技术转移有限公司", &[("孙浩", true, true), ("吴静", false, true)]),
+        (
+            "上海科汇知识产权服务有限公司",
+            &[("李强", true, true), ("周婷", true, true)],
+        ),
+        (
+            "上海创桥技术转移有限公司",
+            &[("孙浩", true, true), ("吴静", false, true)],
+        ),
     ];
     for (n, (agency, people)) in practitioners.iter().enumerate() {
         for (m, (name, pa, tb)) in people.iter().enumerate() {
@@ -253,7 +375,12 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
                 loop {
                     let candidate = format!("上海{}{}有限公司", rng.pick(&NAME_HEADS), tail);
                     let candidate = if names.contains(&candidate) {
-                        format!("上海{}{}{}有限公司", rng.pick(&NAME_HEADS), rng.pick(&NAME_HEADS), tail)
+                        format!(
+                            "上海{}{}{}有限公司",
+                            rng.pick(&NAME_HEADS),
+                            rng.pick(&NAME_HEADS),
+                            tail
+                        )
                     } else {
                         candidate
                     };
@@ -351,9 +478,21 @@ mod tests {
         let db = zhiyun_store::testing::fresh().await;
         let hasher = Hasher::fast_for_tests();
         load(&db, &hasher).await.unwrap();
-        let (all, _) = db.org_list(&OrgFilter { limit: 1, ..Default::default() }).await.unwrap();
+        let (all, _) = db
+            .org_list(&OrgFilter {
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         load(&db, &hasher).await.unwrap(); // idempotent
-        let (again, _) = db.org_list(&OrgFilter { limit: 1, ..Default::default() }).await.unwrap();
+        let (again, _) = db
+            .org_list(&OrgFilter {
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(all, again);
 
         let (_, enterprises) = db
@@ -371,7 +510,10 @@ mod tests {
         // A2 in the demo: 徐汇 meets the lower thresholds (≥ 20, ≥ 200), 闵行 misses ≥ 300 SMEs.
         let count = |d: &str| {
             let mut n = EnterpriseCounts::default();
-            for e in enterprises.iter().filter(|e| e.district_code.as_deref() == Some(d)) {
+            for e in enterprises
+                .iter()
+                .filter(|e| e.district_code.as_deref() == Some(d))
+            {
                 n.add(e.size_class.as_deref(), e.hte_certificate.as_deref(), 2026);
             }
             n
@@ -381,8 +523,13 @@ mod tests {
         let minhang = count("310112");
         assert!(minhang.smes < 300, "{minhang:?}");
         // Some certificates are expired or issued outside Shanghai: they exist but do not count.
-        let with_cert = enterprises.iter().filter(|e| e.hte_certificate.is_some()).count() as u32;
-        let counting: u32 = zhiyun_domain::district::all().map(|d| count(d.code).high_tech).sum();
+        let with_cert = enterprises
+            .iter()
+            .filter(|e| e.hte_certificate.is_some())
+            .count() as u32;
+        let counting: u32 = zhiyun_domain::district::all()
+            .map(|d| count(d.code).high_tech)
+            .sum();
         assert!(with_cert > counting);
 
         for (username, _, _) in LOGINS {

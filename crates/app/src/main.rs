@@ -13,7 +13,11 @@ use zhiyun_store::{Db, Who};
 mod demo;
 
 #[derive(Parser)]
-#[command(name = "zhiyun", version, about = "知运 · 上海市知识产权运营服务集聚区平台")]
+#[command(
+    name = "zhiyun",
+    version,
+    about = "知运 · 上海市知识产权运营服务集聚区平台"
+)]
 struct Cli {
     /// Database: `postgres://…`, or a SQLite file path. Default: ./data/zhiyun.db
     #[arg(long, env = "ZHIYUN_DATABASE_URL", global = true)]
@@ -164,11 +168,21 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(db: Db, hasher: Hasher, addr: SocketAddr, demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(
+    db: Db,
+    hasher: Hasher,
+    addr: SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+) -> Result<()> {
     if demo {
         demo::load(&db, &hasher).await?;
-        eprintln!("\n警告 WARNING: 演示模式 (--demo)。演示账号的密码是公开的，切勿在生产环境使用 --demo。");
-        eprintln!("Demo mode: the demo passwords are public. Never run a production site with --demo.\n");
+        eprintln!(
+            "\n警告 WARNING: 演示模式 (--demo)。演示账号的密码是公开的，切勿在生产环境使用 --demo。"
+        );
+        eprintln!(
+            "Demo mode: the demo passwords are public. Never run a production site with --demo.\n"
+        );
         demo::print_logins();
     } else if db.user_count().await? == 0 {
         bootstrap_admin(&db, &hasher).await?;
@@ -187,7 +201,11 @@ async fn serve(db: Db, hasher: Hasher, addr: SocketAddr, demo: bool, secure_cook
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    eprintln!("知运 listening on http://{} ({})", listener.local_addr()?, db.backend());
+    eprintln!(
+        "知运 listening on http://{} ({})",
+        listener.local_addr()?,
+        db.backend()
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -232,7 +250,9 @@ async fn bootstrap_admin(db: &Db, hasher: &Hasher) -> Result<()> {
     )
     .await?;
     eprintln!("\n首次启动：已创建管理员账号 admin，一次性密码（只显示这一次，请登录后立即修改）：");
-    eprintln!("First start: created administrator `admin` with this one-time password (shown once):\n\n    {password}\n");
+    eprintln!(
+        "First start: created administrator `admin` with this one-time password (shown once):\n\n    {password}\n"
+    );
     Ok(())
 }
 

@@ -29,7 +29,12 @@ fn free_port() -> u16 {
 
 fn wait_for(url: &str, within: Duration) {
     let start = Instant::now();
-    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let addr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
     while start.elapsed() < within {
         if std::net::TcpStream::connect(&addr).is_ok() {
             return;
@@ -75,7 +80,10 @@ async fn demo_users_log_in_and_see_their_role_home() {
             .spawn()
             .expect("chromedriver is required for the browser test: apt-get install chromium chromium-driver"),
     );
-    wait_for(&format!("http://127.0.0.1:{driver_port}"), Duration::from_secs(30));
+    wait_for(
+        &format!("http://127.0.0.1:{driver_port}"),
+        Duration::from_secs(30),
+    );
     wait_for(&base, Duration::from_secs(120));
 
     let profile = dir.join("chrome-profile");
@@ -107,9 +115,27 @@ async fn demo_users_log_in_and_see_their_role_home() {
         ("demo-admin", "市知识产权局"),
     ] {
         client.goto(&format!("{base}/login")).await.unwrap();
-        client.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
-        client.find(Locator::Id("password")).await.unwrap().send_keys("demo12345").await.unwrap();
-        client.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+        client
+            .find(Locator::Id("username"))
+            .await
+            .unwrap()
+            .send_keys(username)
+            .await
+            .unwrap();
+        client
+            .find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys("demo12345")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.stack button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         // The role badge exists only once logged in: wait for the navigation to finish.
         let badge = client
             .wait()
@@ -120,24 +146,54 @@ async fn demo_users_log_in_and_see_their_role_home() {
             .text()
             .await
             .unwrap();
-        let h1 = client.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+        let h1 = client
+            .find(Locator::Css("main h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(h1.starts_with("工作台"), "{username}: landed on {h1:?}");
-        assert!(badge.contains(role_label), "{username}: role badge {badge:?}");
+        assert!(
+            badge.contains(role_label),
+            "{username}: role badge {badge:?}"
+        );
         shot(&client, &format!("home-{username}")).await;
         println!("E2E: logged in as {username} and saw the {role_label} home");
         if username == "demo-admin" {
-            for (path, name) in [("/orgs", "orgs"), ("/orgs/new", "orgs-new"), ("/admin/users", "users"),
-                                 ("/admin/audit", "audit"), ("/districts", "districts"), ("/account", "account")] {
+            for (path, name) in [
+                ("/orgs", "orgs"),
+                ("/orgs/new", "orgs-new"),
+                ("/admin/users", "users"),
+                ("/admin/audit", "audit"),
+                ("/districts", "districts"),
+                ("/account", "account"),
+            ] {
                 client.goto(&format!("{base}{path}")).await.unwrap();
                 shot(&client, name).await;
             }
             // The agency page with its practitioners (A5).
-            client.goto(&format!("{base}/orgs?kind=agency")).await.unwrap();
-            client.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+            client
+                .goto(&format!("{base}/orgs?kind=agency"))
+                .await
+                .unwrap();
+            client
+                .find(Locator::Css("tbody a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
             shot(&client, "agency").await;
             // The organisation form checks a USCC as it is typed (JS calling the validate API).
             client.goto(&format!("{base}/orgs/new")).await.unwrap();
-            client.find(Locator::Id("uscc")).await.unwrap().send_keys("91310115MA1K3BTP2C").await.unwrap();
+            client
+                .find(Locator::Id("uscc"))
+                .await
+                .unwrap()
+                .send_keys("91310115MA1K3BTP2C")
+                .await
+                .unwrap();
             let msg = client
                 .wait()
                 .for_element(Locator::Css(".live-check.error"))
@@ -149,8 +205,18 @@ async fn demo_users_log_in_and_see_their_role_home() {
             assert!(msg.contains("校验位"), "live check said {msg:?}");
             shot(&client, "orgs-new-live-check").await;
         }
-        client.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
-        client.wait().for_element(Locator::Id("username")).await.expect("back on the login page");
+        client
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Id("username"))
+            .await
+            .expect("back on the login page");
     }
     client.close().await.unwrap();
     drop(driver);

@@ -35,7 +35,10 @@ pub fn hte_counts_in(certificate: Option<&str>, year: i32) -> bool {
 impl EnterpriseCounts {
     pub fn add(&mut self, size_class: Option<&str>, certificate: Option<&str>, year: i32) {
         self.enterprises += 1;
-        if size_class.and_then(SizeClass::parse).is_some_and(SizeClass::is_sme) {
+        if size_class
+            .and_then(SizeClass::parse)
+            .is_some_and(SizeClass::is_sme)
+        {
             self.smes += 1;
         }
         if hte_counts_in(certificate, year) {

@@ -138,7 +138,16 @@ mod tests {
             .collect();
         assert_eq!(
             lower,
-            ["黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "崇明区"]
+            [
+                "黄浦区",
+                "徐汇区",
+                "长宁区",
+                "静安区",
+                "普陀区",
+                "虹口区",
+                "杨浦区",
+                "崇明区"
+            ]
         );
         assert_eq!(by_code("310115").unwrap().a2_group, A2Group::Standard);
         assert_eq!(by_code("310112").unwrap().a2_group, A2Group::Standard);

@@ -144,10 +144,22 @@ mod tests {
     fn bad_amounts_are_refused() {
         assert_eq!(Fen::parse_wan(""), Err(MoneyError::Empty));
         assert_eq!(Fen::parse_wan("-3"), Err(MoneyError::Negative));
-        assert!(matches!(Fen::parse_wan("abc"), Err(MoneyError::Malformed(_))));
-        assert!(matches!(Fen::parse_wan("1.2.3"), Err(MoneyError::Malformed(_))));
-        assert!(matches!(Fen::parse_wan("0.0000001"), Err(MoneyError::Malformed(_))));
-        assert!(matches!(Fen::parse_yuan("1.234"), Err(MoneyError::Malformed(_))));
+        assert!(matches!(
+            Fen::parse_wan("abc"),
+            Err(MoneyError::Malformed(_))
+        ));
+        assert!(matches!(
+            Fen::parse_wan("1.2.3"),
+            Err(MoneyError::Malformed(_))
+        ));
+        assert!(matches!(
+            Fen::parse_wan("0.0000001"),
+            Err(MoneyError::Malformed(_))
+        ));
+        assert!(matches!(
+            Fen::parse_yuan("1.234"),
+            Err(MoneyError::Malformed(_))
+        ));
         assert_eq!(
             Fen::parse_wan("99999999999999999"),
             Err(MoneyError::TooLarge)

@@ -269,7 +269,11 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
     if let Some(Some(n)) = &name
         && n.chars().count() < 2
     {
-        errs.push(FieldError::new("name", "too_short", "机构名称至少 2 个字符"));
+        errs.push(FieldError::new(
+            "name",
+            "too_short",
+            "机构名称至少 2 个字符",
+        ));
     }
     let uscc = match input.uscc.as_deref().map(str::trim) {
         None | Some("") => {
@@ -310,7 +314,13 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
         }
     };
     let address = errs
-        .take(text("address", "地址", input.address.as_deref(), false, 200))
+        .take(text(
+            "address",
+            "地址",
+            input.address.as_deref(),
+            false,
+            200,
+        ))
         .flatten();
 
     let enterprise = if kind == Some(OrgKind::Enterprise) {
@@ -318,7 +328,11 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
     } else {
         for (field, v, label) in [
             ("size_class", &input.size_class, "企业规模"),
-            ("hte_certificate", &input.hte_certificate, "高新技术企业证书编号"),
+            (
+                "hte_certificate",
+                &input.hte_certificate,
+                "高新技术企业证书编号",
+            ),
             ("employees", &input.employees, "从业人数"),
             ("revenue_wan", &input.revenue_wan, "年营业收入"),
         ] {
@@ -452,7 +466,9 @@ fn cert_number(field: &str, label: &str, v: Option<&str>) -> Result<Option<Strin
     Ok(Some(t))
 }
 
-pub fn check_practitioner(input: &PractitionerInput) -> Result<PractitionerRecord, Vec<FieldError>> {
+pub fn check_practitioner(
+    input: &PractitionerInput,
+) -> Result<PractitionerRecord, Vec<FieldError>> {
     let mut errs = Errors::default();
     let name = errs.take(text("name", "姓名", input.name.as_deref(), true, 40));
     let pa = errs.take(cert_number(

@@ -176,7 +176,10 @@ mod tests {
         assert!(!can_read(None, &draft));
         // Not even the bureaus read a draft before it is submitted.
         assert!(!can_read(Some(&actor(9, Role::Municipal, None)), &draft));
-        assert!(!can_read(Some(&actor(8, Role::District, Some(XUHUI))), &draft));
+        assert!(!can_read(
+            Some(&actor(8, Role::District, Some(XUHUI))),
+            &draft
+        ));
     }
 
     #[test]
@@ -221,7 +224,10 @@ mod tests {
             visibility: Visibility::Internal,
         };
         assert!(can_read(Some(&municipal), &scope));
-        assert!(!can_read(Some(&actor(4, Role::Bank, Some(MINHANG))), &scope));
+        assert!(!can_read(
+            Some(&actor(4, Role::Bank, Some(MINHANG))),
+            &scope
+        ));
         assert!(!can_read(None, &scope));
         // Public records are public.
         let public = Scope {
@@ -234,14 +240,26 @@ mod tests {
     #[test]
     fn organisation_registry_rights() {
         let operator = actor(7, Role::Operator, Some(MINHANG));
-        assert!(can_create_org(&operator, OrgKind::Enterprise, Some(MINHANG)));
+        assert!(can_create_org(
+            &operator,
+            OrgKind::Enterprise,
+            Some(MINHANG)
+        ));
         assert!(!can_create_org(&operator, OrgKind::Enterprise, Some(XUHUI)));
         assert!(!can_create_org(&operator, OrgKind::Bank, Some(MINHANG)));
         let bureau = actor(5, Role::District, Some(XUHUI));
         assert!(can_create_org(&bureau, OrgKind::Agency, Some(XUHUI)));
-        assert!(!can_create_org(&bureau, OrgKind::DistrictBureau, Some(XUHUI)));
+        assert!(!can_create_org(
+            &bureau,
+            OrgKind::DistrictBureau,
+            Some(XUHUI)
+        ));
         let enterprise = actor(1, Role::Enterprise, Some(XUHUI));
-        assert!(!can_create_org(&enterprise, OrgKind::Enterprise, Some(XUHUI)));
+        assert!(!can_create_org(
+            &enterprise,
+            OrgKind::Enterprise,
+            Some(XUHUI)
+        ));
         let own = OrgScope {
             id: 1,
             kind: OrgKind::Enterprise,

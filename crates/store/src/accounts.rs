@@ -178,12 +178,26 @@ impl Db {
             .await?))
     }
 
-    pub async fn user_set_password(&self, username: &str, password_hash: &str, who: &Who) -> Result<()> {
-        self.user_update(username, who, "password", |q| q.0 = Some(password_hash.to_string())).await
+    pub async fn user_set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        who: &Who,
+    ) -> Result<()> {
+        self.user_update(username, who, "password", |q| {
+            q.0 = Some(password_hash.to_string())
+        })
+        .await
     }
 
     pub async fn user_set_disabled(&self, username: &str, disabled: bool, who: &Who) -> Result<()> {
-        self.user_update(username, who, if disabled { "disable" } else { "enable" }, |q| q.1 = Some(disabled)).await
+        self.user_update(
+            username,
+            who,
+            if disabled { "disable" } else { "enable" },
+            |q| q.1 = Some(disabled),
+        )
+        .await
     }
 
     /// One code path for the small account changes: (new hash, new disabled flag).
@@ -238,7 +252,12 @@ impl Db {
     }
 
     /// Create a personal API token; the plain token is returned once and stored only as a hash.
-    pub async fn token_create(&self, user_id: i64, name: &str, who: &Who) -> Result<(ApiToken, String)> {
+    pub async fn token_create(
+        &self,
+        user_id: i64,
+        name: &str,
+        who: &Who,
+    ) -> Result<(ApiToken, String)> {
         let plain = format!("{TOKEN_PREFIX}{}", random_hex(24));
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;

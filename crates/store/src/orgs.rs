@@ -203,13 +203,20 @@ impl Db {
 
     /// Filtered page of the registry, by name; returns the total count too.
     pub async fn org_list(&self, f: &OrgFilter) -> Result<(i64, Vec<Org>)> {
-        const WHERE: &str = "WHERE ($1 IS NULL OR name LIKE $1 ESCAPE '\\' OR uscc LIKE $2 ESCAPE '\\')
+        const WHERE: &str =
+            "WHERE ($1 IS NULL OR LOWER(name) LIKE $1 ESCAPE '\\' OR uscc LIKE $2 ESCAPE '\\')
               AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR district_code = $4)";
-        let pattern = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
+        let pattern =
+            f.q.as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(|q| like_pattern(&q.to_lowercase()));
         let uscc_pattern = pattern.as_ref().map(|p| p.to_uppercase());
         let kind = f.kind.map(OrgKind::slug);
         let count_sql = format!("SELECT COUNT(*) FROM organisations {WHERE}");
-        let list_sql = format!("SELECT {COLUMNS} FROM organisations {WHERE} ORDER BY kind, name, id LIMIT $5 OFFSET $6");
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM organisations {WHERE} ORDER BY kind, name, id LIMIT $5 OFFSET $6"
+        );
         let limit = if f.limit <= 0 { 50 } else { f.limit.min(1000) };
         on_pool!(self, p => {
             let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
@@ -249,7 +256,12 @@ impl Db {
             .await?))
     }
 
-    pub async fn practitioner_add(&self, org_id: i64, rec: &PractitionerRecord, who: &Who) -> Result<Practitioner> {
+    pub async fn practitioner_add(
+        &self,
+        org_id: i64,
+        rec: &PractitionerRecord,
+        who: &Who,
+    ) -> Result<Practitioner> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM organisations WHERE id = $1")

@@ -56,7 +56,13 @@ async fn story(db: Db) {
         )
         .await;
     assert!(
-        matches!(dup, Err(StoreError::Conflict { code: "uscc_taken", .. })),
+        matches!(
+            dup,
+            Err(StoreError::Conflict {
+                code: "uscc_taken",
+                ..
+            })
+        ),
         "{backend}: {dup:?}"
     );
 
@@ -83,9 +89,17 @@ async fn story(db: Db) {
     assert!(added.holds_both_certificates());
     // Practitioners belong to agencies only.
     let refused = db.practitioner_add(ent.id, &p, &who).await;
-    assert!(matches!(refused, Err(StoreError::Conflict { code: "not_an_agency", .. })));
+    assert!(matches!(
+        refused,
+        Err(StoreError::Conflict {
+            code: "not_an_agency",
+            ..
+        })
+    ));
     assert_eq!(db.practitioner_list(agency.id).await.unwrap().len(), 1);
-    db.practitioner_remove(agency.id, added.id, &who).await.unwrap();
+    db.practitioner_remove(agency.id, added.id, &who)
+        .await
+        .unwrap();
     assert!(db.practitioner_list(agency.id).await.unwrap().is_empty());
 
     // Update records before and after in the audit log.
@@ -112,7 +126,13 @@ async fn story(db: Db) {
         .unwrap();
     assert_eq!(n, 2, "{backend}");
     assert_eq!(log[0].action, "update");
-    assert!(log[0].before_json.as_deref().unwrap().contains("上海示例科技有限公司"));
+    assert!(
+        log[0]
+            .before_json
+            .as_deref()
+            .unwrap()
+            .contains("上海示例科技有限公司")
+    );
     assert!(log[0].after_json.as_deref().unwrap().contains("股份"));
     assert_eq!(log[0].username.as_deref(), Some("cli"));
 
@@ -169,7 +189,13 @@ async fn story(db: Db) {
             &who,
         )
         .await;
-    assert!(matches!(again, Err(StoreError::Conflict { code: "username_taken", .. })));
+    assert!(matches!(
+        again,
+        Err(StoreError::Conflict {
+            code: "username_taken",
+            ..
+        })
+    ));
     let (uid, hash) = db.user_password_hash("ALICE").await.unwrap().unwrap();
     assert_eq!(uid, user.id);
     assert!(h.verify(&hash, "secret-pass"));
@@ -184,7 +210,10 @@ async fn story(db: Db) {
 
     let (tok, plain) = db.token_create(user.id, "script", &who).await.unwrap();
     assert!(plain.starts_with("zy_"));
-    assert_eq!(db.token_principal(&plain).await.unwrap().unwrap().id, user.id);
+    assert_eq!(
+        db.token_principal(&plain).await.unwrap().unwrap().id,
+        user.id
+    );
     db.token_revoke(user.id, tok.id, &who).await.unwrap();
     assert!(db.token_principal(&plain).await.unwrap().is_none());
 

@@ -111,7 +111,16 @@ async fn account_page(
     PageUser(me): PageUser,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    render_account(&state, &me, q.notice.as_deref(), None, FormState::default(), FormState::default(), StatusCode::OK).await
+    render_account(
+        &state,
+        &me,
+        q.notice.as_deref(),
+        None,
+        FormState::default(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn password_form(
@@ -131,25 +140,46 @@ async fn password_form(
         .await
         .unwrap_or(false);
     if !ok {
-        form.errors.insert("current".into(), "当前密码不正确".into());
+        form.errors
+            .insert("current".into(), "当前密码不正确".into());
     }
     if let Err(msg) = check_new_password(form.v("new")) {
         form.errors.insert("new".into(), msg);
     } else if form.v("new") != form.v("confirm") {
-        form.errors.insert("confirm".into(), "两次输入的新密码不一致".into());
+        form.errors
+            .insert("confirm".into(), "两次输入的新密码不一致".into());
     }
     if form.has_errors() {
         form.values.clear();
-        return render_account(&state, &me, None, None, form, FormState::default(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_account(
+            &state,
+            &me,
+            None,
+            None,
+            form,
+            FormState::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let h = hash(&state, form.v("new").to_string()).await;
-    state.db.user_set_password(&me.username, &h, &me.who()).await?;
+    state
+        .db
+        .user_set_password(&me.username, &h, &me.who())
+        .await?;
     // Every session ended with the change; this browser gets a new one.
-    let sid = state.db.session_create(me.id, state.config.session_ttl_secs).await?;
+    let sid = state
+        .db
+        .session_create(me.id, state.config.session_ttl_secs)
+        .await?;
     Ok((
         [(
             header::SET_COOKIE,
-            session_set_cookie(&sid, state.config.session_ttl_secs, state.config.secure_cookies),
+            session_set_cookie(
+                &sid,
+                state.config.session_ttl_secs,
+                state.config.secure_cookies,
+            ),
         )],
         Redirect::to("/account?notice=password"),
     )
@@ -157,7 +187,8 @@ async fn password_form(
 }
 
 fn token_name(name: &str) -> Result<String, FieldError> {
-    zhiyun_domain::validation::text("name", "令牌名称", Some(name), true, 60).map(|n| n.unwrap_or_default())
+    zhiyun_domain::validation::text("name", "令牌名称", Some(name), true, 60)
+        .map(|n| n.unwrap_or_default())
 }
 
 async fn token_form(
@@ -169,11 +200,29 @@ async fn token_form(
     match token_name(form.v("name")) {
         Ok(name) => {
             let (_, plain) = state.db.token_create(me.id, &name, &me.who()).await?;
-            render_account(&state, &me, None, Some(plain), FormState::default(), FormState::default(), StatusCode::OK).await
+            render_account(
+                &state,
+                &me,
+                None,
+                Some(plain),
+                FormState::default(),
+                FormState::default(),
+                StatusCode::OK,
+            )
+            .await
         }
         Err(e) => {
             form.add_errors(&[e]);
-            render_account(&state, &me, None, None, FormState::default(), form, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_account(
+                &state,
+                &me,
+                None,
+                None,
+                FormState::default(),
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -279,7 +328,15 @@ async fn users_page(
     if !policy::can_administer(&me.actor()) {
         return Err(PageError::forbidden());
     }
-    render_users(&state, &me, q.notice.as_deref(), FormState::default(), None, StatusCode::OK).await
+    render_users(
+        &state,
+        &me,
+        q.notice.as_deref(),
+        FormState::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// What creating a user needs, from a form or the API.
@@ -301,14 +358,20 @@ async fn create_user(
     let username = check_username(&req.username)
         .map_err(|m| errs.push(FieldError::new("username", "bad_username", m)))
         .ok();
-    let display_name = zhiyun_domain::validation::text("display_name", "姓名", Some(&req.display_name), false, 40)
-        .map_err(|e| errs.push(e))
-        .ok()
-        .flatten();
+    let display_name =
+        zhiyun_domain::validation::text("display_name", "姓名", Some(&req.display_name), false, 40)
+            .map_err(|e| errs.push(e))
+            .ok()
+            .flatten();
     if req.org_id.is_none() {
         errs.push(FieldError::required("org_id", "所属机构"));
     }
-    let generated = req.password.as_deref().map(str::trim).filter(|p| !p.is_empty()).is_none();
+    let generated = req
+        .password
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .is_none();
     let password = if generated {
         random_password()
     } else {
@@ -330,10 +393,23 @@ async fn create_user(
     };
     match state.db.user_create(&new, &me.who()).await {
         Ok(u) => Ok((u, generated.then_some(password))),
-        Err(StoreError::Conflict { code, field, message }) => {
-            Err(vec![FieldError::new(field.unwrap_or("username"), code, message)])
+        Err(StoreError::Conflict {
+            code,
+            field,
+            message,
+        }) => Err(vec![FieldError::new(
+            field.unwrap_or("username"),
+            code,
+            message,
+        )]),
+        Err(e) => {
+            tracing::error!(error = %e, "user create");
+            Err(vec![FieldError::new(
+                "",
+                "internal",
+                "服务器内部错误，请稍后重试",
+            )])
         }
-        Err(e) => Err(vec![FieldError::new("", "internal", e.to_string())]),
     }
 }
 
@@ -355,13 +431,31 @@ async fn user_create_form(
     };
     match create_user(&state, &me, req).await {
         Ok((u, otp)) => match otp {
-            Some(p) => render_users(&state, &me, Some("user_created"), FormState::default(), Some((u.username, p)), StatusCode::CREATED).await,
+            Some(p) => {
+                render_users(
+                    &state,
+                    &me,
+                    Some("user_created"),
+                    FormState::default(),
+                    Some((u.username, p)),
+                    StatusCode::CREATED,
+                )
+                .await
+            }
             None => Ok(Redirect::to("/admin/users?notice=user_created").into_response()),
         },
         Err(errs) => {
             form.values.remove("password");
             form.add_errors(&errs);
-            render_users(&state, &me, None, form, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_users(
+                &state,
+                &me,
+                None,
+                form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -383,10 +477,13 @@ async fn user_state_form(
         return Err(PageError::forbidden());
     }
     let disabled = parse_action(&action).ok_or_else(PageError::not_found)?;
-    if disabled && username == me.username {
+    if disabled && username.trim().to_lowercase() == me.username {
         return Err(PageError::new(StatusCode::CONFLICT, "不能停用自己的账号。"));
     }
-    state.db.user_set_disabled(&username, disabled, &me.who()).await?;
+    state
+        .db
+        .user_set_disabled(&username, disabled, &me.who())
+        .await?;
     Ok(Redirect::to("/admin/users?notice=user_updated").into_response())
 }
 
@@ -415,7 +512,10 @@ pub struct CreatedUser {
 /// All users (administrators).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
     responses((status = 200, body = Vec<Object>), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_users(State(state): State<AppState>, ApiUser(me): ApiUser) -> Result<Json<Vec<User>>, ApiError> {
+pub async fn api_users(
+    State(state): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> Result<Json<Vec<User>>, ApiError> {
     if !policy::can_administer(&me.actor()) {
         return Err(ApiError::forbidden());
     }
@@ -444,11 +544,16 @@ pub async fn api_user_create(
     match create_user(&state, &me, req).await {
         Ok((user, one_time_password)) => Ok((
             StatusCode::CREATED,
-            Json(CreatedUser { user, one_time_password }),
+            Json(CreatedUser {
+                user,
+                one_time_password,
+            }),
         )
             .into_response()),
         Err(errs) => {
-            let conflict = errs.iter().any(|e| e.code.ends_with("_taken") || e.code == "unknown_organisation");
+            let conflict = errs
+                .iter()
+                .any(|e| e.code.ends_with("_taken") || e.code == "unknown_organisation");
             let mut err = ApiError::invalid(errs);
             if conflict {
                 err.status = StatusCode::CONFLICT;
@@ -471,17 +576,27 @@ pub async fn api_user_state(
         return Err(ApiError::forbidden());
     }
     let disabled = parse_action(&action).ok_or_else(ApiError::not_found)?;
-    if disabled && username == me.username {
-        return Err(ApiError::new(StatusCode::CONFLICT, "cannot_disable_self", "不能停用自己的账号"));
+    if disabled && username.trim().to_lowercase() == me.username {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "cannot_disable_self",
+            "不能停用自己的账号",
+        ));
     }
-    state.db.user_set_disabled(&username, disabled, &me.who()).await?;
+    state
+        .db
+        .user_set_disabled(&username, disabled, &me.who())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// My personal API tokens (without their secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
     responses((status = 200, body = Vec<Object>), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn api_tokens(State(state): State<AppState>, ApiUser(me): ApiUser) -> Result<Json<Vec<ApiToken>>, ApiError> {
+pub async fn api_tokens(
+    State(state): State<AppState>,
+    ApiUser(me): ApiUser,
+) -> Result<Json<Vec<ApiToken>>, ApiError> {
     Ok(Json(state.db.token_list(me.id).await?))
 }
 
@@ -508,7 +623,15 @@ pub async fn api_token_create(
 ) -> Result<Response, ApiError> {
     let name = token_name(&b.name).map_err(|e| ApiError::invalid(vec![e]))?;
     let (t, token) = state.db.token_create(me.id, &name, &me.who()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id: t.id, name: t.name, token })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            id: t.id,
+            name: t.name,
+            token,
+        }),
+    )
+        .into_response())
 }
 
 /// Revoke one of my tokens.

@@ -32,7 +32,7 @@ pub struct AuditParams {
 
 impl AuditParams {
     fn filter(&self) -> (AuditFilter, i64, i64) {
-        let page = self.page.unwrap_or(1).max(1);
+        let page = self.page.unwrap_or(1).clamp(1, 1_000_000);
         let per_page = self.per_page.unwrap_or(50).clamp(1, 500);
         (
             AuditFilter {

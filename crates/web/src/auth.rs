@@ -169,7 +169,15 @@ pub fn url_encode(s: &str) -> String {
 /// Only same-site relative paths are followed after login (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.parse::<axum::http::uri::PathAndQuery>().is_ok() =>
+        {
+            n.to_string()
+        }
         _ => "/home".to_string(),
     }
 }
@@ -196,6 +204,10 @@ impl Throttle {
 
     pub fn fail(&self, key: &str) {
         let mut map = self.failures.lock().expect("throttle lock");
+        // Made-up usernames must not grow the map without bound: forget windows that have passed.
+        if map.len() >= 10_000 {
+            map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+        }
         let entry = map.entry(key.to_string()).or_insert((0, Instant::now()));
         if entry.1.elapsed() >= Self::WINDOW {
             *entry = (0, Instant::now());
@@ -232,5 +244,7 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/home");
         assert_eq!(safe_next(Some("https://evil.example")), "/home");
         assert_eq!(safe_next(None), "/home");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/home");
+        assert_eq!(safe_next(Some("/a\nb")), "/home");
     }
 }

@@ -67,9 +67,10 @@ impl ApiError {
 
     /// 422 with every failing field; the first one is the headline.
     pub fn invalid(errors: Vec<FieldError>) -> ApiError {
-        let first = errors.first().cloned().unwrap_or_else(|| {
-            FieldError::new("", "invalid", "输入有误")
-        });
+        let first = errors
+            .first()
+            .cloned()
+            .unwrap_or_else(|| FieldError::new("", "invalid", "输入有误"));
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             detail: ErrorDetail {
@@ -146,7 +147,11 @@ impl From<StoreError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        (self.status, Html(render_error_page(self.status, &self.message))).into_response()
+        (
+            self.status,
+            Html(render_error_page(self.status, &self.message)),
+        )
+            .into_response()
     }
 }
 
@@ -157,4 +162,43 @@ pub async fn not_found(uri: Uri) -> Response {
     } else {
         PageError::not_found().into_response()
     }
+}
+
+/// Every `/api` error is JSON: framework rejections (a bad path or query parameter, a wrong method)
+/// answer in plain text, so they are rewritten here into `{"error": {...}}` with a stable code.
+pub async fn api_errors_as_json(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let detail = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "该接口不支持此请求方法".to_string())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            format!("请求体过大，最大 {} KB", crate::MAX_BODY_BYTES / 1024),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "不支持的请求体类型".to_string())
+        }
+        StatusCode::NOT_FOUND => ("not_found", "没有这个接口".to_string()),
+        s if s.is_server_error() => ("internal", "服务器内部错误，请稍后重试".to_string()),
+        _ => ("bad_request", format!("请求参数不正确：{detail}")),
+    };
+    ApiError::new(status, code, message).into_response()
 }

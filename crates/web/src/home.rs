@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use zhiyun_domain::census::{EnterpriseCounts, a2_thresholds};
 use zhiyun_domain::district;
@@ -66,7 +66,11 @@ impl DistrictRow {
     }
 }
 
-async fn district_rows(state: &AppState, view: &DistrictView, year: i32) -> Result<Vec<DistrictRow>, PageError> {
+async fn district_rows(
+    state: &AppState,
+    view: &DistrictView,
+    year: i32,
+) -> Result<Vec<DistrictRow>, PageError> {
     let only = match view {
         DistrictView::All => None,
         DistrictView::One(d) => Some(d.as_str()),
@@ -76,10 +80,11 @@ async fn district_rows(state: &AppState, view: &DistrictView, year: i32) -> Resu
     let mut by_district: BTreeMap<&str, EnterpriseCounts> = BTreeMap::new();
     for f in &facts {
         if let Some(d) = f.district_code.as_deref() {
-            by_district
-                .entry(d)
-                .or_default()
-                .add(f.size_class.as_deref(), f.hte_certificate.as_deref(), year);
+            by_district.entry(d).or_default().add(
+                f.size_class.as_deref(),
+                f.hte_certificate.as_deref(),
+                year,
+            );
         }
     }
     Ok(district::all()
@@ -113,7 +118,9 @@ struct RoleHome {
 
 fn intro(role: Role) -> &'static str {
     match role {
-        Role::Municipal => "统筹全市知识产权运营服务集聚区：开展申报评审、接收绩效报告、掌握各区运营情况。",
+        Role::Municipal => {
+            "统筹全市知识产权运营服务集聚区：开展申报评审、接收绩效报告、掌握各区运营情况。"
+        }
         Role::District => "指导本区集聚区建设，掌握本区创新主体和运营绩效。",
         Role::Operator => "运营集聚区：维护供需清单、组织对接活动、服务全区中小微企业。",
         Role::Agency => "为企业提供专利代理、技术经纪、交易撮合和价值评估服务。",
@@ -125,35 +132,86 @@ fn intro(role: Role) -> &'static str {
     }
 }
 
-async fn role_home(State(state): State<AppState>, PageUser(me): PageUser) -> Result<Response, PageError> {
+async fn role_home(
+    State(state): State<AppState>,
+    PageUser(me): PageUser,
+) -> Result<Response, PageError> {
     let actor = me.actor();
     let role = me.role();
     let year = this_year();
     let mut tiles = vec![
-        Tile { href: format!("/orgs/{}", me.org_id), title: "本机构信息", text: "查看和维护本机构的登记信息" },
-        Tile { href: "/orgs".into(), title: "机构名录", text: "检索园区、企业、高校院所、金融与服务机构" },
-        Tile { href: "/tools/validate".into(), title: "编号校验", text: "专利号、信用代码、高企证书号一键校验" },
-        Tile { href: "/account".into(), title: "我的账户", text: "修改密码、管理 API 令牌" },
+        Tile {
+            href: format!("/orgs/{}", me.org_id),
+            title: "本机构信息",
+            text: "查看和维护本机构的登记信息",
+        },
+        Tile {
+            href: "/orgs".into(),
+            title: "机构名录",
+            text: "检索园区、企业、高校院所、金融与服务机构",
+        },
+        Tile {
+            href: "/tools/validate".into(),
+            title: "编号校验",
+            text: "专利号、信用代码、高企证书号一键校验",
+        },
+        Tile {
+            href: "/account".into(),
+            title: "我的账户",
+            text: "修改密码、管理 API 令牌",
+        },
     ];
     if policy::may_register_orgs(&actor) {
-        tiles.insert(2, Tile { href: "/orgs/new".into(), title: "登记机构", text: "登记本区的企业等机构" });
+        tiles.insert(
+            2,
+            Tile {
+                href: "/orgs/new".into(),
+                title: "登记机构",
+                text: "登记本区的企业等机构",
+            },
+        );
     }
     if matches!(role, Role::Municipal | Role::District) {
-        tiles.push(Tile { href: "/districts".into(), title: "各区概况", text: "各区企业、中小微企业和高新技术企业数量" });
+        tiles.push(Tile {
+            href: "/districts".into(),
+            title: "各区概况",
+            text: "各区企业、中小微企业和高新技术企业数量",
+        });
     }
     if role == Role::Agency {
-        tiles[0] = Tile { href: format!("/orgs/{}#practitioners", me.org_id), title: "本机构与从业人员", text: "维护从业人员及其专利代理师、技术经纪人证书" };
+        tiles[0] = Tile {
+            href: format!("/orgs/{}#practitioners", me.org_id),
+            title: "本机构与从业人员",
+            text: "维护从业人员及其专利代理师、技术经纪人证书",
+        };
     }
     if me.is_admin {
-        tiles.push(Tile { href: "/admin/users".into(), title: "用户管理", text: "开通、停用账号" });
-        tiles.push(Tile { href: "/admin/audit".into(), title: "审计日志", text: "谁在何时改了什么" });
+        tiles.push(Tile {
+            href: "/admin/users".into(),
+            title: "用户管理",
+            text: "开通、停用账号",
+        });
+        tiles.push(Tile {
+            href: "/admin/audit".into(),
+            title: "审计日志",
+            text: "谁在何时改了什么",
+        });
     }
     let districts = district_rows(&state, &policy::district_view(&actor), year).await?;
     let kind_counts = if matches!(policy::district_view(&actor), DistrictView::All) {
         let counts = state.db.org_counts().await?;
         OrgKind::ALL
             .iter()
-            .map(|k| (k.label(), counts.iter().find(|(s, _)| s == k.slug()).map(|(_, n)| *n).unwrap_or(0)))
+            .map(|k| {
+                (
+                    k.label(),
+                    counts
+                        .iter()
+                        .find(|(s, _)| s == k.slug())
+                        .map(|(_, n)| *n)
+                        .unwrap_or(0),
+                )
+            })
             .collect()
     } else {
         Vec::new()
@@ -205,7 +263,10 @@ async fn districts_page(
     if view == DistrictView::None {
         return Err(PageError::forbidden());
     }
-    let year = q.year.filter(|y| (2008..=2100).contains(y)).unwrap_or_else(this_year);
+    let year = q
+        .year
+        .filter(|y| (2008..=2100).contains(y))
+        .unwrap_or_else(this_year);
     let rows = district_rows(&state, &view, year).await?;
     Ok(page(&DistrictsPage {
         layout: Layout::new(&state, Some(&me), "各区概况", "districts"),
@@ -213,4 +274,3 @@ async fn districts_page(
         rows,
     }))
 }
-

@@ -52,7 +52,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = if inner.is_syntax() || inner.is_eof() {
-            format!("JSON 格式错误（第 {} 行第 {} 列）", inner.line(), inner.column())
+            format!(
+                "JSON 格式错误（第 {} 行第 {} 列）",
+                inner.line(),
+                inner.column()
+            )
         } else {
             format!("字段类型或取值不正确：{inner}")
         };

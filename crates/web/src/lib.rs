@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(axum::middleware::from_fn(assets::security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -21,11 +21,11 @@ use zhiyun_store::accounts::Principal;
 use zhiyun_store::orgs::{Org, OrgFilter, Practitioner};
 
 use crate::AppState;
+use crate::auth::{ApiUser, PageUser};
 use crate::error::{ApiError, PageError};
 use crate::forms::FormState;
 use crate::json::ApiJson;
 use crate::layout::{Layout, fmt_time, page, page_with_status};
-use crate::auth::{ApiUser, PageUser};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -254,7 +254,7 @@ impl ListQuery {
                     .to_string(),
             ),
         };
-        let page = self.page.unwrap_or(1).max(1);
+        let page = self.page.unwrap_or(1).clamp(1, 1_000_000);
         let per_page = self.per_page.unwrap_or(50).clamp(1, 200);
         Ok((
             OrgFilter {
@@ -333,7 +333,6 @@ fn page_href(q: &ListQuery, page: i64) -> String {
     )
 }
 
-
 async fn list_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -342,7 +341,15 @@ async fn list_page(
     let actor = user.actor();
     let (filter, page_no, per_page, error) = match q.filter() {
         Ok((f, p, pp)) => (f, p, pp, None),
-        Err(e) => (OrgFilter { limit: 50, ..Default::default() }, 1, 50, Some(e.message)),
+        Err(e) => (
+            OrgFilter {
+                limit: 50,
+                ..Default::default()
+            },
+            1,
+            50,
+            Some(e.message),
+        ),
     };
     let (total, orgs) = state.db.org_list(&filter).await?;
     let pages = ((total + per_page - 1) / per_page).max(1);
@@ -407,13 +414,17 @@ fn render_form(
             kinds,
             districts: district_choices(),
             sizes: size_choices(),
-            kind_locked: existing
-                .is_some_and(|o| !policy::can_create_org(&actor, o.kind(), o.district_code.as_deref())),
+            kind_locked: existing.is_some_and(|o| {
+                !policy::can_create_org(&actor, o.kind(), o.district_code.as_deref())
+            }),
         },
     )
 }
 
-async fn new_page(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+async fn new_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
     if !policy::may_register_orgs(&user.actor()) {
         return Err(PageError::forbidden());
     }
@@ -436,17 +447,30 @@ async fn create_form(
         Ok(r) => r,
         Err(errs) => {
             form.add_errors(&errs);
-            return Ok(render_form(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, form));
+            return Ok(render_form(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                form,
+            ));
         }
     };
     if let Some(e) = create_refusal(&actor, &rec) {
         form.add_errors(&[e]);
-        return Ok(render_form(&state, &user, StatusCode::FORBIDDEN, None, form));
+        return Ok(render_form(
+            &state,
+            &user,
+            StatusCode::FORBIDDEN,
+            None,
+            form,
+        ));
     }
     match state.db.org_create(&rec, &user.who()).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}?notice=created", org.id)).into_response()),
         Err(zhiyun_store::StoreError::Conflict { field, message, .. }) => {
-            form.errors.insert(field.unwrap_or("name").to_string(), message);
+            form.errors
+                .insert(field.unwrap_or("name").to_string(), message);
             Ok(render_form(&state, &user, StatusCode::CONFLICT, None, form))
         }
         Err(e) => Err(e.into()),
@@ -526,7 +550,15 @@ async fn detail_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    render_detail(&state, &user, id, q.notice.as_deref(), FormState::default(), StatusCode::OK).await
+    render_detail(
+        &state,
+        &user,
+        id,
+        q.notice.as_deref(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn edit_page(
@@ -538,7 +570,13 @@ async fn edit_page(
     if !policy::can_edit_org(&user.actor(), &org.scope()) {
         return Err(PageError::forbidden());
     }
-    Ok(render_form(&state, &user, StatusCode::OK, Some(&org), form_of(&org)))
+    Ok(render_form(
+        &state,
+        &user,
+        StatusCode::OK,
+        Some(&org),
+        form_of(&org),
+    ))
 }
 
 async fn update_form(
@@ -557,18 +595,37 @@ async fn update_form(
         Ok(r) => r,
         Err(errs) => {
             form.add_errors(&errs);
-            return Ok(render_form(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(&org), form));
+            return Ok(render_form(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&org),
+                form,
+            ));
         }
     };
     if let Some(e) = update_refusal(&actor, &org, &rec) {
         form.add_errors(&[e]);
-        return Ok(render_form(&state, &user, StatusCode::FORBIDDEN, Some(&org), form));
+        return Ok(render_form(
+            &state,
+            &user,
+            StatusCode::FORBIDDEN,
+            Some(&org),
+            form,
+        ));
     }
     match state.db.org_update(id, &rec, &user.who()).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?notice=saved")).into_response()),
         Err(zhiyun_store::StoreError::Conflict { field, message, .. }) => {
-            form.errors.insert(field.unwrap_or("name").to_string(), message);
-            Ok(render_form(&state, &user, StatusCode::CONFLICT, Some(&org), form))
+            form.errors
+                .insert(field.unwrap_or("name").to_string(), message);
+            Ok(render_form(
+                &state,
+                &user,
+                StatusCode::CONFLICT,
+                Some(&org),
+                form,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -597,7 +654,15 @@ async fn practitioner_add_form(
         }
         Err(errs) => {
             form.add_errors(&errs);
-            render_detail(&state, &user, id, None, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_detail(
+                &state,
+                &user,
+                id,
+                None,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -643,13 +708,18 @@ fn scalar(field: &str, v: &Option<serde_json::Value>) -> Result<Option<String>, 
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
         Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(_) => Err(FieldError::new(field, "bad_type", format!("{field} 应为数字或字符串"))),
+        Some(_) => Err(FieldError::new(
+            field,
+            "bad_type",
+            format!("{field} 应为数字或字符串"),
+        )),
     }
 }
 
 impl OrgBody {
     fn input(&self) -> Result<OrgInput, ApiError> {
-        let employees = scalar("employees", &self.employees).map_err(|e| ApiError::invalid(vec![e]))?;
+        let employees =
+            scalar("employees", &self.employees).map_err(|e| ApiError::invalid(vec![e]))?;
         let revenue_wan =
             scalar("revenue_wan", &self.revenue_wan).map_err(|e| ApiError::invalid(vec![e]))?;
         Ok(OrgInput {

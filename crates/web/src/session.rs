@@ -13,8 +13,7 @@ use zhiyun_store::accounts::Principal;
 
 use crate::AppState;
 use crate::auth::{
-    ApiUser, MaybeUser, safe_next, session_clear_cookie, session_cookie,
-    session_set_cookie,
+    ApiUser, MaybeUser, safe_next, session_clear_cookie, session_cookie, session_set_cookie,
 };
 use crate::error::ApiError;
 use crate::json::ApiJson;
@@ -37,10 +36,9 @@ enum LoginError {
 impl LoginError {
     fn message(&self) -> String {
         match self {
-            LoginError::Throttled(secs) => format!(
-                "登录失败次数过多，请 {} 分钟后再试",
-                secs.div_ceil(60)
-            ),
+            LoginError::Throttled(secs) => {
+                format!("登录失败次数过多，请 {} 分钟后再试", secs.div_ceil(60))
+            }
             LoginError::BadCredentials => "用户名或密码不正确".to_string(),
             LoginError::Store(_) => "服务器内部错误，请稍后重试".to_string(),
         }
@@ -50,9 +48,11 @@ impl LoginError {
 impl From<LoginError> for ApiError {
     fn from(e: LoginError) -> ApiError {
         match e {
-            LoginError::Throttled(_) => {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", e.message())
-            }
+            LoginError::Throttled(_) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                e.message(),
+            ),
             LoginError::BadCredentials => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", e.message())
             }
@@ -62,7 +62,11 @@ impl From<LoginError> for ApiError {
 }
 
 /// Check a username and password, with throttling; on success start a session.
-async fn login(state: &AppState, username: &str, password: &str) -> Result<(Principal, String), LoginError> {
+async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<(Principal, String), LoginError> {
     let key = username.trim().to_lowercase();
     if let Some(secs) = state.throttle.locked(&key) {
         return Err(LoginError::Throttled(secs));
@@ -76,7 +80,9 @@ async fn login(state: &AppState, username: &str, password: &str) -> Result<(Prin
     static DUMMY: OnceLock<String> = OnceLock::new();
     let hash = match &stored {
         Some((_, h)) => h.clone(),
-        None => DUMMY.get_or_init(|| state.hasher.hash("no such user")).clone(),
+        None => DUMMY
+            .get_or_init(|| state.hasher.hash("no such user"))
+            .clone(),
     };
     let hasher = state.hasher.clone();
     let pw = password.to_string();
@@ -146,7 +152,11 @@ async fn login_form(State(state): State<AppState>, Form(f): Form<LoginForm>) -> 
         Ok((_, sid)) => (
             [(
                 header::SET_COOKIE,
-                session_set_cookie(&sid, state.config.session_ttl_secs, state.config.secure_cookies),
+                session_set_cookie(
+                    &sid,
+                    state.config.session_ttl_secs,
+                    state.config.secure_cookies,
+                ),
             )],
             Redirect::to(&safe_next(f.next.as_deref())),
         )
@@ -233,7 +243,11 @@ pub async fn api_login(
     Ok((
         [(
             header::SET_COOKIE,
-            session_set_cookie(&sid, state.config.session_ttl_secs, state.config.secure_cookies),
+            session_set_cookie(
+                &sid,
+                state.config.session_ttl_secs,
+                state.config.secure_cookies,
+            ),
         )],
         axum::Json(Me::from(&principal)),
     )
@@ -260,4 +274,3 @@ pub async fn api_logout(State(state): State<AppState>, headers: axum::http::Head
 pub async fn api_me(ApiUser(p): ApiUser) -> axum::Json<Me> {
     axum::Json(Me::from(&p))
 }
-

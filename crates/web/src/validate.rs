@@ -41,7 +41,7 @@ fn kind_of(slug: &str) -> Result<IdentKind, ApiError> {
     })
 }
 
-/// Check one identifier. Always 200 for a known kind: `valid` says whether it passed.
+/// Check one identifier. 200 for a known kind, `valid` saying whether it passed; 422 for input over 200 characters.
 #[utoipa::path(post, path = "/api/v1/validate/{kind}", tag = "validate",
     params(("kind" = String, Path, description = "patent-application | patent-publication | uscc | trademark | hte-certificate")),
     request_body = ValidateBody,
@@ -50,14 +50,18 @@ fn kind_of(slug: &str) -> Result<IdentKind, ApiError> {
             "valid": true, "canonical": "201710601862.3",
             "detail": {"year": 2017, "type": "invention", "type_label": "发明", "format": "new", "check": "3"},
             "errors": [], "warnings": []})),
-        (status = 404, description = "unknown_kind", body = crate::error::ErrorBody)))]
+        (status = 404, description = "unknown_kind", body = crate::error::ErrorBody),
+        (status = 422, description = "too_long", body = crate::error::ErrorBody)))]
 pub async fn api_validate(
     Path(kind): Path<String>,
     ApiJson(body): ApiJson<ValidateBody>,
 ) -> Result<Json<Validation>, ApiError> {
     let kind = kind_of(&kind)?;
     if body.value.chars().count() > 200 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "too_long", "输入过长").with_field("value"));
+        return Err(
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "too_long", "输入过长")
+                .with_field("value"),
+        );
     }
     Ok(Json(validate(kind, &body.value)))
 }
@@ -103,9 +107,12 @@ fn detail_rows(v: &Validation) -> Vec<(&'static str, String)> {
         .filter_map(|(key, label)| {
             let shown = match map.get(*key)? {
                 serde_json::Value::Null => return None,
-                serde_json::Value::String(s) if *key == "format" => {
-                    if s == "new" { "2003 年 10 月起的新格式" } else { "2003 年前的旧格式" }.to_string()
+                serde_json::Value::String(s) if *key == "format" => if s == "new" {
+                    "2003 年 10 月起的新格式"
+                } else {
+                    "2003 年前的旧格式"
                 }
+                .to_string(),
                 serde_json::Value::String(s) if *key == "variant" => match s.as_str() {
                     "divisional" => "分割申请",
                     "madrid" => "马德里国际注册",
@@ -114,7 +121,11 @@ fn detail_rows(v: &Validation) -> Vec<(&'static str, String)> {
                 .to_string(),
                 serde_json::Value::String(s) => s.clone(),
                 serde_json::Value::Bool(b) => if *b { "是" } else { "否（已撤并）" }.to_string(),
-                serde_json::Value::Array(a) => a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("、"),
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 other => other.to_string(),
             };
             Some((*label, shown))
@@ -142,7 +153,10 @@ async fn validate_page(
     let detail = result.as_ref().map(detail_rows).unwrap_or_default();
     page(&ValidatePage {
         layout: Layout::new(&state, user.as_ref(), "编号校验", "validate"),
-        kinds: IdentKind::ALL.iter().map(|k| (k.slug(), k.label())).collect(),
+        kinds: IdentKind::ALL
+            .iter()
+            .map(|k| (k.slug(), k.label()))
+            .collect(),
         kind,
         value,
         result,
