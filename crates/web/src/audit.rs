@@ -108,7 +108,11 @@ fn changes(before: Option<&str>, after: Option<&str>) -> Vec<(String, String, St
         Some(other) => other.to_string(),
     };
     keys.into_iter()
-        .filter(|k| !matches!(k.as_str(), "updated_at" | "created_at") && b.get(*k) != a.get(*k))
+        .filter(|k| {
+            let null = serde_json::Value::Null;
+            !matches!(k.as_str(), "updated_at" | "created_at")
+                && b.get(*k).unwrap_or(&null) != a.get(*k).unwrap_or(&null)
+        })
         .map(|k| (k.clone(), show(b.get(k)), show(a.get(k))))
         .collect()
 }
@@ -170,5 +174,7 @@ mod tests {
         assert_eq!(c, vec![("name".into(), "甲".into(), "乙".into())]);
         let created = changes(None, Some(r#"{"name":"甲"}"#));
         assert_eq!(created, vec![("name".into(), "—".into(), "甲".into())]);
+        // A field that is null on creation is no change.
+        assert!(changes(None, Some(r#"{"last_login_at":null}"#)).is_empty());
     }
 }

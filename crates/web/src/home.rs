@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::{MaybeUser, PageUser};
 use crate::error::PageError;
 use crate::layout::{Layout, page};
-use crate::orgs::this_year;
+use crate::orgs::{OrgView, this_year};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -114,6 +114,8 @@ struct RoleHome {
     districts: Vec<DistrictRow>,
     kind_counts: Vec<(&'static str, i64)>,
     dual_certified: Option<usize>,
+    org: OrgView,
+    hte_valid_now: bool,
 }
 
 fn intro(role: Role) -> &'static str {
@@ -229,7 +231,10 @@ async fn role_home(
     } else {
         None
     };
+    let org = OrgView::of(&state.db.org_get(me.org_id).await?, Some(&actor));
     Ok(page(&RoleHome {
+        hte_valid_now: org.hte_valid_in(year),
+        org,
         layout: Layout::new(&state, Some(&me), "工作台", "home"),
         intro: intro(role),
         me,

@@ -84,7 +84,7 @@ pub struct OrgView {
 }
 
 impl OrgView {
-    fn of(org: &Org, actor: Option<&Actor>) -> OrgView {
+    pub fn of(org: &Org, actor: Option<&Actor>) -> OrgView {
         let private = actor.is_some_and(|a| policy::can_read_org_private(a, &org.scope()));
         let size = org.size_class.as_deref().and_then(SizeClass::parse);
         OrgView {
