@@ -138,6 +138,55 @@ pub fn can_edit_org(actor: &Actor, org: &OrgScope) -> bool {
     actor.org_id == org.id || can_create_org(actor, org.kind, org.district)
 }
 
+/// A park application, for policy: its operator organisation, its park's district, and whether it is a draft.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplicationScope<'a> {
+    pub operator_org_id: i64,
+    pub district: Option<&'a str>,
+    pub draft: bool,
+}
+
+/// Park operators prepare applications (for their own organisation).
+pub fn can_apply(actor: &Actor) -> bool {
+    actor.role == Role::Operator
+}
+
+/// The operator reads its own; once submitted, the municipal bureau reads all and the district bureau
+/// of the park's district reads those of its district. Other parks, even in the same district, do not.
+pub fn can_read_application(actor: &Actor, app: &ApplicationScope) -> bool {
+    if actor.admin || actor.org_id == app.operator_org_id {
+        return true;
+    }
+    !app.draft
+        && match actor.role {
+            Role::Municipal => true,
+            Role::District => actor.same_district(app.district),
+            _ => false,
+        }
+}
+
+/// Only the operator changes its application (while it is a draft or returned for correction).
+pub fn can_edit_application(actor: &Actor, app: &ApplicationScope) -> bool {
+    actor.org_id == app.operator_org_id && actor.role == Role::Operator
+}
+
+/// The municipal bureau reviews: confirms or overrules each check, and decides.
+pub fn can_review_application(actor: &Actor) -> bool {
+    actor.role == Role::Municipal
+}
+
+/// Reviewers, and the district bureau of the park's district, may comment.
+pub fn can_comment_application(actor: &Actor, app: &ApplicationScope) -> bool {
+    !app.draft
+        && (can_review_application(actor)
+            || actor.role == Role::District && actor.same_district(app.district))
+}
+
+/// The municipal bureau opens application rounds.
+pub fn can_open_rounds(actor: &Actor) -> bool {
+    actor.role == Role::Municipal
+}
+
 /// Accounts, tokens of others and the audit log are for administrators.
 pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
@@ -235,6 +284,40 @@ mod tests {
             ..scope
         };
         assert!(can_read(None, &public));
+    }
+
+    #[test]
+    fn a_applications_are_read_by_their_operator_and_the_overseeing_bureaus_only() {
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let rival = actor(8, Role::Operator, Some(XUHUI));
+        let xuhui = actor(5, Role::District, Some(XUHUI));
+        let minhang = actor(6, Role::District, Some(MINHANG));
+        let municipal = actor(9, Role::Municipal, None);
+        let draft = ApplicationScope {
+            operator_org_id: 7,
+            district: Some(XUHUI),
+            draft: true,
+        };
+        let submitted = ApplicationScope {
+            draft: false,
+            ..draft
+        };
+        assert!(can_read_application(&operator, &draft));
+        assert!(can_edit_application(&operator, &draft));
+        for other in [&rival, &xuhui, &municipal] {
+            assert!(!can_read_application(other, &draft), "{other:?}");
+        }
+        assert!(can_read_application(&municipal, &submitted));
+        assert!(can_read_application(&xuhui, &submitted));
+        assert!(!can_read_application(&minhang, &submitted));
+        assert!(!can_read_application(&rival, &submitted));
+        assert!(!can_edit_application(&rival, &submitted));
+        assert!(can_review_application(&municipal));
+        assert!(!can_review_application(&xuhui));
+        assert!(can_comment_application(&xuhui, &submitted));
+        assert!(!can_comment_application(&minhang, &submitted));
+        assert!(can_apply(&operator) && !can_apply(&xuhui));
+        assert!(can_open_rounds(&municipal) && !can_open_rounds(&xuhui));
     }
 
     #[test]

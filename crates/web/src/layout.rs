@@ -59,6 +59,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "user_created" => "用户已创建。",
         "user_updated" => "用户状态已更新。",
         "revoked" => "令牌已撤销。",
+        "submitted" => "申报书已提交。",
+        "reviewed" => "审核意见已记录。",
+        "uploaded" => "材料已上传。",
+        "imported" => "企业名单已导入。",
         _ => return None,
     })
 }
@@ -78,6 +82,12 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         item("/tools/validate", "编号校验", "validate"),
         item("/account", "我的账户", "account"),
     ];
+    if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) || u.is_admin {
+        nav.insert(1, item("/applications", "集聚区申报", "applications"));
+    }
+    if u.role() == Role::Municipal {
+        nav.insert(2, item("/rounds", "申报轮次", "rounds"));
+    }
     if matches!(u.role(), Role::Municipal | Role::District) {
         nav.insert(2, item("/districts", "各区概况", "districts"));
     }

@@ -11,6 +11,7 @@ use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
 mod accounts;
+mod applications;
 mod assets;
 mod audit;
 mod auth;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(session::routes())
         .merge(validate::routes())
         .merge(orgs::routes())
+        .merge(applications::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

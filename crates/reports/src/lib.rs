@@ -1,0 +1,36 @@
+//! 知运 documents: bytes in, bytes out. No file system, no network.
+//!
+//! - [`round_xlsx`]: a round's comparison table (申报汇总表) as XLSX.
+//! - [`application_docx`]: one application's 申报书 as DOCX, laid out in the spirit of GB/T 9704.
+//! - [`parse_enterprise_list`]: a park's enterprise list from XLSX or CSV (UTF-8, with or without
+//!   BOM, or GBK/GB18030), every row checked cell by cell.
+//! - [`enterprise_template_xlsx`]: the downloadable template for that list.
+
+pub mod docx_application;
+pub mod enterprise_import;
+pub mod xlsx_round;
+
+pub use docx_application::{ApplicationDoc, application_docx};
+pub use enterprise_import::{
+    CellIssue, ImportError, MAX_DATA_ROWS, ParsedEnterprises, ParsedRow, enterprise_template_xlsx,
+    parse_enterprise_list,
+};
+pub use xlsx_round::{RoundRow, round_xlsx};
+
+/// Why a document could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Xlsx(String),
+    #[error("{0}")]
+    Docx(String),
+}
+
+impl From<rust_xlsxwriter::XlsxError> for ReportError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        ReportError::Xlsx(format!("生成 XLSX 文件失败：{e}"))
+    }
+}
+
+/// The font set on every cell of the spreadsheets we write (present on every Chinese Windows).
+pub(crate) const XLSX_FONT: &str = "宋体";

@@ -1,0 +1,884 @@
+//! Park applications over HTTP: the API contract of A1–A6, submission rules, the review, exports,
+//! the operator's form pages. A fresh database per test (Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use zhiyun_domain::ident::uscc_check_char;
+use zhiyun_domain::org::{OrgInput, check_org};
+use zhiyun_store::accounts::NewUser;
+use zhiyun_store::password::Hasher;
+use zhiyun_store::{Db, Who, testing};
+use zhiyun_web::{AppState, Config, router};
+
+/// A valid USCC registered in `region`, different for each `n`.
+fn uscc(region: &str, n: u32) -> String {
+    let first17 = format!("91{region}MA1{n:06}");
+    format!("{first17}{}", uscc_check_char(&first17).unwrap())
+}
+
+struct T {
+    router: Router,
+    tokens: std::collections::HashMap<&'static str, String>,
+    #[allow(dead_code)]
+    db: Db,
+}
+
+async fn spawn() -> T {
+    let db = testing::fresh().await;
+    let who = Who::cli();
+    let hasher = Hasher::fast_for_tests();
+    let mut tokens = std::collections::HashMap::new();
+    let orgs: [(&str, &str, &str, Option<&str>, Option<String>); 7] = [
+        ("muni", "municipal_bureau", "上海市知识产权局", None, None),
+        (
+            "xuhui",
+            "district_bureau",
+            "徐汇区知识产权局",
+            Some("310104"),
+            None,
+        ),
+        (
+            "minhang",
+            "district_bureau",
+            "闵行区知识产权局",
+            Some("310112"),
+            None,
+        ),
+        (
+            "op1",
+            "park_operator",
+            "徐汇甲园区运营公司",
+            Some("310104"),
+            Some(uscc("310104", 1)),
+        ),
+        (
+            "op2",
+            "park_operator",
+            "徐汇乙园区运营公司",
+            Some("310104"),
+            Some(uscc("310104", 2)),
+        ),
+        (
+            "op3",
+            "park_operator",
+            "闵行丙园区运营公司",
+            Some("310112"),
+            Some(uscc("310112", 3)),
+        ),
+        (
+            "ent",
+            "enterprise",
+            "某企业",
+            Some("310104"),
+            Some(uscc("310104", 4)),
+        ),
+    ];
+    for (user, kind, name, district, code) in orgs {
+        let org = db
+            .org_create(
+                &check_org(&OrgInput {
+                    kind: Some(kind.into()),
+                    name: Some(name.into()),
+                    uscc: code,
+                    district_code: district.map(Into::into),
+                    size_class: (kind == "enterprise").then(|| "small".into()),
+                    ..Default::default()
+                })
+                .unwrap(),
+                &who,
+            )
+            .await
+            .unwrap();
+        let u = db
+            .user_create(
+                &NewUser {
+                    username: user.into(),
+                    display_name: user.into(),
+                    org_id: org.id,
+                    password_hash: hasher.hash("password-123"),
+                    is_admin: false,
+                },
+                &who,
+            )
+            .await
+            .unwrap();
+        tokens.insert(user, db.token_create(u.id, "t", &who).await.unwrap().1);
+    }
+    let router = router(AppState::new(db.clone(), hasher, Config::default()));
+    T { router, tokens, db }
+}
+
+impl T {
+    async fn call(
+        &self,
+        who: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value, Vec<u8>) {
+        let mut b = Request::builder().method(method).uri(path).header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", self.tokens[who]),
+        );
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(b.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            bytes,
+        )
+    }
+
+    async fn round(&self, year: i32, deadline: &str) {
+        let (s, v, _) = self
+            .call(
+                "muni",
+                Method::POST,
+                "/api/v1/rounds",
+                Some(json!({"year": year, "deadline": deadline})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+
+    async fn create(&self, who: &str, body: Value) -> i64 {
+        let (s, v, _) = self
+            .call(who, Method::POST, "/api/v1/applications", Some(body))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    async fn checks(&self, who: &str, id: i64) -> Value {
+        let (s, v, _) = self
+            .call(
+                who,
+                Method::GET,
+                &format!("/api/v1/applications/{id}/checks"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
+    }
+}
+
+fn check<'a>(v: &'a Value, rule: &str) -> &'a Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == rule)
+        .unwrap()
+}
+
+/// `hte` high-tech enterprises and `smes` SMEs (distinct: high-tech ones are large).
+fn enterprises(region: &str, hte: u32, smes: u32) -> Vec<Value> {
+    let mut v = Vec::new();
+    for n in 0..hte {
+        v.push(json!({"name": format!("高企{n}"), "uscc": uscc(region, 1000 + n), "size": "large", "hte_certificate": format!("GR202131{n:06}")}));
+    }
+    for n in 0..smes {
+        v.push(json!({"name": format!("中小企业{n}"), "uscc": uscc(region, 5000 + n), "size": "small", "hte_certificate": null}));
+    }
+    v
+}
+
+fn agency(n: u32, name: &str) -> Value {
+    json!({"kind": "agency", "name": name, "uscc": uscc("310104", 900 + n), "agreement_date": "2021-03-01",
+           "practitioners": [
+               {"name": "甲", "patent_attorney_cert": format!("PA{n}001"), "tech_broker_cert": format!("TB{n}001")},
+               {"name": "乙", "patent_attorney_cert": format!("PA{n}002"), "tech_broker_cert": format!("TB{n}002")}]})
+}
+
+/// A complete application for a park in 徐汇 that meets every automatic check.
+fn full(year: i32, park: &str, agencies: [(u32, &str); 2]) -> Value {
+    json!({
+        "round_year": year,
+        "park": {"name": park, "district_code": "310104", "kind": "high_tech_zone", "level": "municipal",
+                 "ip_park_status": "municipal_pilot", "leading_industries": ["集成电路"],
+                 "management_body": {"name": format!("{park}管理公司"), "uscc": uscc("310104", 1)}},
+        "enterprises": enterprises("310104", 20, 200),
+        "ip_office": {"department": "知识产权服务中心", "staff": 3, "policies": ["专利资助办法"], "annual_budget_wan": 200, "serves_district": true},
+        "partners": [
+            {"kind": "exchange", "name": "上海技术交易所", "uscc": uscc("310106", 11), "agreement_date": "2021-03-01", "practitioners": []},
+            {"kind": "bank", "name": "甲银行", "uscc": uscc("310101", 12), "agreement_date": "2021-03-01", "practitioners": []},
+            {"kind": "bank", "name": "乙银行", "uscc": uscc("310101", 13), "agreement_date": "2021-03-01", "practitioners": []},
+            {"kind": "insurer", "name": "丙保险", "uscc": uscc("310101", 14), "agreement_date": "2021-03-01", "practitioners": []},
+            agency(agencies[0].0, agencies[0].1),
+            agency(agencies[1].0, agencies[1].1)
+        ],
+        "declarations": {"bad_credit_last_3_years": false, "mass_infringement_cases": false}
+    })
+}
+
+#[tokio::test]
+async fn a1_to_a6_contract_submit_review_and_approve() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let id = t
+        .create(
+            "op1",
+            full(2021, "徐汇甲园区", [(1, "甲代理"), (2, "乙代理")]),
+        )
+        .await;
+    let v = t.checks("op1", id).await;
+    assert_eq!(v["checks"].as_array().unwrap().len(), 6);
+    for (rule, status) in [
+        ("A1", "pass"),
+        ("A2", "pass"),
+        ("A3", "needs_review"),
+        ("A4", "pass"),
+        ("A5", "pass"),
+        ("A6", "needs_review"),
+    ] {
+        assert_eq!(check(&v, rule)["status"], status, "{rule}: {v}");
+    }
+    assert_eq!(v["eligible"], Value::Null);
+    assert_eq!(v["priority"], true);
+    let a2 = &check(&v, "A2")["evidence"];
+    assert_eq!(
+        (a2["high_tech"].as_u64(), a2["smes"].as_u64()),
+        (Some(20), Some(200))
+    );
+    assert_eq!(
+        (
+            a2["high_tech_threshold"].as_u64(),
+            a2["sme_threshold"].as_u64()
+        ),
+        (Some(20), Some(200))
+    );
+
+    // The bureau cannot see a draft; it can once submitted.
+    let (s, _, _) = t
+        .call(
+            "muni",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "submitted");
+    // A submitted application is no longer editable.
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::PUT,
+            &format!("/api/v1/applications/{id}"),
+            Some(full(2021, "改名", [(1, "甲"), (2, "乙")])),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_editable"))
+    );
+
+    // Approving before the checks needing review are confirmed is refused.
+    let (s, v, _) = t
+        .call(
+            "muni",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_eligible"))
+    );
+    // A district bureau may comment but not decide.
+    let (s, _, _) = t
+        .call(
+            "xuhui",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"comment": "区局同意推荐"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _, _) = t
+        .call(
+            "xuhui",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"rule": "A3", "status": "pass", "comment": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = t
+        .call(
+            "minhang",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "another district's bureau does not see it"
+    );
+
+    for rule in ["A3", "A6"] {
+        let (s, v, _) = t
+            .call(
+                "muni",
+                Method::POST,
+                &format!("/api/v1/applications/{id}/reviews"),
+                Some(json!({"rule": rule, "status": "pass", "comment": "材料核实无误"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    let v = t.checks("muni", id).await;
+    assert_eq!(v["eligible"], true, "{v}");
+    let (s, _, _) = t
+        .call(
+            "muni",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"decision": "approve", "comment": "同意"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, v, _) = t
+        .call(
+            "op1",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(v["status"], "approved");
+
+    // A reviewer overruling a check to fail makes the application ineligible.
+    let id2 = t
+        .create(
+            "op2",
+            full(2021, "徐汇乙园区", [(3, "丙代理"), (4, "丁代理")]),
+        )
+        .await;
+    t.call(
+        "op2",
+        Method::POST,
+        &format!("/api/v1/applications/{id2}/submit"),
+        None,
+    )
+    .await;
+    t.call(
+        "muni",
+        Method::POST,
+        &format!("/api/v1/applications/{id2}/reviews"),
+        Some(json!({"rule": "A4", "status": "fail", "comment": "协议未盖章"})),
+    )
+    .await;
+    let v = t.checks("muni", id2).await;
+    assert_eq!(v["eligible"], false);
+    assert!(
+        check(&v, "A4")["message"]
+            .as_str()
+            .unwrap()
+            .contains("协议未盖章")
+    );
+
+    // Exports: the round table and the 申报书.
+    let (s, _, bytes) = t
+        .call(
+            "muni",
+            Method::GET,
+            "/api/v1/rounds/2021/applications.xlsx",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(bytes.starts_with(b"PK"));
+    let (s, _, bytes) = t
+        .call(
+            "op1",
+            Method::GET,
+            &format!("/api/v1/applications/{id}/docx"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(bytes.starts_with(b"PK"));
+    let (s, _, _) = t
+        .call(
+            "op1",
+            Method::GET,
+            "/api/v1/rounds/2021/applications.xlsx",
+            None,
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "operators do not get the round table"
+    );
+}
+
+#[tokio::test]
+async fn a2_thresholds_at_the_boundary_and_rows_that_do_not_count() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let mut body = full(2021, "徐汇甲园区", [(1, "甲"), (2, "乙")]);
+    // 19 high-tech, 200 SMEs, plus an invalid and a duplicate row.
+    let mut rows = enterprises("310104", 19, 200);
+    rows.push(json!({"name": "坏代码", "uscc": "91310104MA1FL00000", "size": "small"}));
+    rows.push(rows[0].clone());
+    rows.push(json!({"name": "外省高企", "uscc": uscc("310104", 7777), "size": "large", "hte_certificate": "GR202111000001"}));
+    body["enterprises"] = Value::Array(rows);
+    let id = t.create("op1", body.clone()).await;
+    let v = t.checks("op1", id).await;
+    let a2 = check(&v, "A2");
+    assert_eq!(a2["status"], "fail", "{a2}");
+    assert_eq!(a2["evidence"]["high_tech"], 19);
+    assert_eq!(a2["evidence"]["smes"], 200);
+    let reasons: Vec<&str> = a2["evidence"]["not_counted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.contains(&"invalid_uscc")
+            && reasons.contains(&"duplicate_uscc")
+            && reasons.contains(&"hte_not_shanghai"),
+        "{reasons:?}"
+    );
+    assert_eq!(v["eligible"], false);
+
+    // One more Shanghai high-tech enterprise: at the threshold, A2 passes.
+    body["enterprises"].as_array_mut().unwrap().push(json!({"name": "新高企", "uscc": uscc("310104", 8888), "size": "large", "hte_certificate": "GR202031000009"}));
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::PUT,
+            &format!("/api/v1/applications/{id}"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(check(&t.checks("op1", id).await, "A2")["status"], "pass");
+
+    // The same counts in 闵行 (standard thresholds 50 / 300) fail.
+    let mut mh = full(2021, "闵行丙园区", [(1, "甲"), (2, "乙")]);
+    mh["park"]["district_code"] = json!("310112");
+    let id = t.create("op3", mh).await;
+    let a2 = check(&t.checks("op3", id).await, "A2").clone();
+    assert_eq!(a2["status"], "fail");
+    assert_eq!(
+        (
+            a2["evidence"]["high_tech_threshold"].as_u64(),
+            a2["evidence"]["sme_threshold"].as_u64()
+        ),
+        (Some(50), Some(300))
+    );
+}
+
+#[tokio::test]
+async fn a5_an_agency_in_two_submitted_applications_blocks_a_third() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let shared = (7, "共享代理所");
+    let a = t
+        .create("op1", full(2021, "甲园区", [shared, (1, "甲")]))
+        .await;
+    let b = t
+        .create("op2", full(2021, "乙园区", [shared, (2, "乙")]))
+        .await;
+    for (who, id) in [("op1", a), ("op2", b)] {
+        let (s, v, _) = t
+            .call(
+                who,
+                Method::POST,
+                &format!("/api/v1/applications/{id}/submit"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let mut third = full(2021, "丙园区", [shared, (3, "丙")]);
+    third["park"]["district_code"] = json!("310112");
+    let c = t.create("op3", third).await;
+    // The draft already shows A5 failing, naming the other two applications.
+    let v = t.checks("op3", c).await;
+    let a5 = check(&v, "A5");
+    assert_eq!(a5["status"], "fail", "{a5}");
+    let evidence = a5["evidence"].to_string();
+    assert!(
+        evidence.contains(&a.to_string())
+            && evidence.contains(&b.to_string())
+            && evidence.contains("共享代理所"),
+        "{evidence}"
+    );
+    // Submitting is refused with 409, naming the agency and both applications.
+    let (s, v, _) = t
+        .call(
+            "op3",
+            Method::POST,
+            &format!("/api/v1/applications/{c}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(v["error"]["code"], "agency_cluster_limit");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("共享代理所")
+            && msg.contains(&format!("第 {a} 号"))
+            && msg.contains(&format!("第 {b} 号")),
+        "{msg}"
+    );
+    let (_, v, _) = t
+        .call(
+            "op3",
+            Method::GET,
+            &format!("/api/v1/applications/{c}"),
+            None,
+        )
+        .await;
+    assert_eq!(v["status"], "draft", "nothing half-written");
+}
+
+#[tokio::test]
+async fn submission_is_refused_after_the_deadline_and_when_incomplete() {
+    let t = spawn().await;
+    t.round(2020, "2020-06-30").await;
+    t.round(2021, "2099-12-31").await;
+    let late = t
+        .create("op1", full(2020, "甲园区", [(1, "甲"), (2, "乙")]))
+        .await;
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::POST,
+            &format!("/api/v1/applications/{late}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("deadline_passed"))
+    );
+
+    // A draft may be incomplete; a submission may not.
+    let id = t
+        .create(
+            "op1",
+            json!({"round_year": 2021, "park": {"name": "只填了名字"}}),
+        )
+        .await;
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "incomplete");
+    let fields: Vec<&str> = v["error"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"park.district_code") && fields.contains(&"enterprises"),
+        "{fields:?}"
+    );
+
+    // Applying to a round that was never opened.
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::POST,
+            "/api/v1/applications",
+            Some(json!({"round_year": 2030})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("unknown_round"))
+    );
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_stores_nothing() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    for (change, field, status) in [
+        (
+            json!({"park": {"level": "county"}}),
+            "park.level",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"park": {"district_code": "310103"}}),
+            "park.district_code",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"partners": [{"kind": "bank", "name": "甲银行", "uscc": "91310101MA1000001X", "agreement_date": "2021-03-01"}]}),
+            "partners.0.uscc",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"partners": [{"kind": "bank", "name": "甲银行", "uscc": uscc("310101", 12), "agreement_date": "2021-02-30"}]}),
+            "partners.0.agreement_date",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"partners": [{"kind": "broker", "name": "某", "uscc": uscc("310101", 12)}]}),
+            "partners.0.kind",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"ip_office": {"staff": "three"}}),
+            "ip_office.staff",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"round_year": "2021"}),
+            "round_year",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let mut body = json!({"round_year": 2021});
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, v, _) = t
+            .call("op1", Method::POST, "/api/v1/applications", Some(body))
+            .await;
+        assert_eq!(s, status, "{field}: {v}");
+        assert_eq!(v["error"]["field"], field, "{v}");
+    }
+    let (_, v, _) = t
+        .call("op1", Method::GET, "/api/v1/applications", None)
+        .await;
+    assert_eq!(v.as_array().unwrap().len(), 0, "nothing stored");
+
+    // The enterprise list is evidence: a bad row is stored and shown as not counting.
+    let id = t.create("op1", json!({"round_year": 2021, "park": {"district_code": "310104"},
+        "enterprises": [{"name": "坏", "uscc": "123", "size": "huge", "hte_certificate": "GR2021"}]})).await;
+    let a2 = check(&t.checks("op1", id).await, "A2").clone();
+    let not_counted = a2["evidence"]["not_counted"].as_array().unwrap();
+    assert_eq!(
+        (not_counted.len(), not_counted[0]["reason"].as_str()),
+        (1, Some("invalid_uscc")),
+        "{a2}"
+    );
+    assert_eq!(not_counted[0]["row"], 1);
+}
+
+#[tokio::test]
+async fn only_operators_apply_and_drafts_stay_private() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let (s, _, _) = t
+        .call(
+            "ent",
+            Method::POST,
+            "/api/v1/applications",
+            Some(json!({"round_year": 2021})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = t
+        .call(
+            "op1",
+            Method::POST,
+            "/api/v1/rounds",
+            Some(json!({"year": 2022, "deadline": "2022-06-30"})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "only the municipal bureau opens rounds"
+    );
+    let (s, v, _) = t
+        .call(
+            "muni",
+            Method::POST,
+            "/api/v1/rounds",
+            Some(json!({"year": 2022, "deadline": "2022-13-01"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline"))
+    );
+    let (s, v, _) = t
+        .call(
+            "muni",
+            Method::POST,
+            "/api/v1/rounds",
+            Some(json!({"year": 2021, "deadline": "2021-06-30"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("round_exists"))
+    );
+
+    let id = t.create("op1", json!({"round_year": 2021})).await;
+    for who in ["op2", "muni", "xuhui"] {
+        let (s, _, _) = t
+            .call(
+                who,
+                Method::GET,
+                &format!("/api/v1/applications/{id}/checks"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{who}");
+    }
+    let (s, _, _) = t
+        .call(
+            "op2",
+            Method::PUT,
+            &format!("/api/v1/applications/{id}"),
+            Some(json!({"round_year": 2021})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v, _) = t
+        .call(
+            "muni",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"comment": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
+#[tokio::test]
+async fn the_operator_fills_the_form_step_by_step_and_sees_the_checks() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let id = t.create("op1", json!({"round_year": 2021})).await;
+    let form = |path: String, body: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["op1"]))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    // Step 1 saved with a bad management-body USCC: re-rendered with the Chinese reason, nothing saved.
+    let res = t.router.clone().oneshot(form(format!("/applications/{id}/edit?step=park"),
+        "name=%E5%BE%90%E6%B1%87%E5%9B%AD&district_code=310104&level=municipal&kind=high_tech_zone&ip_park_status=none&mb_uscc=91310104MA1000001X&action=save")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = String::from_utf8(
+        axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(html.contains("校验位"), "{html}");
+    // A valid step saves and moves on; the checks follow the saved draft.
+    let res = t.router.clone().oneshot(form(format!("/applications/{id}/edit?step=park"),
+        "name=%E5%BE%90%E6%B1%87%E5%9B%AD&district_code=310104&level=municipal&kind=high_tech_zone&ip_park_status=none&action=next")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        format!("/applications/{id}/edit?step=enterprises&notice=saved")
+    );
+    let v = t.checks("op1", id).await;
+    assert_eq!(check(&v, "A1")["status"], "pass");
+    // Pasting the enterprise list (tab-separated, as copied from Excel).
+    let paste = format!(
+        "甲公司\t{}\t小型\t\n乙公司\t{}\t微型\tGR202131000001",
+        uscc("310104", 71),
+        uscc("310104", 72)
+    );
+    let body = format!(
+        "paste={}&mode=append&action=save",
+        paste
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    );
+    let res = t
+        .router
+        .clone()
+        .oneshot(form(
+            format!("/applications/{id}/edit?step=enterprises"),
+            &body,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let a2 = check(&t.checks("op1", id).await, "A2").clone();
+    assert_eq!(
+        (
+            a2["evidence"]["smes"].as_u64(),
+            a2["evidence"]["high_tech"].as_u64()
+        ),
+        (Some(2), Some(1)),
+        "{a2}"
+    );
+    // The overview page shows the checks in Chinese.
+    let res = t
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri(format!("/applications/{id}"))
+                .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["op1"]))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = String::from_utf8(
+        axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        html.contains("资格自动审查")
+            && html.contains("科技创新主体集中")
+            && html.contains("不符合"),
+        "overview"
+    );
+}
