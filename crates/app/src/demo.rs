@@ -432,6 +432,8 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
         }
     }
 
+    applications(db, &ids, &who).await?;
+
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {
         let org_id = *ids
@@ -453,6 +455,147 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     eprintln!("demo data loaded: {} organisations", ids.len());
     Ok(())
 }
+
+/// A round open this year; the 徐汇 park's application as a complete draft for `demo-operator` to
+/// submit (it meets A1, A2, A4 and A5; A3 and A6 await the reviewer), and the 闵行 park's
+/// application submitted (it falls short of A2's 300 SMEs).
+async fn applications(
+    db: &Db,
+    ids: &std::collections::HashMap<String, i64>,
+    who: &Who,
+) -> Result<()> {
+    use zhiyun_domain::application::{
+        ApplicationInput, DeclarationsInput, EnterpriseInput, IpOfficeInput, ManagementBodyInput,
+        ParkInput, PartnerInput, PractitionerInputRow, check_input, serde_json_number::Number,
+    };
+    use zhiyun_store::applications::AppSave;
+    use zhiyun_store::orgs::OrgFilter;
+
+    let year = DEMO_ROUND_YEAR;
+    db.round_create(year, &format!("{year}-12-31"), who).await?;
+    let org = async |name: &str| db.org_get(ids[name]).await;
+    let partner = async |kind: &str, name: &str| -> Result<PartnerInput> {
+        let o = org(name).await?;
+        let practitioners = db
+            .practitioner_list(o.id)
+            .await?
+            .into_iter()
+            .map(|p| PractitionerInputRow {
+                name: Some(p.name),
+                patent_attorney_cert: p.patent_attorney_cert,
+                tech_broker_cert: p.tech_broker_cert,
+            })
+            .collect();
+        Ok(PartnerInput {
+            kind: Some(kind.into()),
+            name: Some(o.name),
+            uscc: o.uscc,
+            agreement_date: Some(format!("{year}-03-01")),
+            practitioners,
+        })
+    };
+    for (operator, district, park, level, status, submit) in [
+        (
+            "上海徐汇科创走廊园区运营有限公司",
+            "310104",
+            "徐汇科创走廊",
+            "municipal",
+            "municipal_pilot",
+            false,
+        ),
+        (
+            "上海闵行莘庄科技园区运营有限公司",
+            "310112",
+            "闵行莘庄科技园",
+            "municipal",
+            "none",
+            true,
+        ),
+    ] {
+        let (_, enterprises) = db
+            .org_list(&OrgFilter {
+                kind: Some(zhiyun_domain::org::OrgKind::Enterprise),
+                district_code: Some(district.into()),
+                limit: 1000,
+                ..Default::default()
+            })
+            .await?;
+        let op = org(operator).await?;
+        let input = ApplicationInput {
+            round_year: Some(year as i32),
+            park: ParkInput {
+                name: Some(park.into()),
+                district_code: Some(district.into()),
+                kind: Some("high_tech_zone".into()),
+                level: Some(level.into()),
+                ip_park_status: Some(status.into()),
+                leading_industries: vec!["集成电路".into(), "人工智能".into(), "生物医药".into()],
+                management_body: ManagementBodyInput {
+                    name: Some(op.name.clone()),
+                    uscc: op.uscc.clone(),
+                },
+            },
+            enterprises: enterprises
+                .into_iter()
+                .map(|e| EnterpriseInput {
+                    name: Some(e.name),
+                    uscc: e.uscc,
+                    size: e.size_class,
+                    hte_certificate: e.hte_certificate,
+                })
+                .collect(),
+            ip_office: IpOfficeInput {
+                department: Some("园区知识产权服务中心".into()),
+                staff: Some(4),
+                policies: vec![
+                    "园区专利资助与奖励办法".into(),
+                    "知识产权质押融资风险补偿办法".into(),
+                ],
+                annual_budget_wan: Some(Number("300".into())),
+                serves_district: Some(true),
+            },
+            partners: vec![
+                partner("exchange", "上海知识产权交易中心").await?,
+                partner("bank", "上海浦东发展银行股份有限公司上海分行").await?,
+                partner("bank", "上海农村商业银行股份有限公司").await?,
+                partner("insurer", "中国人民财产保险股份有限公司上海市分公司").await?,
+                partner("agency", "上海知衡专利代理事务所（普通合伙）").await?,
+                partner("agency", "上海科汇知识产权服务有限公司").await?,
+            ],
+            declarations: DeclarationsInput {
+                bad_credit_last_3_years: Some(false),
+                mass_infringement_cases: Some(false),
+            },
+        };
+        let app = check_input(&input).map_err(|e| anyhow!("demo application: {e:?}"))?;
+        let agencies = app
+            .partners
+            .iter()
+            .filter(|p| p.kind == zhiyun_domain::application::PartnerKind::Agency)
+            .map(|p| (p.uscc.to_string(), p.name.clone()))
+            .collect();
+        let row = db
+            .application_create(
+                year,
+                op.id,
+                &AppSave {
+                    body_json: serde_json::to_string(&input)?,
+                    park_name: Some(park.into()),
+                    district_code: Some(district.into()),
+                    agencies,
+                },
+                who,
+            )
+            .await?;
+        if submit {
+            db.application_submit(row.id, who, |_, _| Ok(())).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo's application round: this year.
+const DEMO_ROUND_YEAR: i64 = 2026;
 
 #[cfg(test)]
 mod tests {

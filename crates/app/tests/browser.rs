@@ -44,6 +44,21 @@ fn wait_for(url: &str, within: Duration) {
     panic!("{url} did not come up within {within:?}");
 }
 
+/// Wait until the browser has navigated to a URL containing `part`.
+async fn wait_for_url(c: &fantoccini::Client, part: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if c.current_url()
+            .await
+            .is_ok_and(|u| u.as_str().contains(part))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no navigation to a URL containing {part}");
+}
+
 async fn shot(c: &fantoccini::Client, name: &str) {
     if let Ok(dir) = std::env::var("ZHIYUN_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
@@ -160,6 +175,156 @@ async fn demo_users_log_in_and_see_their_role_home() {
         );
         shot(&client, &format!("home-{username}")).await;
         println!("E2E: logged in as {username} and saw the {role_label} home");
+        if username == "demo-operator" {
+            // The operator opens its draft, looks at the form, and submits it.
+            client.goto(&format!("{base}/applications")).await.unwrap();
+            shot(&client, "applications-operator").await;
+            let page = client.source().await.unwrap();
+            assert!(
+                !page.contains("闵行莘庄科技园"),
+                "another operator's application is not listed"
+            );
+            client
+                .find(Locator::LinkText("徐汇科创走廊"))
+                .await
+                .expect("the demo draft is listed")
+                .click()
+                .await
+                .unwrap();
+            client
+                .wait()
+                .for_element(Locator::Id("checks-title"))
+                .await
+                .expect("checks on the overview");
+            let id = client
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .trim_start_matches("/applications/")
+                .to_string();
+            for step in ["park", "enterprises", "partners"] {
+                client
+                    .goto(&format!("{base}/applications/{id}/edit?step={step}"))
+                    .await
+                    .unwrap();
+                client
+                    .wait()
+                    .for_element(Locator::Css("nav.steps"))
+                    .await
+                    .unwrap();
+                shot(&client, &format!("application-edit-{step}")).await;
+            }
+            client
+                .goto(&format!("{base}/applications/{id}"))
+                .await
+                .unwrap();
+            client
+                .find(Locator::Css("form[action$='/submit'] button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            client
+                .accept_alert()
+                .await
+                .expect("the submit confirmation");
+            let notice = client
+                .wait()
+                .for_element(Locator::Css(".notice.ok"))
+                .await
+                .expect("a notice")
+                .text()
+                .await
+                .unwrap();
+            assert!(notice.contains("已提交"), "{notice}");
+            shot(&client, "application-submitted").await;
+            println!("E2E: demo-operator submitted application {id}");
+        }
+        if username == "demo-municipal" {
+            // The bureau confirms A3 and A6, then approves.
+            client.goto(&format!("{base}/applications")).await.unwrap();
+            shot(&client, "applications-municipal").await;
+            client
+                .find(Locator::LinkText("徐汇科创走廊"))
+                .await
+                .expect("the submitted application")
+                .click()
+                .await
+                .unwrap();
+            client
+                .wait()
+                .for_element(Locator::Id("review"))
+                .await
+                .expect("review forms");
+            let overview = client.current_url().await.unwrap().to_string();
+            for rule in ["A3", "A6"] {
+                client.goto(&overview).await.unwrap();
+                client
+                    .find(Locator::Css(&format!("#rule option[value='{rule}']")))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                client
+                    .find(Locator::Css("#status option[value='pass']"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                client
+                    .find(Locator::Id("rule-comment"))
+                    .await
+                    .unwrap()
+                    .send_keys("材料齐全，核实无误")
+                    .await
+                    .unwrap();
+                client
+                    .find(Locator::Css("#review form:first-of-type button"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                wait_for_url(&client, "notice=reviewed").await;
+            }
+            client.goto(&overview).await.unwrap();
+            client
+                .find(Locator::Css("#decision option[value='approve']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            client
+                .find(Locator::Id("decision-comment"))
+                .await
+                .unwrap()
+                .send_keys("同意认定")
+                .await
+                .unwrap();
+            client
+                .find(Locator::Css("form:has(#decision) button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_url(&client, "notice=reviewed").await;
+            let title = client
+                .find(Locator::Css("main h1"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(title.contains("已通过"), "status after approval: {title}");
+            shot(&client, "application-approved").await;
+            println!("E2E: demo-municipal approved the application");
+        }
         if username == "demo-admin" {
             for (path, name) in [
                 ("/orgs", "orgs"),

@@ -242,7 +242,9 @@ impl Rule {
     pub const ALL: [Rule; 6] = [Rule::A1, Rule::A2, Rule::A3, Rule::A4, Rule::A5, Rule::A6];
 
     pub fn parse(s: &str) -> Option<Rule> {
-        Self::ALL.into_iter().find(|r| r.code() == s.trim().to_uppercase())
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == s.trim().to_uppercase())
     }
 
     pub fn code(self) -> &'static str {

@@ -76,7 +76,10 @@ impl AppStatus {
     pub fn counts_for_a5(self) -> bool {
         matches!(
             self,
-            AppStatus::Submitted | AppStatus::UnderReview | AppStatus::Returned | AppStatus::Approved
+            AppStatus::Submitted
+                | AppStatus::UnderReview
+                | AppStatus::Returned
+                | AppStatus::Approved
         )
     }
 }
@@ -104,7 +107,8 @@ impl AppRow {
     }
 }
 
-const APP_COLUMNS: &str = "id, round_year, operator_org_id, status, park_name, district_code, body_json,
+const APP_COLUMNS: &str =
+    "id, round_year, operator_org_id, status, park_name, district_code, body_json,
     submitted_at, decided_at, created_at, updated_at";
 
 /// What is saved with an application body: denormalised fields for lists and the agencies it names.
@@ -207,7 +211,13 @@ impl Db {
             .fetch_optional(p).await?))
     }
 
-    pub async fn application_create(&self, round_year: i64, operator_org_id: i64, save: &AppSave, who: &Who) -> Result<AppRow> {
+    pub async fn application_create(
+        &self,
+        round_year: i64,
+        operator_org_id: i64,
+        save: &AppSave,
+        who: &Who,
+    ) -> Result<AppRow> {
         let ts = now();
         let sql = format!(
             "INSERT INTO applications (round_year, operator_org_id, status, park_name, district_code, body_json, created_at, updated_at)
@@ -273,14 +283,20 @@ impl Db {
             "SELECT {APP_COLUMNS} FROM applications
              WHERE ($1 IS NULL OR round_year = $1) AND ($2 IS NULL OR operator_org_id = $2)
                AND ($3 IS NULL OR district_code = $3) AND ($4 = FALSE OR status <> 'draft')
-             ORDER BY round_year DESC, id");
+             ORDER BY round_year DESC, id"
+        );
         on_pool!(self, p => Ok(sqlx::query_as::<_, AppRow>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(f.round_year).bind(f.operator_org_id).bind(f.district_code.as_deref()).bind(f.exclude_drafts)
             .fetch_all(p).await?))
     }
 
     /// Other applications of the round that count for A5 and name any of these agencies.
-    pub async fn a5_other_applications(&self, round_year: i64, except_id: i64, agencies: &[String]) -> Result<Vec<OtherApplication>> {
+    pub async fn a5_other_applications(
+        &self,
+        round_year: i64,
+        except_id: i64,
+        agencies: &[String],
+    ) -> Result<Vec<OtherApplication>> {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
@@ -288,13 +304,18 @@ impl Db {
             "SELECT a.id, COALESCE(a.park_name, ''), g.agency_uscc FROM application_agencies g
              JOIN applications a ON a.id = g.application_id
              WHERE a.round_year = $1 AND a.id <> $2 AND a.status IN {A5_STATUSES}
-             ORDER BY a.id");
+             ORDER BY a.id"
+        );
         let rows: Vec<(i64, String, String)> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(round_year).bind(except_id).fetch_all(p).await?);
         Ok(rows
             .into_iter()
             .filter(|(_, _, u)| agencies.contains(u))
-            .map(|(id, park_name, agency_uscc)| OtherApplication { id, park_name, agency_uscc })
+            .map(|(id, park_name, agency_uscc)| OtherApplication {
+                id,
+                park_name,
+                agency_uscc,
+            })
             .collect())
     }
 
@@ -306,7 +327,8 @@ impl Db {
     {
         let select = format!("SELECT {APP_COLUMNS} FROM applications WHERE id = $1");
         let update = format!(
-            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1 WHERE id = $2 RETURNING {APP_COLUMNS}");
+            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1 WHERE id = $2 RETURNING {APP_COLUMNS}"
+        );
         let others_sql = format!(
             "SELECT a.id, COALESCE(a.park_name, ''), g.agency_uscc FROM application_agencies g
              JOIN applications a ON a.id = g.application_id
@@ -390,7 +412,15 @@ impl Db {
             .bind(app_id).fetch_all(p).await?))
     }
 
-    pub async fn attachment_add(&self, app_id: i64, part: &str, filename: &str, content_type: &str, data: &[u8], who: &Who) -> Result<AttachmentMeta> {
+    pub async fn attachment_add(
+        &self,
+        app_id: i64,
+        part: &str,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        who: &Who,
+    ) -> Result<AttachmentMeta> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let meta = sqlx::query_as::<_, AttachmentMeta>(

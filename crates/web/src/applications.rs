@@ -706,7 +706,12 @@ pub fn review_line(r: &Review) -> String {
 }
 
 pub fn attachment_line(a: &AttachmentMeta) -> String {
-    format!("{}（{}，{} KB）", a.filename, a.part, (a.size + 1023) / 1024)
+    format!(
+        "{}（{}，{} KB）",
+        a.filename,
+        a.part,
+        (a.size + 1023) / 1024
+    )
 }
 
 async fn org_name(state: &AppState, id: i64) -> String {

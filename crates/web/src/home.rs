@@ -173,14 +173,35 @@ async fn role_home(
             },
         );
     }
-    let tile = |href: &str, title, text| Tile { href: href.into(), title, text };
+    let tile = |href: &str, title, text| Tile {
+        href: href.into(),
+        title,
+        text,
+    };
     match role {
-        Role::Operator => tiles.insert(1, tile("/applications", "集聚区申报", "填写申报书，自动审查 A1—A6 条件并提交")),
+        Role::Operator => tiles.insert(
+            1,
+            tile(
+                "/applications",
+                "集聚区申报",
+                "填写申报书，自动审查 A1—A6 条件并提交",
+            ),
+        ),
         Role::Municipal => {
-            tiles.insert(1, tile("/applications", "申报评审", "各园区申报书并列比较、逐项审核、导出汇总表"));
+            tiles.insert(
+                1,
+                tile(
+                    "/applications",
+                    "申报评审",
+                    "各园区申报书并列比较、逐项审核、导出汇总表",
+                ),
+            );
             tiles.insert(2, tile("/rounds", "申报轮次", "开放年度申报、设定截止日期"));
         }
-        Role::District => tiles.insert(1, tile("/applications", "本区申报", "查阅本区园区申报书并提出意见")),
+        Role::District => tiles.insert(
+            1,
+            tile("/applications", "本区申报", "查阅本区园区申报书并提出意见"),
+        ),
         _ => {}
     }
     if matches!(role, Role::Municipal | Role::District) {

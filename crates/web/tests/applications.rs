@@ -31,7 +31,15 @@ async fn spawn() -> T {
     let who = Who::cli();
     let hasher = Hasher::fast_for_tests();
     let mut tokens = std::collections::HashMap::new();
-    let orgs: [(&str, &str, &str, Option<&str>, Option<String>); 7] = [
+    // (user, organisation kind, name, district, USCC)
+    type Fixture = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<String>,
+    );
+    let orgs: [Fixture; 7] = [
         ("muni", "municipal_bureau", "上海市知识产权局", None, None),
         (
             "xuhui",
@@ -881,4 +889,213 @@ async fn the_operator_fills_the_form_step_by_step_and_sees_the_checks() {
             && html.contains("不符合"),
         "overview"
     );
+}
+
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "zhiyun-test-boundary";
+    let mut body = Vec::new();
+    for (name, filename, data) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match filename {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl T {
+    async fn post_raw(
+        &self,
+        who: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String, Option<String>) {
+        let res = self
+            .router
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .method(Method::POST)
+                    .uri(path)
+                    .header(
+                        header::AUTHORIZATION,
+                        format!("Bearer {}", self.tokens[who]),
+                    )
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            String::from_utf8_lossy(&bytes).to_string(),
+            location,
+        )
+    }
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_size() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let id = t.create("op1", json!({"round_year": 2021})).await;
+    let path = format!("/applications/{id}/attachments");
+    // A PDF is accepted and listed.
+    let (ct, body) = multipart(&[
+        ("part", None, b"credit_report"),
+        ("file", Some("信用报告.pdf"), b"%PDF-1.7\n% test\n"),
+    ]);
+    let (s, _, loc) = t.post_raw("op1", &path, &ct, body).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(loc.unwrap().contains("notice=uploaded"));
+    // A text file named .pdf is refused: the type is read from the bytes.
+    let (ct, body) = multipart(&[
+        ("part", None, b"other"),
+        ("file", Some("fake.pdf"), b"hello"),
+    ]);
+    let (s, html, _) = t.post_raw("op1", &path, &ct, body).await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(html.contains("不是 PDF"), "{html}");
+    // Over 10 MiB: 413.
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(11 * 1024 * 1024, b'x');
+    let (ct, body) = multipart(&[("part", None, b"other"), ("file", Some("big.pdf"), &big)]);
+    let (s, _, _) = t.post_raw("op1", &path, &ct, body).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    // Another operator cannot attach to this draft.
+    let (ct, body) = multipart(&[
+        ("part", None, b"other"),
+        ("file", Some("x.pdf"), b"%PDF-1.7"),
+    ]);
+    let (s, _, _) = t.post_raw("op2", &path, &ct, body).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The DOCX lists the attachment.
+    let (s, _, bytes) = t
+        .call(
+            "op1",
+            Method::GET,
+            &format!("/api/v1/applications/{id}/docx"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(bytes.starts_with(b"PK"));
+}
+
+#[tokio::test]
+async fn the_enterprise_list_imports_with_a_dry_run_then_all_or_valid_rows() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let id = t
+        .create(
+            "op1",
+            json!({"round_year": 2021, "park": {"district_code": "310104"}}),
+        )
+        .await;
+    let csv = format!(
+        "企业名称,统一社会信用代码,企业规模,高新技术企业证书编号\n甲,{},小型,GR202131000001\n乙,91310104MA1000001X,微型,\n丙,{},中型,\n",
+        uscc("310104", 61),
+        uscc("310104", 62)
+    );
+    let (ct, body) = multipart(&[
+        ("part", None, b"enterprise_list"),
+        ("file", Some("名单.csv"), csv.as_bytes()),
+    ]);
+    let (s, html, _) = t
+        .post_raw(
+            "op1",
+            &format!("/applications/{id}/enterprises/import"),
+            &ct,
+            body,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("共 3 行数据") && html.contains("<strong>2</strong> 行无问题"),
+        "dry run report"
+    );
+    assert!(html.contains("统一社会信用代码"), "the bad cell is named");
+    // Nothing imported by the dry run.
+    let (_, v, _) = t
+        .call(
+            "op1",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(v["body"]["enterprises"].as_array().unwrap().len(), 0);
+    let aid = html
+        .split(&format!("/applications/{id}/enterprises/import/"))
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    // Valid rows only.
+    let (s, _, _) = t
+        .post_raw(
+            "op1",
+            &format!("/applications/{id}/enterprises/import/{aid}"),
+            "application/x-www-form-urlencoded",
+            b"mode=valid&target=replace".to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, v, _) = t
+        .call(
+            "op1",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(v["body"]["enterprises"].as_array().unwrap().len(), 2);
+    // Everything, as evidence: the bad row is kept and A2 lists it.
+    let (s, _, _) = t
+        .post_raw(
+            "op1",
+            &format!("/applications/{id}/enterprises/import/{aid}"),
+            "application/x-www-form-urlencoded",
+            b"mode=all&target=replace".to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let v = t.checks("op1", id).await;
+    let a2 = check(&v, "A2");
+    assert_eq!(a2["evidence"]["smes"], 2, "{a2}");
+    assert_eq!(a2["evidence"]["high_tech"], 1);
+    assert_eq!(a2["evidence"]["not_counted"][0]["row"], 2);
+    // A file without the required headers is refused with the missing columns named.
+    let (ct, body) = multipart(&[
+        ("part", None, b"enterprise_list"),
+        ("file", Some("x.csv"), "名称,代码\n甲,1\n".as_bytes()),
+    ]);
+    let (s, html, _) = t
+        .post_raw(
+            "op1",
+            &format!("/applications/{id}/enterprises/import"),
+            &ct,
+            body,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("缺少表头列"), "{html}");
 }

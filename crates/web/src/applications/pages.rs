@@ -22,8 +22,7 @@ use zhiyun_store::applications::{AppStatus, AttachmentMeta};
 use zhiyun_store::orgs::OrgFilter;
 
 use super::{
-    Loaded, ReviewBody, XLSX, check_round, judge, load_for, review, review_line,
-    save_of, submit,
+    Loaded, ReviewBody, XLSX, check_round, judge, load_for, review, review_line, save_of, submit,
 };
 use crate::AppState;
 use crate::auth::PageUser;
@@ -90,11 +89,14 @@ pub fn check_rows(v: &Verdict) -> Vec<CheckRow> {
                     .iter()
                     .take(20)
                     .map(|n| {
+                        // The message already starts with the row number.
+                        let prefix = format!("第 {} 行：", n.row);
+                        let reason = n.message.strip_prefix(&prefix).unwrap_or(&n.message);
                         format!(
                             "第 {} 行 {}：{}",
                             n.row,
                             n.name.as_deref().unwrap_or(""),
-                            n.message
+                            reason
                         )
                     })
                     .chain(
@@ -549,7 +551,11 @@ async fn render_overview(
                 .map(fmt_time)
                 .unwrap_or_else(|| "—".into()),
             can_edit: policy::can_edit_application(&actor, &l.scope()) && l.row.status().editable(),
-            can_review: policy::can_review_application(&actor) && !l.scope().draft,
+            can_review: policy::can_review_application(&actor)
+                && matches!(
+                    l.row.status(),
+                    AppStatus::Submitted | AppStatus::UnderReview
+                ),
             can_comment: policy::can_comment_application(&actor, &l.scope()),
             checks: check_rows(&v),
             eligible: eligible_label(&v),
@@ -670,23 +676,33 @@ struct Upload {
     bytes: Vec<u8>,
 }
 
-async fn read_upload(mut mp: Multipart) -> Result<Upload, String> {
+/// Read the `part` and `file` fields; errors carry the status to answer (413 when too large).
+async fn read_upload(mut mp: Multipart) -> Result<Upload, (String, StatusCode)> {
+    let too_large = || {
+        (
+            format!("文件过大，最大 {} MB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        )
+    };
+    let bad = |e: String| (format!("上传失败：{e}"), StatusCode::BAD_REQUEST);
     let mut part = None;
     let mut file = None;
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| format!("上传失败：{e}"))?
-    {
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => return Err(bad(e.to_string())),
+        };
         match field.name() {
-            Some("part") => part = Some(field.text().await.map_err(|e| e.to_string())?),
+            Some("part") => part = Some(field.text().await.map_err(|e| bad(e.to_string()))?),
             Some("file") => {
                 let name = field.file_name().unwrap_or("").to_string();
                 let data = field.bytes().await.map_err(|e| {
                     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        format!("文件过大，最大 {} MB", MAX_ATTACHMENT_BYTES / 1024 / 1024)
+                        too_large()
                     } else {
-                        format!("上传失败：{e}")
+                        bad(e.to_string())
                     }
                 })?;
                 file = Some((name, data.to_vec()));
@@ -696,12 +712,12 @@ async fn read_upload(mut mp: Multipart) -> Result<Upload, String> {
     }
     let (filename, bytes) = file
         .filter(|(n, b)| !n.is_empty() && !b.is_empty())
-        .ok_or("请选择要上传的文件")?;
+        .ok_or((
+            "请选择要上传的文件".to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ))?;
     if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(format!(
-            "文件过大，最大 {} MB",
-            MAX_ATTACHMENT_BYTES / 1024 / 1024
-        ));
+        return Err(too_large());
     }
     Ok(Upload {
         part: part.unwrap_or_else(|| "other".into()),
@@ -721,10 +737,11 @@ async fn attachment_form(
         return Err(PageError::forbidden());
     }
     let problem = match read_upload(mp).await {
-        Err(msg) => Err((msg, StatusCode::UNPROCESSABLE_ENTITY)),
-        Ok(up) if !PARTS.iter().any(|(p, _)| *p == up.part) => {
-            Err((format!("未知的材料类别“{}”", up.part), StatusCode::UNPROCESSABLE_ENTITY))
-        }
+        Err(e) => Err(e),
+        Ok(up) if !PARTS.iter().any(|(p, _)| *p == up.part) => Err((
+            format!("未知的材料类别“{}”", up.part),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
         Ok(up) => match sniff(&up.bytes) {
             None => Err((
                 format!("“{}”不是 PDF、PNG 或 JPEG 文件", up.filename),
@@ -1057,11 +1074,7 @@ async fn registry_partners(state: &AppState) -> Result<Vec<(String, String, Stri
             })
             .await?;
         for o in orgs {
-            out.push((
-                o.name,
-                kind.slug().replace("agency", "agency"),
-                o.uscc.unwrap_or_default(),
-            ));
+            out.push((o.name, kind.label().to_string(), o.uscc.unwrap_or_default()));
         }
     }
     Ok(out)
@@ -1375,12 +1388,7 @@ async fn import_upload(
     };
     let up = match read_upload(mp).await {
         Ok(u) => u,
-        Err(msg) => {
-            return Ok(page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &render_err(msg),
-            ));
-        }
+        Err((msg, status)) => return Ok(page_with_status(status, &render_err(msg))),
     };
     let parsed = match zhiyun_reports::parse_enterprise_list(&up.filename, &up.bytes) {
         Ok(p) => p,
