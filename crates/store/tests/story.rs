@@ -227,6 +227,174 @@ async fn story(db: Db) {
     assert_eq!(db.meta_get("demo").await.unwrap().as_deref(), Some("2"));
 }
 
+/// Rounds, applications, A5's cross-application query, submission refusal, reviews, attachments.
+async fn application_story(db: Db) {
+    use zhiyun_store::applications::{AppSave, AppStatus, NewReview};
+    let backend = db.backend();
+    let who = Who::cli();
+    let op = db
+        .org_create(
+            &check_org(&org(
+                "park_operator",
+                "某园区运营公司",
+                Some("91350100M000100Y43"),
+                Some("310104"),
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    db.round_create(2021, "2021-06-30", &who).await.unwrap();
+    assert!(matches!(
+        db.round_create(2021, "2021-07-30", &who).await,
+        Err(StoreError::Conflict {
+            code: "round_exists",
+            ..
+        })
+    ));
+    let save = |park: &str, agencies: &[&str]| AppSave {
+        body_json: format!("{{\"round_year\":2021,\"park\":{{\"name\":\"{park}\"}}}}"),
+        park_name: Some(park.into()),
+        district_code: Some("310104".into()),
+        agencies: agencies
+            .iter()
+            .map(|u| (u.to_string(), format!("机构{u}")))
+            .collect(),
+    };
+    // No round, no application.
+    assert!(matches!(
+        db.application_create(2030, op.id, &save("x", &[]), &who)
+            .await,
+        Err(StoreError::Conflict {
+            code: "unknown_round",
+            ..
+        })
+    ));
+    let a = db
+        .application_create(2021, op.id, &save("甲", &["AG1", "AG2"]), &who)
+        .await
+        .unwrap();
+    let b = db
+        .application_create(2021, op.id, &save("乙", &["AG1"]), &who)
+        .await
+        .unwrap();
+    assert_eq!(a.status(), AppStatus::Draft);
+    // Drafts do not count for A5.
+    assert!(
+        db.a5_other_applications(2021, b.id, &["AG1".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.application_submit(a.id, &who, |_, others| {
+        assert!(others.is_empty());
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let others = db
+        .a5_other_applications(2021, b.id, &["AG1".into()])
+        .await
+        .unwrap();
+    assert_eq!(others.len(), 1, "{backend}");
+    assert_eq!((others[0].id, others[0].park_name.as_str()), (a.id, "甲"));
+    // A refusal from `decide` leaves the application a draft.
+    let refused = db
+        .application_submit(b.id, &who, |_, others| {
+            assert_eq!(others.len(), 1);
+            Err(StoreError::Conflict {
+                code: "agency_cluster_limit",
+                field: None,
+                message: "x".into(),
+            })
+        })
+        .await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::Conflict {
+            code: "agency_cluster_limit",
+            ..
+        })
+    ));
+    assert_eq!(
+        db.application_get(b.id).await.unwrap().status(),
+        AppStatus::Draft
+    );
+    // Submitted applications cannot be edited.
+    assert!(matches!(
+        db.application_update(a.id, &save("改", &[]), &who).await,
+        Err(StoreError::Conflict {
+            code: "not_editable",
+            ..
+        })
+    ));
+    // Reviews move the status: a rule review puts it under review, a decision decides.
+    let review = |kind: &'static str, decision: Option<&str>| NewReview {
+        kind,
+        rule: (kind == "rule").then(|| "A3".into()),
+        status: (kind == "rule").then(|| "pass".into()),
+        decision: decision.map(Into::into),
+        comment: "意见".into(),
+        org_name: "上海市知识产权局".into(),
+    };
+    assert!(matches!(
+        db.review_add(b.id, &review("comment", None), &who).await,
+        Err(StoreError::Conflict {
+            code: "not_submitted",
+            ..
+        })
+    ));
+    db.review_add(a.id, &review("rule", None), &who)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.application_get(a.id).await.unwrap().status(),
+        AppStatus::UnderReview
+    );
+    db.review_add(a.id, &review("decision", Some("approve")), &who)
+        .await
+        .unwrap();
+    let approved = db.application_get(a.id).await.unwrap();
+    assert_eq!(approved.status(), AppStatus::Approved);
+    assert!(approved.decided_at.is_some());
+    assert!(matches!(
+        db.review_add(a.id, &review("decision", Some("reject")), &who)
+            .await,
+        Err(StoreError::Conflict {
+            code: "already_decided",
+            ..
+        })
+    ));
+    assert_eq!(db.review_list(a.id).await.unwrap().len(), 2);
+    // Attachments keep their bytes on both backends.
+    let data = b"%PDF-1.7 \x00\xff binary".to_vec();
+    let meta = db
+        .attachment_add(
+            a.id,
+            "credit_report",
+            "信用报告.pdf",
+            "application/pdf",
+            &data,
+            &who,
+        )
+        .await
+        .unwrap();
+    let (m, bytes) = db.attachment_get(a.id, meta.id).await.unwrap();
+    assert_eq!((m.size, bytes), (data.len() as i64, data));
+    assert!(matches!(
+        db.attachment_get(b.id, meta.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn application_story_on_every_backend() {
+    for db in testing::all_backends().await {
+        application_story(db).await;
+    }
+}
+
 #[tokio::test]
 async fn store_story_on_every_backend() {
     let dbs = testing::all_backends().await;
