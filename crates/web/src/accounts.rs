@@ -18,7 +18,7 @@ use zhiyun_store::orgs::OrgFilter;
 use zhiyun_store::password::{check_new_password, random_password};
 
 use crate::AppState;
-use crate::auth::{ApiUser, PageUser, session_set_cookie};
+use crate::auth::{ApiUser, PageUser};
 use crate::error::{ApiError, PageError};
 use crate::forms::FormState;
 use crate::json::ApiJson;
@@ -173,14 +173,7 @@ async fn password_form(
         .session_create(me.id, state.config.session_ttl_secs)
         .await?;
     Ok((
-        [(
-            header::SET_COOKIE,
-            session_set_cookie(
-                &sid,
-                state.config.session_ttl_secs,
-                state.config.secure_cookies,
-            ),
-        )],
+        [(header::SET_COOKIE, state.session_cookie(&sid))],
         Redirect::to("/account?notice=password"),
     )
         .into_response())

@@ -60,6 +60,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The `Set-Cookie` value starting session `sid` under this deployment's settings.
+    pub fn session_cookie(&self, sid: &str) -> String {
+        auth::session_set_cookie(
+            sid,
+            self.config.session_ttl_secs,
+            self.config.secure_cookies,
+        )
+    }
+
     pub fn new(db: Db, hasher: Hasher, config: Config) -> AppState {
         AppState {
             db,

@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 use zhiyun_store::accounts::Principal;
 
 use crate::AppState;
-use crate::auth::{
-    ApiUser, MaybeUser, safe_next, session_clear_cookie, session_cookie, session_set_cookie,
-};
+use crate::auth::{ApiUser, MaybeUser, safe_next, session_clear_cookie, session_cookie};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::layout::{Layout, page, page_with_status};
@@ -150,14 +148,7 @@ struct LoginForm {
 async fn login_form(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
     match login(&state, &f.username, &f.password).await {
         Ok((_, sid)) => (
-            [(
-                header::SET_COOKIE,
-                session_set_cookie(
-                    &sid,
-                    state.config.session_ttl_secs,
-                    state.config.secure_cookies,
-                ),
-            )],
+            [(header::SET_COOKIE, state.session_cookie(&sid))],
             Redirect::to(&safe_next(f.next.as_deref())),
         )
             .into_response(),
@@ -241,14 +232,7 @@ pub async fn api_login(
 ) -> Result<Response, ApiError> {
     let (principal, sid) = login(&state, &b.username, &b.password).await?;
     Ok((
-        [(
-            header::SET_COOKIE,
-            session_set_cookie(
-                &sid,
-                state.config.session_ttl_secs,
-                state.config.secure_cookies,
-            ),
-        )],
+        [(header::SET_COOKIE, state.session_cookie(&sid))],
         axum::Json(Me::from(&principal)),
     )
         .into_response())

@@ -115,39 +115,19 @@ pub fn check_rows(v: &Verdict) -> Vec<CheckRow> {
                     not_counted,
                     as_of,
                 } => {
+                    let list = |label: &str, names: &[String]| {
+                        let shown = if names.is_empty() {
+                            "无".to_string()
+                        } else {
+                            names.join("、")
+                        };
+                        format!("{label}：{shown}")
+                    };
                     let mut d = vec![
-                        format!(
-                            "交易机构：{}",
-                            if exchanges.is_empty() {
-                                "无".into()
-                            } else {
-                                exchanges.join("、")
-                            }
-                        ),
-                        format!(
-                            "商业银行：{}",
-                            if banks.is_empty() {
-                                "无".into()
-                            } else {
-                                banks.join("、")
-                            }
-                        ),
-                        format!(
-                            "保险机构：{}",
-                            if insurers.is_empty() {
-                                "无".into()
-                            } else {
-                                insurers.join("、")
-                            }
-                        ),
-                        format!(
-                            "服务机构：{}",
-                            if agencies.is_empty() {
-                                "无".into()
-                            } else {
-                                agencies.join("、")
-                            }
-                        ),
+                        list("交易机构", exchanges),
+                        list("商业银行", banks),
+                        list("保险机构", insurers),
+                        list("服务机构", agencies),
                     ];
                     if !not_counted.is_empty() {
                         d.push(format!(
