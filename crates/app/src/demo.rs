@@ -587,12 +587,35 @@ async fn applications(
                 who,
             )
             .await?;
+        // A6 is confirmed against the management body's credit report.
+        db.attachment_add(
+            row.id,
+            "credit_report",
+            "信用报告（演示）.pdf",
+            "application/pdf",
+            DEMO_CREDIT_REPORT,
+            who,
+        )
+        .await?;
         if submit {
             db.application_submit(row.id, who, |_, _| Ok(())).await?;
         }
     }
     Ok(())
 }
+
+/// A one-page PDF standing in for a credit report.
+const DEMO_CREDIT_REPORT: &[u8] = b"%PDF-1.4
+1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj
+4 0 obj<</Length 58>>stream
+BT /F1 18 Tf 72 760 Td (Credit report - demo data) Tj ET
+endstream endobj
+5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj
+trailer<</Root 1 0 R>>
+%%EOF
+";
 
 /// The demo's application round: this year.
 const DEMO_ROUND_YEAR: i64 = 2026;

@@ -72,6 +72,11 @@ impl AppStatus {
         matches!(self, AppStatus::Draft | AppStatus::Returned)
     }
 
+    /// Supporting documents may be added until a decision is made (a reviewer may ask for one).
+    pub fn accepts_attachments(self) -> bool {
+        !matches!(self, AppStatus::Approved | AppStatus::Rejected)
+    }
+
     /// Counts toward an agency's limit of two clusters per round (A5): everything submitted and not rejected.
     pub fn counts_for_a5(self) -> bool {
         matches!(

@@ -44,6 +44,12 @@ pub fn routes() -> Router<AppState> {
             get(api_reviews).post(api_review),
         )
         .route("/api/v1/applications/{id}/docx", get(api_docx))
+        .route(
+            "/api/v1/applications/{id}/attachments",
+            get(api_attachments).post(api_attachment_upload).layer(
+                axum::extract::DefaultBodyLimit::max(pages::MAX_ATTACHMENT_BYTES),
+            ),
+        )
         .merge(pages::routes())
 }
 
@@ -589,6 +595,17 @@ pub async fn review(
                     "审核结论应为 pass、fail 或 needs_review",
                 )])
             })?;
+            // A6: confirmed only against the credit report attached to the application.
+            if rule == Rule::A6 && status == Status::Pass {
+                let attached = state.db.attachment_list(id).await?;
+                if !attached.iter().any(|a| a.part == "credit_report") {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "credit_report_missing",
+                        "尚未上传园区管理主体的信用报告，不能确认 A6",
+                    ));
+                }
+            }
             if comment.is_empty() {
                 return Err(ApiError::invalid(vec![FieldError::required(
                     "comment",
@@ -847,4 +864,77 @@ pub async fn round_rows(
         });
     }
     Ok(out)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// park | ip_office | partners | credit_report | enterprise_list | other
+    pub part: String,
+    /// The file's name, e.g. `信用报告.pdf`.
+    pub filename: String,
+}
+
+/// Attach a supporting document (the operator, while the application is editable). The body is the
+/// file itself (PDF, PNG or JPEG, recognised by its content; at most 10 MiB).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/attachments", tag = "applications",
+    params(("id" = i64, Path), UploadParams),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 201, body = Object), (status = 403, body = crate::error::ErrorBody),
+              (status = 413, description = "payload_too_large", body = crate::error::ErrorBody),
+              (status = 415, description = "unsupported_file_type", body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_attachment_upload(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Query(p): Query<UploadParams>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let l = load_for(&state, &user, id).await?;
+    if !policy::can_edit_application(&user.actor(), &l.scope()) {
+        return Err(ApiError::forbidden());
+    }
+    if !l.row.status().accepts_attachments() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            format!("申报书已{}，不能再上传材料", l.row.status().label()),
+        ));
+    }
+    if !pages::PARTS.iter().any(|(k, _)| *k == p.part) {
+        return Err(ApiError::invalid(vec![FieldError::new(
+            "part",
+            "unknown_part",
+            format!("未知的材料类别“{}”", p.part),
+        )]));
+    }
+    let filename =
+        zhiyun_domain::validation::text("filename", "文件名", Some(&p.filename), true, 120)
+            .map_err(|e| ApiError::invalid(vec![e]))?
+            .unwrap_or_default();
+    let Some(content_type) = pages::sniff(&body) else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            format!("“{filename}”不是 PDF、PNG 或 JPEG 文件"),
+        ));
+    };
+    let meta = state
+        .db
+        .attachment_add(id, &p.part, &filename, content_type, &body, &user.who())
+        .await?;
+    Ok((StatusCode::CREATED, Json(meta)).into_response())
+}
+
+/// The supporting documents of an application (without their bytes).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/attachments", tag = "applications", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_attachments(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AttachmentMeta>>, ApiError> {
+    load_for(&state, &user, id).await?;
+    Ok(Json(state.db.attachment_list(id).await?))
 }

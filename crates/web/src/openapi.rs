@@ -47,6 +47,8 @@ use crate::AppState;
         crate::applications::api_review,
         crate::applications::api_reviews,
         crate::applications::api_docx,
+        crate::applications::api_attachment_upload,
+        crate::applications::api_attachments,
     ),
     modifiers(&Security),
     tags(

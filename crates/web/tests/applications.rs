@@ -176,6 +176,47 @@ impl T {
         v["id"].as_i64().unwrap()
     }
 
+    async fn upload(
+        &self,
+        who: &str,
+        id: i64,
+        part: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> (StatusCode, Value) {
+        let res = self
+            .router
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .method(Method::POST)
+                    .uri(format!(
+                        "/api/v1/applications/{id}/attachments?part={part}&filename={}",
+                        filename
+                            .bytes()
+                            .map(|b| format!("%{b:02X}"))
+                            .collect::<String>()
+                    ))
+                    .header(
+                        header::AUTHORIZATION,
+                        format!("Bearer {}", self.tokens[who]),
+                    )
+                    .header(header::CONTENT_TYPE, "application/octet-stream")
+                    .body(Body::from(bytes.to_vec()))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
     async fn checks(&self, who: &str, id: i64) -> Value {
         let (s, v, _) = self
             .call(
@@ -356,6 +397,47 @@ async fn a1_to_a6_contract_submit_review_and_approve() {
         "another district's bureau does not see it"
     );
 
+    // A6 is confirmed only with the credit report attached.
+    let (s, v, _) = t
+        .call(
+            "muni",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"rule": "A6", "status": "pass", "comment": "无不良记录"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("credit_report_missing"))
+    );
+    let (s, v) = t
+        .upload("op1", id, "credit_report", "信用报告.pdf", b"%PDF-1.7\n")
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["filename"], "信用报告.pdf");
+    let (s, v) = t
+        .upload("op1", id, "credit_report", "假.pdf", b"not a pdf")
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("unsupported_file_type")
+        )
+    );
+    let (s, _) = t
+        .upload("op2", id, "credit_report", "x.pdf", b"%PDF-1.7")
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another operator");
+    let (_, v, _) = t
+        .call(
+            "muni",
+            Method::GET,
+            &format!("/api/v1/applications/{id}/attachments"),
+            None,
+        )
+        .await;
+    assert_eq!(v.as_array().unwrap().len(), 1);
     for rule in ["A3", "A6"] {
         let (s, v, _) = t
             .call(
@@ -387,6 +469,11 @@ async fn a1_to_a6_contract_submit_review_and_approve() {
         )
         .await;
     assert_eq!(v["status"], "approved");
+    let (s, v) = t.upload("op1", id, "other", "补充.pdf", b"%PDF-1.7").await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("already_decided"))
+    );
 
     // A reviewer overruling a check to fail makes the application ineligible.
     let id2 = t

@@ -469,6 +469,7 @@ struct OverviewPage {
     can_edit: bool,
     can_review: bool,
     can_comment: bool,
+    can_attach: bool,
     checks: Vec<CheckRow>,
     eligible: (&'static str, &'static str),
     priority: bool,
@@ -537,6 +538,8 @@ async fn render_overview(
                     AppStatus::Submitted | AppStatus::UnderReview
                 ),
             can_comment: policy::can_comment_application(&actor, &l.scope()),
+            can_attach: policy::can_edit_application(&actor, &l.scope())
+                && l.row.status().accepts_attachments(),
             checks: check_rows(&v),
             eligible: eligible_label(&v),
             priority: v.priority,
@@ -715,6 +718,12 @@ async fn attachment_form(
     let l = load_for(&state, &user, id).await.map_err(page_err)?;
     if !policy::can_edit_application(&user.actor(), &l.scope()) {
         return Err(PageError::forbidden());
+    }
+    if !l.row.status().accepts_attachments() {
+        return Err(PageError::new(
+            StatusCode::CONFLICT,
+            format!("申报书已{}，不能再上传材料。", l.row.status().label()),
+        ));
     }
     let problem = match read_upload(mp).await {
         Err(e) => Err(e),
