@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 use zhiyun_domain::application::OtherApplication;
+use zhiyun_domain::policy::ApplicationScope;
 
 use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
 
@@ -89,7 +90,25 @@ impl AppStatus {
     }
 }
 
-const A5_STATUSES: &str = "('submitted', 'under_review', 'returned', 'approved')";
+/// Other applications of round $1 that count for A5 (submitted, not rejected) and name any agency
+/// that application $2 names.
+const A5_OTHERS_SQL: &str =
+    "SELECT a.id, COALESCE(a.park_name, ''), g.agency_uscc FROM application_agencies g
+     JOIN applications a ON a.id = g.application_id
+     WHERE a.round_year = $1 AND a.id <> $2
+       AND a.status IN ('submitted', 'under_review', 'returned', 'approved')
+       AND g.agency_uscc IN (SELECT agency_uscc FROM application_agencies WHERE application_id = $2)
+     ORDER BY a.id";
+
+fn other_applications(rows: Vec<(i64, String, String)>) -> Vec<OtherApplication> {
+    rows.into_iter()
+        .map(|(id, park_name, agency_uscc)| OtherApplication {
+            id,
+            park_name,
+            agency_uscc,
+        })
+        .collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AppRow {
@@ -109,6 +128,15 @@ pub struct AppRow {
 impl AppRow {
     pub fn status(&self) -> AppStatus {
         AppStatus::parse(&self.status).unwrap_or(AppStatus::Draft)
+    }
+
+    /// What the access policy needs to know of this application.
+    pub fn scope(&self) -> ApplicationScope<'_> {
+        ApplicationScope {
+            operator_org_id: self.operator_org_id,
+            district: self.district_code.as_deref(),
+            draft: self.status() == AppStatus::Draft,
+        }
     }
 }
 
@@ -295,33 +323,18 @@ impl Db {
             .fetch_all(p).await?))
     }
 
-    /// Other applications of the round that count for A5 and name any of these agencies.
+    /// Other applications of the round that count for A5 and name any agency this one names.
     pub async fn a5_other_applications(
         &self,
         round_year: i64,
-        except_id: i64,
-        agencies: &[String],
+        id: i64,
     ) -> Result<Vec<OtherApplication>> {
-        if agencies.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT a.id, COALESCE(a.park_name, ''), g.agency_uscc FROM application_agencies g
-             JOIN applications a ON a.id = g.application_id
-             WHERE a.round_year = $1 AND a.id <> $2 AND a.status IN {A5_STATUSES}
-             ORDER BY a.id"
-        );
-        let rows: Vec<(i64, String, String)> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(round_year).bind(except_id).fetch_all(p).await?);
-        Ok(rows
-            .into_iter()
-            .filter(|(_, _, u)| agencies.contains(u))
-            .map(|(id, park_name, agency_uscc)| OtherApplication {
-                id,
-                park_name,
-                agency_uscc,
-            })
-            .collect())
+        let rows: Vec<(i64, String, String)> = on_pool!(self, p => sqlx::query_as(A5_OTHERS_SQL)
+            .bind(round_year)
+            .bind(id)
+            .fetch_all(p)
+            .await?);
+        Ok(other_applications(rows))
     }
 
     /// Submit: within one write transaction (the round's row locked on Postgres), `decide` sees the
@@ -334,12 +347,6 @@ impl Db {
         let update = format!(
             "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1 WHERE id = $2 RETURNING {APP_COLUMNS}"
         );
-        let others_sql = format!(
-            "SELECT a.id, COALESCE(a.park_name, ''), g.agency_uscc FROM application_agencies g
-             JOIN applications a ON a.id = g.application_id
-             WHERE a.round_year = $1 AND a.id <> $2 AND a.status IN {A5_STATUSES}
-               AND g.agency_uscc IN (SELECT agency_uscc FROM application_agencies WHERE application_id = $2)
-             ORDER BY a.id");
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let before = sqlx::query_as::<_, AppRow>(sqlx::AssertSqlSafe(select.as_str()))
@@ -352,11 +359,9 @@ impl Db {
             if !before.status().editable() {
                 return Err(not_editable(before.status()));
             }
-            let others: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(others_sql.as_str()))
-                .bind(before.round_year).bind(id).fetch_all(&mut *tx).await?;
-            let others: Vec<OtherApplication> = others.into_iter()
-                .map(|(id, park_name, agency_uscc)| OtherApplication { id, park_name, agency_uscc })
-                .collect();
+            let others = other_applications(
+                sqlx::query_as(A5_OTHERS_SQL).bind(before.round_year).bind(id).fetch_all(&mut *tx).await?,
+            );
             decide(&before, &others)?;
             let row = sqlx::query_as::<_, AppRow>(sqlx::AssertSqlSafe(update.as_str()))
                 .bind(now()).bind(id).fetch_one(&mut *tx).await?;

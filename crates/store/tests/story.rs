@@ -282,7 +282,7 @@ async fn application_story(db: Db) {
     assert_eq!(a.status(), AppStatus::Draft);
     // Drafts do not count for A5.
     assert!(
-        db.a5_other_applications(2021, b.id, &["AG1".into()])
+        db.a5_other_applications(2021, b.id)
             .await
             .unwrap()
             .is_empty()
@@ -293,12 +293,21 @@ async fn application_story(db: Db) {
     })
     .await
     .unwrap();
-    let others = db
-        .a5_other_applications(2021, b.id, &["AG1".into()])
-        .await
-        .unwrap();
+    let others = db.a5_other_applications(2021, b.id).await.unwrap();
     assert_eq!(others.len(), 1, "{backend}");
     assert_eq!((others[0].id, others[0].park_name.as_str()), (a.id, "甲"));
+    // An application naming other agencies is not among them.
+    let c = db
+        .application_create(2021, op.id, &save("丙", &["AG9"]), &who)
+        .await
+        .unwrap();
+    db.application_submit(c.id, &who, |_, others| {
+        assert!(others.is_empty(), "{others:?}");
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(db.a5_other_applications(2021, b.id).await.unwrap().len(), 1);
     // A refusal from `decide` leaves the application a draft.
     let refused = db
         .application_submit(b.id, &who, |_, others| {

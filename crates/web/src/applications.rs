@@ -64,11 +64,7 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn scope(&self) -> ApplicationScope<'_> {
-        ApplicationScope {
-            operator_org_id: self.row.operator_org_id,
-            district: self.row.district_code.as_deref(),
-            draft: self.row.status() == AppStatus::Draft,
-        }
+        self.row.scope()
     }
 }
 
@@ -136,10 +132,9 @@ pub fn save_of(input: &ApplicationInput, app: &Application) -> AppSave {
 
 /// Run A1–A6 with what the store knows: other applications naming the same agencies, and the reviews.
 pub async fn judge(state: &AppState, l: &Loaded) -> Result<(Verdict, Vec<Review>), ApiError> {
-    let agencies: Vec<String> = agencies_of(&l.app).into_iter().map(|(u, _)| u).collect();
     let others = state
         .db
-        .a5_other_applications(l.row.round_year, l.row.id, &agencies)
+        .a5_other_applications(l.row.round_year, l.row.id)
         .await?;
     let reviews = state.db.review_list(l.row.id).await?;
     let rule_reviews: Vec<RuleReview> = reviews
@@ -482,16 +477,7 @@ pub async fn visible_applications(
         .await?;
     Ok(rows
         .into_iter()
-        .filter(|r| {
-            policy::can_read_application(
-                &actor,
-                &ApplicationScope {
-                    operator_org_id: r.operator_org_id,
-                    district: r.district_code.as_deref(),
-                    draft: r.status() == AppStatus::Draft,
-                },
-            )
-        })
+        .filter(|r| policy::can_read_application(&actor, &r.scope()))
         .collect())
 }
 
