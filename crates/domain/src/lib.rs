@@ -7,6 +7,7 @@ pub mod application;
 pub mod census;
 pub mod district;
 pub mod ident;
+pub mod listing;
 pub mod money;
 pub mod org;
 pub mod policy;
