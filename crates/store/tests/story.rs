@@ -397,6 +397,121 @@ async fn application_story(db: Db) {
     ));
 }
 
+/// Listings: create, duplicates refused, a patent listed twice refused, status changes, confirmation.
+async fn listing_story(db: Db) {
+    use zhiyun_domain::application::serde_json_number::Number;
+    use zhiyun_domain::listing::{ListingInput, ListingStatus, check_listing};
+    use zhiyun_store::listings::ListingFilter;
+    let who = Who::cli();
+    let owner = db
+        .org_create(
+            &check_org(&org("university", "某大学", None, None)).unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let input = |title: &str, patent: &str| ListingInput {
+        kind: Some("supply".into()),
+        title: Some(title.into()),
+        description: Some("描述".into()),
+        field: Some("新材料".into()),
+        ipc: vec!["H01M 50/40".into()],
+        modes: vec!["转让".into()],
+        price_wan: Some(Number("12.5".into())),
+        district_code: Some("310110".into()),
+        contact_name: Some("张明".into()),
+        contact_phone: Some("13812345678".into()),
+        valid_until: Some("2027-06-30".into()),
+        patents: vec![patent.into()],
+        maturity: None,
+    };
+    let l = check_listing(&input("一种隔膜", "201710601862.3"), today).unwrap();
+    let row = db.listing_create(owner.id, &l, "{}", &who).await.unwrap();
+    assert_eq!(
+        (row.status(), row.price_fen),
+        (ListingStatus::Draft, Some(12_500_000))
+    );
+    assert_eq!(row.ipc(), ["H01M 50/40"]);
+    assert_eq!(
+        db.listing_patents(row.id).await.unwrap(),
+        [("201710601862.3".to_string(), "invention".to_string())]
+    );
+    let dup = db.listing_create(owner.id, &l, "{}", &who).await;
+    assert!(
+        matches!(
+            dup,
+            Err(StoreError::Conflict {
+                code: "patent_already_listed",
+                ..
+            })
+        ),
+        "{dup:?}"
+    );
+    let same_title = check_listing(&input("一种隔膜", "95115608.X"), today).unwrap();
+    assert!(matches!(
+        db.listing_create(owner.id, &same_title, "{}", &who).await,
+        Err(StoreError::Conflict {
+            code: "duplicate_listing",
+            ..
+        })
+    ));
+    let submitted = db
+        .listing_set_status(
+            row.id,
+            ListingStatus::Draft,
+            ListingStatus::Submitted,
+            None,
+            &who,
+        )
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), ListingStatus::Submitted);
+    // A stale expectation (still a draft) is refused, not applied.
+    assert!(matches!(
+        db.listing_set_status(
+            row.id,
+            ListingStatus::Draft,
+            ListingStatus::Submitted,
+            None,
+            &who
+        )
+        .await,
+        Err(StoreError::Conflict {
+            code: "status_changed",
+            ..
+        })
+    ));
+    let published = db
+        .listing_set_status(
+            row.id,
+            ListingStatus::Submitted,
+            ListingStatus::Published,
+            None,
+            &who,
+        )
+        .await
+        .unwrap();
+    assert!(published.published_at.is_some());
+    let confirmed = db.listing_confirm(row.id, &who).await.unwrap();
+    assert!(confirmed.last_confirmed_at >= published.last_confirmed_at);
+    let (n, rows) = db
+        .listing_list(&ListingFilter {
+            status: Some(ListingStatus::Published),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((n, rows[0].id), (1, row.id));
+}
+
+#[tokio::test]
+async fn listing_story_on_every_backend() {
+    for db in testing::all_backends().await {
+        listing_story(db).await;
+    }
+}
+
 #[tokio::test]
 async fn application_story_on_every_backend() {
     for db in testing::all_backends().await {
