@@ -187,6 +187,20 @@ pub fn can_open_rounds(actor: &Actor) -> bool {
     actor.role == Role::Municipal
 }
 
+/// T1: enterprises post technology demands; universities, institutes and enterprises post supplies.
+pub fn can_post_listing(actor: &Actor, kind: crate::listing::ListingKind) -> bool {
+    use crate::listing::ListingKind;
+    match kind {
+        ListingKind::Demand => actor.role == Role::Enterprise,
+        ListingKind::Supply => matches!(actor.role, Role::University | Role::Enterprise),
+    }
+}
+
+/// The cluster operator of the listing's district reviews and publishes it (T2).
+pub fn can_moderate_listing(actor: &Actor, district: &str) -> bool {
+    actor.admin || actor.role == Role::Operator && actor.same_district(Some(district))
+}
+
 /// Accounts, tokens of others and the audit log are for administrators.
 pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
@@ -318,6 +332,30 @@ mod tests {
         assert!(!can_comment_application(&minhang, &submitted));
         assert!(can_apply(&operator) && !can_apply(&xuhui));
         assert!(can_open_rounds(&municipal) && !can_open_rounds(&xuhui));
+    }
+
+    #[test]
+    fn t1_who_posts_and_publishes_listings() {
+        use crate::listing::ListingKind;
+        let ent = actor(1, Role::Enterprise, Some(XUHUI));
+        let uni = actor(2, Role::University, Some(XUHUI));
+        let bank = actor(3, Role::Bank, Some(XUHUI));
+        assert!(
+            can_post_listing(&ent, ListingKind::Demand)
+                && can_post_listing(&ent, ListingKind::Supply)
+        );
+        assert!(
+            !can_post_listing(&uni, ListingKind::Demand)
+                && can_post_listing(&uni, ListingKind::Supply)
+        );
+        assert!(!can_post_listing(&bank, ListingKind::Supply));
+        let op = actor(7, Role::Operator, Some(XUHUI));
+        assert!(can_moderate_listing(&op, XUHUI));
+        assert!(!can_moderate_listing(&op, MINHANG));
+        assert!(!can_moderate_listing(
+            &actor(9, Role::Municipal, None),
+            XUHUI
+        ));
     }
 
     #[test]

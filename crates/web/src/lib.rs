@@ -21,6 +21,7 @@ mod health;
 mod home;
 mod json;
 mod layout;
+mod listings;
 pub mod openapi;
 mod orgs;
 mod session;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(validate::routes())
         .merge(orgs::routes())
         .merge(applications::routes())
+        .merge(listings::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

@@ -49,6 +49,9 @@ use crate::AppState;
         crate::applications::api_docx,
         crate::applications::api_attachment_upload,
         crate::applications::api_attachments,
+        crate::listings::api_create,
+        crate::listings::api_get,
+        crate::listings::api_action,
     ),
     modifiers(&Security),
     tags(
@@ -56,6 +59,7 @@ use crate::AppState;
         (name = "validate", description = "编号校验（无需登录）"),
         (name = "orgs", description = "机构名录"),
         (name = "applications", description = "集聚区申报与资格审查（A1—A6）"),
+        (name = "listings", description = "技术需求与专利供给（T1、T2）"),
         (name = "reference", description = "参考数据"),
         (name = "accounts", description = "账号、令牌与审计"),
         (name = "system", description = "运行状态"),

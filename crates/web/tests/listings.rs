@@ -1,0 +1,336 @@
+//! Listings over HTTP (T1, T2): who may post, the lifecycle, duplicates, masking for the public.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use zhiyun_domain::ident::uscc_check_char;
+use zhiyun_domain::org::{OrgInput, check_org};
+use zhiyun_store::accounts::NewUser;
+use zhiyun_store::password::Hasher;
+use zhiyun_store::{Who, testing};
+use zhiyun_web::{AppState, Config, router};
+
+fn uscc(n: u32) -> String {
+    let first17 = format!("91310110MA1{n:06}");
+    format!("{first17}{}", uscc_check_char(&first17).unwrap())
+}
+
+struct T {
+    router: Router,
+    tokens: std::collections::HashMap<&'static str, String>,
+}
+
+async fn spawn() -> T {
+    let db = testing::fresh().await;
+    let who = Who::cli();
+    let hasher = Hasher::fast_for_tests();
+    let mut tokens = std::collections::HashMap::new();
+    // (user, kind, name, district)
+    let fixtures: [(&str, &str, &str, &str); 5] = [
+        ("uni", "university", "某大学", "310110"),
+        ("ent", "enterprise", "某企业", "310110"),
+        ("bank", "bank", "某银行", "310110"),
+        ("op", "park_operator", "杨浦园区运营", "310110"),
+        ("op_mh", "park_operator", "闵行园区运营", "310112"),
+    ];
+    for (n, (user, kind, name, district)) in fixtures.into_iter().enumerate() {
+        let org = db
+            .org_create(
+                &check_org(&OrgInput {
+                    kind: Some(kind.into()),
+                    name: Some(name.into()),
+                    uscc: (kind != "university").then(|| uscc(n as u32)),
+                    district_code: Some(district.into()),
+                    size_class: (kind == "enterprise").then(|| "small".into()),
+                    ..Default::default()
+                })
+                .unwrap(),
+                &who,
+            )
+            .await
+            .unwrap();
+        let u = db
+            .user_create(
+                &NewUser {
+                    username: user.into(),
+                    display_name: user.into(),
+                    org_id: org.id,
+                    password_hash: hasher.hash("password-123"),
+                    is_admin: false,
+                },
+                &who,
+            )
+            .await
+            .unwrap();
+        tokens.insert(user, db.token_create(u.id, "t", &who).await.unwrap().1);
+    }
+    T {
+        router: router(AppState::new(db, hasher, Config::default())),
+        tokens,
+    }
+}
+
+impl T {
+    async fn call(
+        &self,
+        who: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(w) = who {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[w]));
+        }
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(b.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// A valid-until date a year from now (listings may run at most three years).
+fn in_a_year() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(365))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn supply(title: &str, patent: &str) -> Value {
+    json!({"kind": "supply", "title": title, "description": "静电纺丝复合隔膜，耐热 180℃。", "field": "新材料",
+           "ipc": ["H01M 50/40"], "modes": ["转让", "许可"], "price_wan": 50, "district_code": "310110",
+           "contact_name": "张明", "contact_phone": "13812345678", "valid_until": in_a_year(),
+           "patents": [patent], "maturity": "中试"})
+}
+
+#[tokio::test]
+async fn t1_t2_a_supply_goes_from_draft_to_the_public_with_masked_contacts() {
+    let t = spawn().await;
+    let (s, v) = t
+        .call(
+            Some("uni"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(supply(
+                "一种锂离子电池隔膜材料及其制备方法",
+                "ZL201710601862.3",
+            )),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let path = format!("/api/v1/listings/{id}");
+    // A draft is the owner's only: not the public, not the operator.
+    assert_eq!(
+        t.call(None, Method::GET, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.call(Some("op"), Method::GET, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (s, v) = t.call(Some("uni"), Method::GET, &path, None).await;
+    assert_eq!(
+        (s, v["status"].as_str(), v["patents"][0]["number"].as_str()),
+        (StatusCode::OK, Some("draft"), Some("201710601862.3"))
+    );
+    // Only the operator publishes; only from submitted.
+    let (s, v) = t
+        .call(Some("op"), Method::POST, &format!("{path}/publish"), None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!(
+        t.call(Some("uni"), Method::POST, &format!("{path}/submit"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.call(Some("uni"), Method::POST, &format!("{path}/publish"), None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.call(
+            Some("op_mh"),
+            Method::POST,
+            &format!("{path}/publish"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND,
+        "another district's operator"
+    );
+    let (s, v) = t
+        .call(Some("op"), Method::POST, &format!("{path}/return"), None)
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+    );
+    let (s, v) = t
+        .call(Some("op"), Method::POST, &format!("{path}/publish"), None)
+        .await;
+    assert_eq!(
+        (s, v["status"].as_str(), v["visible"].as_bool()),
+        (StatusCode::OK, Some("published"), Some(true))
+    );
+    // The public sees it, with masked contacts; a logged-in partner sees them in full.
+    let (s, v) = t.call(None, Method::GET, &path, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (v["contact_name"].as_str(), v["contact_phone"].as_str()),
+        (Some("张**"), Some("138****5678"))
+    );
+    let (_, v) = t.call(Some("bank"), Method::GET, &path, None).await;
+    assert_eq!(
+        (v["contact_name"].as_str(), v["contact_phone"].as_str()),
+        (Some("张明"), Some("13812345678"))
+    );
+    assert_eq!(v["price_wan"], "50");
+    // Publishing twice is a conflict, not a silent success.
+    let (s, v) = t
+        .call(Some("op"), Method::POST, &format!("{path}/publish"), None)
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("bad_transition"))
+    );
+    // Owner confirms, then marks it fulfilled: it leaves the public site.
+    assert_eq!(
+        t.call(Some("uni"), Method::POST, &format!("{path}/confirm"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.call(Some("uni"), Method::POST, &format!("{path}/fulfil"), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.call(None, Method::GET, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn t1_who_may_post_and_what_is_refused() {
+    let t = spawn().await;
+    let demand = json!({"kind": "demand", "title": "车间 AGV 调度卡顿", "description": "多台 AGV 路径冲突。", "field": "先进制造与自动化",
+        "modes": ["技术服务"], "price_wan": null, "district_code": "310110", "contact_name": "李", "contact_phone": "021-23110892",
+        "valid_until": in_a_year()});
+    assert_eq!(
+        t.call(
+            Some("uni"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(demand.clone())
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.call(
+            Some("bank"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(supply("x", "95115608.X"))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.call(None, Method::POST, "/api/v1/listings", Some(demand.clone()))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, v) = t
+        .call(
+            Some("ent"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(demand.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // Same owner and title: 409.
+    let (s, v) = t
+        .call(Some("ent"), Method::POST, "/api/v1/listings", Some(demand))
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("duplicate_listing"))
+    );
+    // A patent already listed: 409 naming it.
+    t.call(
+        Some("uni"),
+        Method::POST,
+        "/api/v1/listings",
+        Some(supply("甲", "201710601862.3")),
+    )
+    .await;
+    let (s, v) = t
+        .call(
+            Some("ent"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(supply("乙", "CN201710601862.3")),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("patent_already_listed"))
+    );
+    // Bad values name the field.
+    let mut bad = supply("丙", "202310100002.X");
+    bad["ipc"] = json!(["H01M-50"]);
+    let (s, v) = t
+        .call(Some("uni"), Method::POST, "/api/v1/listings", Some(bad))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["error"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["ipc.0", "patents.0"]);
+    let (s, v) = t
+        .call(
+            Some("uni"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(json!({"kind": "supply", "modes": "转让"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("modes"))
+    );
+}
