@@ -63,6 +63,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "reviewed" => "审核意见已记录。",
         "uploaded" => "材料已上传。",
         "imported" => "企业名单已导入。",
+        "listing_submit" => "已提交，等待集聚区运营方审核。",
+        "listing_publish" => "已发布。",
+        "listing_return" => "已退回。",
+        "listing_withdraw" => "已撤回。",
+        "listing_fulfil" => "已标记为对接成功。",
+        "listing_confirm" => "已确认，条目继续公开展示。",
         _ => return None,
     })
 }
@@ -87,6 +93,12 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
     }
     if u.role() == Role::Municipal {
         nav.insert(2, item("/rounds", "申报轮次", "rounds"));
+    }
+    if matches!(u.role(), Role::Enterprise | Role::University) {
+        nav.insert(1, item("/listings/mine", "供需条目", "listings"));
+    }
+    if u.role() == Role::Operator {
+        nav.insert(2, item("/listings/review", "条目审核", "listings_review"));
     }
     if matches!(u.role(), Role::Municipal | Role::District) {
         nav.insert(2, item("/districts", "各区概况", "districts"));

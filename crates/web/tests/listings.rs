@@ -334,3 +334,134 @@ async fn t1_who_may_post_and_what_is_refused() {
         (StatusCode::BAD_REQUEST, Some("modes"))
     );
 }
+
+impl T {
+    async fn page(
+        &self,
+        who: Option<&str>,
+        method: Method,
+        path: &str,
+        form: Option<&str>,
+    ) -> (StatusCode, String, Option<String>) {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(w) = who {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[w]));
+        }
+        let body = match form {
+            Some(f) => {
+                b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(b.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            String::from_utf8_lossy(&bytes).to_string(),
+            location,
+        )
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[tokio::test]
+async fn t1_t2_pages_post_review_and_show_a_listing() {
+    let t = spawn().await;
+    let form = |phone: &str| {
+        format!(
+            "kind=demand&title={}&description={}&field={}&modes={}&modes={}&district_code=310110&contact_name={}&contact_phone={}&valid_until={}",
+            enc("产线 AOI 误检率高"),
+            enc("现有自动光学检测设备误检率 8%，希望降到 1% 以下。"),
+            enc("先进制造与自动化"),
+            enc("技术服务"),
+            enc("合作开发"),
+            enc("王工"),
+            enc(phone),
+            in_a_year()
+        )
+    };
+    // A bad phone re-renders the form with the Chinese reason, nothing stored.
+    let (s, html, _) = t
+        .page(
+            Some("ent"),
+            Method::POST,
+            "/listings/new",
+            Some(&form("12345")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("联系电话“12345”格式不正确"), "form error");
+    let (s, _, loc) = t
+        .page(
+            Some("ent"),
+            Method::POST,
+            "/listings/new",
+            Some(&form("13900001111")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let id: i64 = loc
+        .unwrap()
+        .trim_start_matches("/listings/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (_, html, _) = t
+        .page(Some("ent"), Method::GET, "/listings/mine", None)
+        .await;
+    assert!(html.contains("产线 AOI 误检率高") && html.contains("草稿"));
+    let (s, _, _) = t
+        .page(
+            Some("ent"),
+            Method::POST,
+            &format!("/listings/{id}/submit"),
+            Some("back=%2Flistings%2Fmine"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    // The operator's queue holds it; another district's operator's does not.
+    let (_, html, _) = t
+        .page(Some("op"), Method::GET, "/listings/review", None)
+        .await;
+    assert!(html.contains("产线 AOI 误检率高"));
+    let (_, html, _) = t
+        .page(Some("op_mh"), Method::GET, "/listings/review", None)
+        .await;
+    assert!(!html.contains("产线 AOI 误检率高"));
+    let (s, _, _) = t
+        .page(
+            Some("op"),
+            Method::POST,
+            &format!("/listings/{id}/publish"),
+            Some("back=%2Flistings%2Freview"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    // Public page: masked contacts.
+    let (s, html, _) = t
+        .page(None, Method::GET, &format!("/listings/{id}"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("王**") && html.contains("139****1111") && !html.contains("13900001111"),
+        "masked"
+    );
+}

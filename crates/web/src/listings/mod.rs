@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/listings", post(api_create))
         .route("/api/v1/listings/{id}", get(api_get))
         .route("/api/v1/listings/{id}/{action}", post(api_action))
+        .merge(pages::routes())
 }
 
 fn date_of(ts: i64) -> chrono::NaiveDate {
@@ -309,3 +310,5 @@ pub async fn act(
         .listing_set_status(id, row.status(), to, reason, &user.who())
         .await?)
 }
+
+pub mod pages;

@@ -1,0 +1,318 @@
+//! Listing pages: the owner's list and form, the operator's review queue, and one listing's page.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use zhiyun_domain::district;
+use zhiyun_domain::listing::{
+    ListingInput, ListingKind, ListingStatus, MATURITY, MODES, TECH_FIELDS, check_listing,
+};
+use zhiyun_domain::policy;
+use zhiyun_store::accounts::Principal;
+use zhiyun_store::listings::ListingFilter;
+
+use super::{ListingView, act, scope, view};
+use crate::AppState;
+use crate::applications::today;
+use crate::auth::{MaybeUser, PageUser};
+use crate::error::PageError;
+use crate::forms::FormState;
+use crate::layout::{Layout, page, page_with_status};
+use crate::orgs::Choice;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/listings/mine", get(mine_page))
+        .route("/listings/new", get(new_page).post(create_form))
+        .route("/listings/review", get(review_page))
+        .route("/listings/{id}", get(detail_page))
+        .route("/listings/{id}/{action}", post(action_form))
+}
+
+fn page_err(e: crate::error::ApiError) -> PageError {
+    PageError::new(e.status, e.detail.message)
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+    kind: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "listings/mine.html")]
+struct MinePage {
+    layout: Layout,
+    rows: Vec<ListingView>,
+    can_demand: bool,
+    can_supply: bool,
+    stale: usize,
+}
+
+async fn mine_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let (_, rows) = state
+        .db
+        .listing_list(&ListingFilter {
+            owner_org_id: Some(user.org_id),
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let mut views = Vec::new();
+    for r in &rows {
+        views.push(view(&state, r, Some(&user)).await.map_err(page_err)?);
+    }
+    let actor = user.actor();
+    Ok(page(&MinePage {
+        layout: Layout::new(&state, Some(&user), "我的供需条目", "listings")
+            .with_notice(q.notice.as_deref()),
+        stale: views.iter().filter(|v| v.stale).count(),
+        rows: views,
+        can_demand: policy::can_post_listing(&actor, ListingKind::Demand),
+        can_supply: policy::can_post_listing(&actor, ListingKind::Supply),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "listings/form.html")]
+struct FormPage {
+    layout: Layout,
+    kind: &'static str,
+    kind_label: &'static str,
+    form: FormState,
+    fields: Vec<&'static str>,
+    modes: Vec<&'static str>,
+    maturity: Vec<&'static str>,
+    districts: Vec<Choice>,
+}
+
+fn render_form(
+    state: &AppState,
+    user: &Principal,
+    kind: ListingKind,
+    form: FormState,
+    status: StatusCode,
+) -> Response {
+    page_with_status(
+        status,
+        &FormPage {
+            layout: Layout::new(
+                state,
+                Some(user),
+                format!("发布{}", kind.label()),
+                "listings",
+            ),
+            kind: kind.slug(),
+            kind_label: kind.label(),
+            form,
+            fields: TECH_FIELDS.to_vec(),
+            modes: MODES.to_vec(),
+            maturity: MATURITY.to_vec(),
+            districts: district::all()
+                .map(|d| Choice {
+                    value: d.code,
+                    label: d.name,
+                })
+                .collect(),
+        },
+    )
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(ListingKind::parse)
+        .unwrap_or(ListingKind::Demand);
+    if !policy::can_post_listing(&user.actor(), kind) {
+        return Err(PageError::forbidden());
+    }
+    let mut form = FormState::default();
+    if let Some(d) = &user.district_code {
+        form.set("district_code", d);
+    }
+    Ok(render_form(&state, &user, kind, form, StatusCode::OK))
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.split(['\n', ',', '，', '、', ';', '；'])
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    // Checkboxes repeat the `modes` key, so the form is read as pairs.
+    let modes: Vec<String> = values
+        .iter()
+        .filter(|(k, _)| k == "modes")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let map: HashMap<String, String> = values.into_iter().filter(|(k, _)| k != "modes").collect();
+    let mut form = FormState::with_values(map);
+    for m in &modes {
+        form.set(&format!("mode_{m}"), "on");
+    }
+    let kind = ListingKind::parse(form.v("kind")).unwrap_or(ListingKind::Demand);
+    if !policy::can_post_listing(&user.actor(), kind) {
+        return Err(PageError::forbidden());
+    }
+    let input = ListingInput {
+        kind: Some(kind.slug().into()),
+        title: form.opt("title"),
+        description: form.opt("description"),
+        field: form.opt("field"),
+        ipc: lines(form.v("ipc")),
+        modes,
+        price_wan: form
+            .opt("price_wan")
+            .map(zhiyun_domain::application::serde_json_number::Number),
+        district_code: form.opt("district_code"),
+        contact_name: form.opt("contact_name"),
+        contact_phone: form.opt("contact_phone"),
+        valid_until: form.opt("valid_until"),
+        patents: lines(form.v("patents")),
+        maturity: form.opt("maturity"),
+    };
+    let listing = match check_listing(&input, today()) {
+        Ok(l) => l,
+        Err(errs) => {
+            for e in &errs {
+                let key = e.field.split('.').next().unwrap_or(&e.field).to_string();
+                form.errors.entry(key).or_insert_with(|| e.message.clone());
+            }
+            return Ok(render_form(
+                &state,
+                &user,
+                kind,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    let body = serde_json::to_string(&input).unwrap_or_default();
+    match state
+        .db
+        .listing_create(user.org_id, &listing, &body, &user.who())
+        .await
+    {
+        Ok(row) => {
+            Ok(Redirect::to(&format!("/listings/{}?notice=created", row.id)).into_response())
+        }
+        Err(zhiyun_store::StoreError::Conflict { field, message, .. }) => {
+            form.errors
+                .insert(field.unwrap_or("title").to_string(), message);
+            Ok(render_form(&state, &user, kind, form, StatusCode::CONFLICT))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "listings/detail.html")]
+struct DetailPage {
+    layout: Layout,
+    l: ListingView,
+    owner: bool,
+    moderator: bool,
+}
+
+async fn detail_page(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let row = state.db.listing_get(id).await?;
+    let actor = user.as_ref().map(Principal::actor);
+    if !policy::can_read(actor.as_ref(), &scope(&row)) {
+        return Err(PageError::not_found());
+    }
+    let owner = actor.as_ref().is_some_and(|a| a.org_id == row.owner_org_id);
+    let moderator = actor
+        .as_ref()
+        .is_some_and(|a| policy::can_moderate_listing(a, &row.district_code));
+    let l = view(&state, &row, user.as_ref()).await.map_err(page_err)?;
+    Ok(page(&DetailPage {
+        layout: Layout::new(&state, user.as_ref(), row.title.clone(), "listings")
+            .with_notice(q.notice.as_deref()),
+        l,
+        owner,
+        moderator,
+    }))
+}
+
+async fn action_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let reason = f.get("reason").map(|r| r.trim()).filter(|r| !r.is_empty());
+    act(&state, &user, id, &action, reason)
+        .await
+        .map_err(page_err)?;
+    let back = f
+        .get("back")
+        .filter(|b| b.starts_with("/listings"))
+        .cloned()
+        .unwrap_or_else(|| format!("/listings/{id}"));
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!("{back}{sep}notice=listing_{action}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "listings/review.html")]
+struct ReviewPage {
+    layout: Layout,
+    rows: Vec<ListingView>,
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let actor = user.actor();
+    if actor.role != zhiyun_domain::org::Role::Operator && !actor.admin {
+        return Err(PageError::forbidden());
+    }
+    let (_, rows) = state
+        .db
+        .listing_list(&ListingFilter {
+            status: Some(ListingStatus::Submitted),
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let mut views = Vec::new();
+    for r in rows
+        .iter()
+        .filter(|r| policy::can_moderate_listing(&actor, &r.district_code))
+    {
+        views.push(view(&state, r, Some(&user)).await.map_err(page_err)?);
+    }
+    Ok(page(&ReviewPage {
+        layout: Layout::new(&state, Some(&user), "供需条目审核", "listings_review")
+            .with_notice(q.notice.as_deref()),
+        rows: views,
+    }))
+}
