@@ -255,3 +255,56 @@ fn status_changed() -> StoreError {
         message: "条目状态已被他人更改，请刷新后重试".into(),
     }
 }
+
+/// Published listings on the public site, counted by kind, district, field and month of publication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ListingCount {
+    pub kind: String,
+    pub district_code: String,
+    pub field: String,
+    /// `YYYY-MM` of publication (Beijing time).
+    pub month: String,
+    pub n: i64,
+}
+
+impl Db {
+    /// T1 progress. Mirrors `zhiyun_domain::listing::publicly_visible` in SQL: published, valid on
+    /// `today` (YYYY-MM-DD), confirmed at or after `confirmed_since` (unix seconds).
+    pub async fn listing_counts(
+        &self,
+        today: &str,
+        confirmed_since: i64,
+    ) -> Result<Vec<ListingCount>> {
+        // The one dialect difference: formatting a unix time as a month.
+        let month = match self {
+            Db::Sqlite(_) => "strftime('%Y-%m', published_at + 28800, 'unixepoch')",
+            Db::Postgres(_) => {
+                "to_char(to_timestamp(published_at + 28800) AT TIME ZONE 'UTC', 'YYYY-MM')"
+            }
+        };
+        let sql = format!(
+            "SELECT kind, district_code, field, {month} AS month, COUNT(*) AS n FROM listings
+             WHERE status = 'published' AND valid_until >= $1 AND last_confirmed_at >= $2
+             GROUP BY kind, district_code, field, {month} ORDER BY month"
+        );
+        on_pool!(self, p => Ok(sqlx::query_as::<_, ListingCount>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(today)
+            .bind(confirmed_since)
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// How many of an organisation's published listings are stale (not confirmed since `confirmed_since`).
+    pub async fn listing_stale_count(
+        &self,
+        owner_org_id: i64,
+        confirmed_since: i64,
+    ) -> Result<i64> {
+        on_pool!(self, p => Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM listings WHERE owner_org_id = $1 AND status = 'published' AND last_confirmed_at < $2")
+            .bind(owner_org_id)
+            .bind(confirmed_since)
+            .fetch_one(p)
+            .await?))
+    }
+}

@@ -493,6 +493,26 @@ async fn listing_story(db: Db) {
         .await
         .unwrap();
     assert!(published.published_at.is_some());
+    // T1 counts: the published listing, by month of publication (the one dialect-specific SQL).
+    let counts = db.listing_counts("2026-11-28", 0).await.unwrap();
+    assert_eq!(counts.len(), 1, "{counts:?}");
+    assert_eq!(
+        (
+            counts[0].kind.as_str(),
+            counts[0].field.as_str(),
+            counts[0].n
+        ),
+        ("supply", "新材料", 1)
+    );
+    assert_eq!(counts[0].month.len(), 7, "YYYY-MM: {}", counts[0].month);
+    // Not confirmed since a later moment: stale, so not counted.
+    assert!(
+        db.listing_counts("2026-11-28", i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(db.listing_stale_count(owner.id, i64::MAX).await.unwrap(), 1);
     let confirmed = db.listing_confirm(row.id, &who).await.unwrap();
     assert!(confirmed.last_confirmed_at >= published.last_confirmed_at);
     let (n, rows) = db

@@ -103,6 +103,80 @@ async fn district_rows(
         .collect())
 }
 
+/// T1 progress: published, current listings against the targets (≥ 1000 demands, ≥ 100 supplies).
+pub struct T1View {
+    pub demands: i64,
+    pub supplies: i64,
+    pub demand_pct: i64,
+    pub supply_pct: i64,
+    /// (label, demands, supplies)
+    pub by_district: Vec<(String, i64, i64)>,
+    pub by_field: Vec<(String, i64, i64)>,
+    pub by_month: Vec<(String, i64, i64)>,
+}
+
+pub const T1_DEMAND_TARGET: i64 = 1000;
+pub const T1_SUPPLY_TARGET: i64 = 100;
+
+async fn t1_view(state: &AppState, view: &DistrictView) -> Result<Option<T1View>, PageError> {
+    let only = match view {
+        DistrictView::All => None,
+        DistrictView::One(d) => Some(d.clone()),
+        DistrictView::None => return Ok(None),
+    };
+    let today = crate::applications::today();
+    let since = zhiyun_store::now() - zhiyun_domain::listing::DEFAULT_STALE_AFTER_DAYS * 86_400;
+    let counts = state
+        .db
+        .listing_counts(&today.format("%Y-%m-%d").to_string(), since)
+        .await?;
+    let rows: Vec<_> = counts
+        .into_iter()
+        .filter(|c| only.as_deref().is_none_or(|d| d == c.district_code))
+        .collect();
+    let group = |key: &dyn Fn(&zhiyun_store::listings::ListingCount) -> String| {
+        let mut m: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for c in &rows {
+            let e = m.entry(key(c)).or_default();
+            if c.kind == "demand" {
+                e.0 += c.n
+            } else {
+                e.1 += c.n
+            }
+        }
+        m.into_iter()
+            .map(|(k, (d, s))| (k, d, s))
+            .collect::<Vec<_>>()
+    };
+    let by_district = group(&|c| {
+        district::by_code(&c.district_code)
+            .map(|d| d.name.to_string())
+            .unwrap_or_default()
+    });
+    let by_field = group(&|c| c.field.clone());
+    let mut by_month = group(&|c| c.month.clone());
+    by_month = by_month.split_off(by_month.len().saturating_sub(12));
+    let demands: i64 = rows
+        .iter()
+        .filter(|c| c.kind == "demand")
+        .map(|c| c.n)
+        .sum();
+    let supplies: i64 = rows
+        .iter()
+        .filter(|c| c.kind == "supply")
+        .map(|c| c.n)
+        .sum();
+    Ok(Some(T1View {
+        demands,
+        supplies,
+        demand_pct: (demands * 100 / T1_DEMAND_TARGET).min(100),
+        supply_pct: (supplies * 100 / T1_SUPPLY_TARGET).min(100),
+        by_district,
+        by_field,
+        by_month,
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct RoleHome {
@@ -116,6 +190,8 @@ struct RoleHome {
     dual_certified: Option<usize>,
     org: OrgView,
     hte_valid_now: bool,
+    t1: Option<T1View>,
+    stale_listings: i64,
 }
 
 fn intro(role: Role) -> &'static str {
@@ -263,9 +339,19 @@ async fn role_home(
         None
     };
     let org = OrgView::of(&state.db.org_get(me.org_id).await?, Some(&actor));
+    let t1 = t1_view(&state, &policy::district_view(&actor)).await?;
+    let stale_listings = state
+        .db
+        .listing_stale_count(
+            me.org_id,
+            zhiyun_store::now() - zhiyun_domain::listing::DEFAULT_STALE_AFTER_DAYS * 86_400,
+        )
+        .await?;
     Ok(page(&RoleHome {
         hte_valid_now: org.hte_valid_in(year),
         org,
+        t1,
+        stale_listings,
         layout: Layout::new(&state, Some(&me), "工作台", "home"),
         intro: intro(role),
         me,

@@ -455,6 +455,12 @@ async fn t1_t2_pages_post_review_and_show_a_listing() {
         )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
+    // T1 progress on the operator's home counts it.
+    let (_, html, _) = t.page(Some("op"), Method::GET, "/home", None).await;
+    assert!(
+        html.contains("供需清单进度") && html.contains("<div class=\"num\">1 <span"),
+        "T1 panel"
+    );
     // Public page: masked contacts.
     let (s, html, _) = t
         .page(None, Method::GET, &format!("/listings/{id}"), None)
