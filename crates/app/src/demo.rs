@@ -433,6 +433,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     }
 
     applications(db, &ids, &who).await?;
+    listings(db, &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {
@@ -604,6 +605,100 @@ async fn applications(
     Ok(())
 }
 
+/// Demands from enterprises and supplies from universities, most published, some awaiting review.
+async fn listings(db: &Db, who: &Who) -> Result<()> {
+    use zhiyun_domain::listing::{ListingInput, ListingStatus, check_listing};
+    use zhiyun_store::orgs::OrgFilter;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let valid_until = (today + chrono::Duration::days(365))
+        .format("%Y-%m-%d")
+        .to_string();
+    let list = async |kind| -> Result<Vec<zhiyun_store::orgs::Org>> {
+        Ok(db
+            .org_list(&OrgFilter {
+                kind: Some(kind),
+                limit: 1000,
+                ..Default::default()
+            })
+            .await?
+            .1)
+    };
+    let enterprises = list(zhiyun_domain::org::OrgKind::Enterprise).await?;
+    let universities = list(zhiyun_domain::org::OrgKind::University).await?;
+    let people = ["张明", "李华", "王芳", "陈伟", "刘洋", "赵静"];
+    for n in 0..90u64 {
+        let supply = n % 3 == 0;
+        let g = if supply {
+            crate::listing_gen::supply(n)
+        } else {
+            crate::listing_gen::demand(n)
+        };
+        let owner = if supply {
+            &universities[(n as usize / 3) % universities.len()]
+        } else {
+            &enterprises[(n as usize * 7) % enterprises.len()]
+        };
+        let input = ListingInput {
+            kind: Some(if supply { "supply" } else { "demand" }.into()),
+            title: Some(g.title),
+            description: Some(g.description),
+            field: Some(g.field.into()),
+            ipc: if supply || n % 4 == 0 {
+                vec![g.ipc.into()]
+            } else {
+                vec![]
+            },
+            modes: g.modes.iter().map(|m| m.to_string()).collect(),
+            price_wan: (n % 5 != 0).then(|| {
+                zhiyun_domain::application::serde_json_number::Number(format!(
+                    "{}",
+                    10 + (n * 13) % 290
+                ))
+            }),
+            district_code: Some(
+                owner
+                    .district_code
+                    .clone()
+                    .unwrap_or_else(|| "310104".into()),
+            ),
+            contact_name: Some(people[n as usize % people.len()].into()),
+            contact_phone: Some(format!("1391234{:04}", 1000 + n)),
+            valid_until: Some(valid_until.clone()),
+            patents: vec![],
+            maturity: supply.then(|| ["研发阶段", "小试", "中试", "产业化"][n as usize % 4].into()),
+        };
+        let Ok(listing) = check_listing(&input, today) else {
+            continue;
+        };
+        let body = serde_json::to_string(&input)?;
+        let row = match db.listing_create(owner.id, &listing, &body, who).await {
+            Ok(r) => r,
+            // Generated titles can repeat for one owner: skip those.
+            Err(zhiyun_store::StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        db.listing_set_status(
+            row.id,
+            ListingStatus::Draft,
+            ListingStatus::Submitted,
+            None,
+            who,
+        )
+        .await?;
+        if n % 10 != 9 {
+            db.listing_set_status(
+                row.id,
+                ListingStatus::Submitted,
+                ListingStatus::Published,
+                None,
+                who,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// A one-page PDF standing in for a credit report.
 const DEMO_CREDIT_REPORT: &[u8] = b"%PDF-1.4
 1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
@@ -697,6 +792,20 @@ mod tests {
             .map(|d| count(d.code).high_tech)
             .sum();
         assert!(with_cert > counting);
+
+        // T1: demands and supplies, most published.
+        let (all_listings, _) = db.listing_list(&Default::default()).await.unwrap();
+        let (published, _) = db
+            .listing_list(&zhiyun_store::listings::ListingFilter {
+                status: Some(zhiyun_domain::listing::ListingStatus::Published),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            all_listings >= 80 && published >= 70 && published < all_listings,
+            "{published}/{all_listings}"
+        );
 
         for (username, _, _) in LOGINS {
             let (id, hash) = db.user_password_hash(username).await.unwrap().unwrap();

@@ -11,6 +11,7 @@ use zhiyun_store::password::{Hasher, check_new_password, random_password};
 use zhiyun_store::{Db, Who};
 
 mod demo;
+mod listing_gen;
 
 #[derive(Parser)]
 #[command(

@@ -325,6 +325,15 @@ async fn demo_users_log_in_and_see_their_role_home() {
             shot(&client, "application-approved").await;
             println!("E2E: demo-municipal approved the application");
         }
+        if username == "demo-university" {
+            client.goto(&format!("{base}/listings/mine")).await.unwrap();
+            let page = client.source().await.unwrap();
+            assert!(
+                page.contains("已发布"),
+                "the university's demo supplies are listed"
+            );
+            shot(&client, "listings-mine").await;
+        }
         if username == "demo-admin" {
             for (path, name) in [
                 ("/orgs", "orgs"),
