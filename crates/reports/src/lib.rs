@@ -8,6 +8,7 @@
 
 pub mod docx_application;
 pub mod enterprise_import;
+pub mod xlsx_listings;
 pub mod xlsx_round;
 
 pub use docx_application::{ApplicationDoc, application_docx};
@@ -15,6 +16,7 @@ pub use enterprise_import::{
     CellIssue, ImportError, MAX_DATA_ROWS, ParsedEnterprises, ParsedRow, enterprise_template_xlsx,
     parse_enterprise_list,
 };
+pub use xlsx_listings::{ListingLine, listings_xlsx};
 pub use xlsx_round::{RoundRow, round_xlsx};
 
 /// Why a document could not be produced.

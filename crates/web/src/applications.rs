@@ -726,7 +726,7 @@ async fn org_name(state: &AppState, id: i64) -> String {
         .unwrap_or_default()
 }
 
-fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
+pub fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
     let encoded = crate::auth::url_encode(filename);
     (
         [

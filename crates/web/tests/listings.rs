@@ -461,6 +461,28 @@ async fn t1_t2_pages_post_review_and_show_a_listing() {
         html.contains("供需清单进度") && html.contains("<div class=\"num\">1 <span"),
         "T1 panel"
     );
+    // T2: the operator exports its district's published list to XLSX.
+    let res = t
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/listings/export.xlsx?kind=demand")
+                .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens["op"]))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(
+        bytes.starts_with(b"PK") && bytes.len() > 3000,
+        "an XLSX of {} bytes",
+        bytes.len()
+    );
     // Public page: masked contacts.
     let (s, html, _) = t
         .page(None, Method::GET, &format!("/listings/{id}"), None)

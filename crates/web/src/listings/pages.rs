@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/listings/mine", get(mine_page))
         .route("/listings/new", get(new_page).post(create_form))
         .route("/listings/review", get(review_page))
+        .route("/listings/export.xlsx", get(export_xlsx))
         .route("/listings/{id}", get(detail_page))
         .route("/listings/{id}/{action}", post(action_form))
 }
@@ -315,4 +316,86 @@ async fn review_page(
             .with_notice(q.notice.as_deref()),
         rows: views,
     }))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    kind: Option<String>,
+}
+
+/// The 供需清单 as XLSX (T2): the published, current listings the user oversees (all districts for the
+/// municipal bureau, its district for a district bureau or operator), or the user's own organisation's.
+async fn export_xlsx(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
+    use zhiyun_domain::policy::DistrictView;
+    let kind = q.kind.as_deref().and_then(ListingKind::parse);
+    let view_of = policy::district_view(&user.actor());
+    let filter = match &view_of {
+        DistrictView::None => ListingFilter {
+            owner_org_id: Some(user.org_id),
+            limit: 1000,
+            ..Default::default()
+        },
+        _ => ListingFilter {
+            status: Some(ListingStatus::Published),
+            limit: 1000,
+            ..Default::default()
+        },
+    };
+    let filter = ListingFilter {
+        kind: kind.map(|k| k.slug().to_string()),
+        ..filter
+    };
+    let (_, rows) = state.db.listing_list(&filter).await?;
+    let mut lines = Vec::new();
+    for r in rows.iter().filter(|r| match &view_of {
+        DistrictView::All => super::visible(r),
+        DistrictView::One(d) => super::visible(r) && &r.district_code == d,
+        DistrictView::None => true,
+    }) {
+        let v = view(&state, r, Some(&user)).await.map_err(page_err)?;
+        lines.push(zhiyun_reports::ListingLine {
+            id: v.id,
+            kind: v.kind_label,
+            title: v.title,
+            field: v.field,
+            modes: v.modes.join("、"),
+            ipc: v.ipc.join("；"),
+            price: v
+                .price_wan
+                .map(|p| format!("{p} 万元"))
+                .unwrap_or_else(|| "面议".into()),
+            owner: v.owner_name,
+            district: v.district_name,
+            contact: format!("{} {}", v.contact_name, v.contact_phone),
+            valid_until: v.valid_until,
+            patents: v
+                .patents
+                .iter()
+                .map(|p| p.number.clone())
+                .collect::<Vec<_>>()
+                .join("；"),
+            description: v.description,
+        });
+    }
+    let scope_name = match &view_of {
+        DistrictView::All => "上海市".to_string(),
+        DistrictView::One(d) => format!(
+            "上海市{}",
+            district::by_code(d).map(|x| x.name).unwrap_or("")
+        ),
+        DistrictView::None => user.org_name.clone(),
+    };
+    let what = kind.map(ListingKind::label).unwrap_or("专利技术供需");
+    let title = format!("{scope_name}{what}清单（{}）", today().format("%Y-%m-%d"));
+    let bytes = zhiyun_reports::listings_xlsx(&title, &lines)
+        .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(crate::applications::download(
+        crate::applications::XLSX,
+        &format!("{title}.xlsx"),
+        bytes,
+    ))
 }
