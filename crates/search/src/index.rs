@@ -1,0 +1,609 @@
+//! The tantivy index: schema, writes (each committed and visible to the next search), and search
+//! with filters, facets, sorting, pagination and highlights.
+//!
+//! Fields: `title`/`description` cut by jieba (word relevance; title weighs double); `title_ng`,
+//! `body_ng`, `meta_ng` (owner name and IPC codes) as Han uni/bigrams and alphanumeric words
+//! (substring recall, see [`crate::tokenizer`]); one facet field for every filter and facet
+//! (`/kind/…`, `/field/…`, `/mode/…`, `/district/…`, `/owner/…`, `/price/…`); `visible`;
+//! `published_at` for sorting.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use jieba_rs::Jieba;
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    TantivyError, Term,
+};
+
+use crate::highlight::Highlighter;
+use crate::query::{MAX_PAGE, MAX_PER_PAGE, PriceBand, Query, Sort, Word, analyze};
+use crate::synonyms::Synonyms;
+use crate::tokenizer::{
+    JIEBA, JiebaTokenizer, NGRAM, NgramMode, NgramTokenizer, build_jieba, ngrams,
+};
+use crate::{Facets, Hit, ListingDoc, Results, SearchError};
+
+/// Characters of description shown in a hit's snippet.
+const SNIPPET_CHARS: usize = 120;
+/// Indexing memory per writer thread.
+const WRITER_BYTES_PER_THREAD: usize = 32_000_000;
+
+// Weights of one term's matches: a title word counts double; the n-gram fields catch what jieba
+// cut differently, a little below the word fields; a search-mode part matches at a third.
+const TITLE_BOOST: f32 = 2.0;
+const TITLE_NGRAM_BOOST: f32 = 1.0;
+const BODY_NGRAM_BOOST: f32 = 0.5;
+const META_NGRAM_BOOST: f32 = 0.5;
+const PARTS_BOOST: f32 = 0.3;
+
+const KIND: &str = "kind";
+const FIELD: &str = "field";
+const MODE: &str = "mode";
+const DISTRICT: &str = "district";
+const OWNER: &str = "owner";
+const PRICE: &str = "price";
+const DIMENSIONS: [&str; 6] = [KIND, FIELD, MODE, DISTRICT, OWNER, PRICE];
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    description: Field,
+    title_ng: Field,
+    body_ng: Field,
+    meta_ng: Field,
+    facets: Field,
+    visible: Field,
+    published_at: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(JIEBA)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let grams = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NGRAM)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", words.clone().set_stored()),
+        description: b.add_text_field("description", words.set_stored()),
+        title_ng: b.add_text_field("title_ng", grams.clone()),
+        body_ng: b.add_text_field("body_ng", grams.clone()),
+        meta_ng: b.add_text_field("meta_ng", grams),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        visible: b.add_bool_field("visible", INDEXED | FAST),
+        published_at: b.add_i64_field("published_at", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// The listings index. Cheap to clone (shared); safe to use from many threads; writes are
+/// serialised by one writer and visible to searches as soon as the call returns.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    jieba: Arc<Jieba>,
+    synonyms: Synonyms,
+    // Keeps the index (and its tokenizers) alive with the reader and writer.
+    _index: Index,
+}
+
+impl SearchIndex {
+    /// An index in memory (tests, demos, or a server that rebuilds on start).
+    pub fn in_ram(synonyms: Synonyms) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        SearchIndex::with_index(Index::create_in_ram(schema), fields, synonyms)
+    }
+
+    /// The index in `dir` (created, with the directory, if missing). Only one process at a time
+    /// may hold it: a second gets [`SearchError::Locked`].
+    pub fn open_or_create(dir: &Path, synonyms: Synonyms) -> Result<SearchIndex, SearchError> {
+        let directory_error = |message: String| SearchError::Directory {
+            path: dir.to_path_buf(),
+            message,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| directory_error(e.to_string()))?;
+        let directory = MmapDirectory::open(dir).map_err(|e| directory_error(e.to_string()))?;
+        let (schema, fields) = schema();
+        let index = Index::open_or_create(directory, schema).map_err(|e| match e {
+            TantivyError::SchemaError(_) => SearchError::IncompatibleIndex {
+                path: dir.to_path_buf(),
+            },
+            e => e.into(),
+        })?;
+        SearchIndex::with_index(index, fields, synonyms)
+    }
+
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        synonyms: Synonyms,
+    ) -> Result<SearchIndex, SearchError> {
+        // One jieba per index, shared by every tokenizer clone and by query analysis.
+        let jieba = build_jieba(synonyms.terms());
+        index.tokenizers().register(
+            JIEBA,
+            TextAnalyzer::builder(JiebaTokenizer::new(jieba.clone())).build(),
+        );
+        index
+            .tokenizers()
+            .register(NGRAM, NgramTokenizer::default());
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let writer = index
+            .writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(..) => SearchError::Locked,
+                e => e.into(),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                jieba,
+                synonyms,
+                _index: index,
+            }),
+        })
+    }
+
+    /// Add a listing, or replace the one with the same id.
+    pub fn upsert(&self, doc: &ListingDoc) -> Result<(), SearchError> {
+        self.upsert_many(std::slice::from_ref(doc)).map(|_| ())
+    }
+
+    /// Add or replace several listings in one commit (an import); returns how many.
+    pub fn upsert_many<'a, I: IntoIterator<Item = &'a ListingDoc>>(
+        &self,
+        docs: I,
+    ) -> Result<usize, SearchError> {
+        let f = self.inner.fields;
+        self.write(|w| {
+            let mut n = 0;
+            for doc in docs {
+                w.delete_term(Term::from_field_i64(f.id, doc.id));
+                w.add_document(self.document(doc))?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Remove a listing (no error if it was not there).
+    pub fn delete(&self, id: i64) -> Result<(), SearchError> {
+        let f = self.inner.fields;
+        self.write(|w| {
+            w.delete_term(Term::from_field_i64(f.id, id));
+            Ok(())
+        })
+    }
+
+    /// Replace the whole index with these listings in one commit (`zhiyun reindex`, bulk imports).
+    /// Until it returns, searches see the old index; if it fails, the old index stays.
+    pub fn rebuild<I: IntoIterator<Item = ListingDoc>>(
+        &self,
+        docs: I,
+    ) -> Result<usize, SearchError> {
+        self.write(|w| {
+            w.delete_all_documents()?;
+            let mut n = 0;
+            for doc in docs {
+                w.add_document(self.document(&doc))?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Number of listings in the index (visible or not) as searches see it.
+    pub fn num_docs(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// Run `ops` on the writer, then commit and reload the reader; on any error, roll back.
+    fn write<T>(
+        &self,
+        ops: impl FnOnce(&mut IndexWriter) -> Result<T, TantivyError>,
+    ) -> Result<T, SearchError> {
+        let mut w = self.writer();
+        match ops(&mut w).and_then(|out| w.commit().map(|_| out)) {
+            Ok(out) => {
+                self.inner.reader.reload()?;
+                Ok(out)
+            }
+            Err(e) => {
+                // Back to the last commit; the first error is the one to report.
+                let _ = w.rollback();
+                Err(e.into())
+            }
+        }
+    }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+        // A panic while holding the lock leaves uncommitted operations at worst; the next
+        // commit or rollback settles them.
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn document(&self, d: &ListingDoc) -> TantivyDocument {
+        let f = self.inner.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_i64(f.id, d.id);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.description, &d.description);
+        doc.add_text(f.title_ng, &d.title);
+        doc.add_text(f.body_ng, &d.description);
+        doc.add_text(f.meta_ng, &d.owner_name);
+        for code in &d.ipc {
+            doc.add_text(f.meta_ng, code);
+        }
+        let mut facet = |dim: &str, value: &str| {
+            if let Some(facet) = facet(dim, value) {
+                doc.add_facet(f.facets, facet);
+            }
+        };
+        facet(KIND, &d.kind);
+        facet(FIELD, &d.field);
+        for mode in &d.modes {
+            facet(MODE, mode);
+        }
+        facet(DISTRICT, &d.district_code);
+        facet(OWNER, &d.owner_kind);
+        facet(PRICE, PriceBand::of(d.price_fen).slug());
+        doc.add_bool(f.visible, d.visible);
+        doc.add_i64(f.published_at, d.published_at);
+        doc
+    }
+
+    pub fn search(&self, q: &Query) -> Result<Results, SearchError> {
+        let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
+        let page = q.page.clamp(1, MAX_PAGE);
+        let words = analyze(&self.inner.jieba, &self.inner.synonyms, &q.text);
+        // Without text every score is the same: newest first is the only useful order.
+        let sort = if words.is_empty() {
+            Sort::Newest
+        } else {
+            q.sort
+        };
+        let filters = self.filters(q);
+        let searcher = self.inner.reader.searcher();
+
+        let mut text_query = self.words_query(&words, Occur::Must);
+        let mut found = run(&searcher, &*text_query, &filters, sort, page, per_page)?;
+        let mut relaxed = false;
+        if found.total == 0 && words.len() >= 2 {
+            // No listing has every word: show those with some of them, and say so.
+            let any_word = self.words_query(&words, Occur::Should);
+            let retry = run(&searcher, &*any_word, &filters, sort, page, per_page)?;
+            if retry.total > 0 {
+                (found, relaxed, text_query) = (retry, true, any_word);
+            }
+        }
+
+        // A dimension with a filter set is counted as if its own filter were off, so the page
+        // can show what the other values would give.
+        let mut facet_counts = vec![(found.open_dims, found.facet_counts)];
+        for dim in filters.iter().filter_map(|f| f.dim) {
+            let mut collector = FacetCollector::for_field("facets");
+            collector.add_facet(Facet::from_path([dim]));
+            let q = combine(&*text_query, &filters, Some(dim));
+            facet_counts.push((vec![dim], searcher.search(&q, &collector)?));
+        }
+        let counts_of = |dim: &str| -> Vec<(String, u64)> {
+            facet_counts
+                .iter()
+                .find(|(dims, _)| dims.contains(&dim))
+                .map(|(_, counts)| facet_values(counts, dim))
+                .unwrap_or_default()
+        };
+        let mut price_band: Vec<(PriceBand, u64)> = counts_of(PRICE)
+            .into_iter()
+            .filter_map(|(slug, n)| PriceBand::parse(&slug).map(|b| (b, n)))
+            .collect();
+        price_band.sort_by_key(|&(b, _)| b);
+        let facets = Facets {
+            kind: counts_of(KIND),
+            field: counts_of(FIELD),
+            mode: counts_of(MODE),
+            district: counts_of(DISTRICT),
+            owner_kind: counts_of(OWNER),
+            price_band,
+        };
+
+        let highlighter = Highlighter::new(words.iter().flat_map(|w| {
+            w.alternatives
+                .iter()
+                .chain(w.parts.iter().flatten())
+                .map(String::as_str)
+        }));
+        let f = self.inner.fields;
+        let mut hits = Vec::with_capacity(found.top.len());
+        for (score, address) in found.top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+            hits.push(Hit {
+                id: doc
+                    .get_first(f.id)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or_default(),
+                score,
+                title_html: highlighter.whole(text(f.title)),
+                snippet_html: highlighter.snippet(text(f.description), SNIPPET_CHARS),
+            });
+        }
+        let total = found.total;
+        Ok(Results {
+            total,
+            page,
+            per_page,
+            pages: total.div_ceil(per_page),
+            relaxed,
+            hits,
+            facets,
+        })
+    }
+
+    fn filters(&self, q: &Query) -> Vec<Filter> {
+        let f = self.inner.fields;
+        let mut filters = Vec::new();
+        if !q.include_hidden {
+            filters.push(Filter {
+                dim: None,
+                query: Box::new(TermQuery::new(
+                    Term::from_field_bool(f.visible, true),
+                    IndexRecordOption::Basic,
+                )),
+            });
+        }
+        let band = q.price_band.map(|b| b.slug().to_string());
+        for (dim, value) in [
+            (KIND, &q.kind),
+            (FIELD, &q.field),
+            (MODE, &q.mode),
+            (DISTRICT, &q.district),
+            (OWNER, &q.owner_kind),
+            (PRICE, &band),
+        ] {
+            if let Some(facet) = value.as_deref().and_then(|v| facet(dim, v)) {
+                filters.push(Filter {
+                    dim: Some(dim),
+                    query: Box::new(TermQuery::new(
+                        Term::from_facet(f.facets, &facet),
+                        IndexRecordOption::Basic,
+                    )),
+                });
+            }
+        }
+        filters
+    }
+
+    /// Every word (`Must`) or any word (`Should`); no words: everything.
+    fn words_query(&self, words: &[Word], occur: Occur) -> Box<dyn TantivyQuery> {
+        if words.is_empty() {
+            return Box::new(AllQuery);
+        }
+        let clauses = words.iter().map(|w| (occur, self.word_query(w))).collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Any of the word's synonyms; or all of its parts, weighted down.
+    fn word_query(&self, word: &Word) -> Box<dyn TantivyQuery> {
+        let mut alternatives: Vec<Box<dyn TantivyQuery>> = word
+            .alternatives
+            .iter()
+            .map(|t| self.term_query(t))
+            .collect();
+        if !word.parts.is_empty() {
+            let parts = word
+                .parts
+                .iter()
+                .map(|p| union(p.iter().map(|t| self.term_query(t)).collect()))
+                .collect();
+            alternatives.push(Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::intersection(parts)),
+                PARTS_BOOST,
+            )));
+        }
+        union(alternatives)
+    }
+
+    /// One term (normalised) anywhere in the title, description, owner name or IPC codes.
+    fn term_query(&self, term: &str) -> Box<dyn TantivyQuery> {
+        let f = self.inner.fields;
+        let word = |field: Field| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let mut any: Vec<Box<dyn TantivyQuery>> = vec![
+            Box::new(BoostQuery::new(word(f.title), TITLE_BOOST)),
+            word(f.description),
+        ];
+        for (field, boost) in [
+            (f.title_ng, TITLE_NGRAM_BOOST),
+            (f.body_ng, BODY_NGRAM_BOOST),
+            (f.meta_ng, META_NGRAM_BOOST),
+        ] {
+            if let Some(q) = ngram_query(field, term) {
+                any.push(Box::new(BoostQuery::new(q, boost)));
+            }
+        }
+        union(any)
+    }
+}
+
+struct Filter {
+    /// The facet dimension it filters; `None` for the visibility filter, which always applies.
+    dim: Option<&'static str>,
+    query: Box<dyn TantivyQuery>,
+}
+
+struct Found {
+    top: Vec<(f32, DocAddress)>,
+    total: usize,
+    /// The dimensions without a filter, which `facet_counts` counts.
+    open_dims: Vec<&'static str>,
+    facet_counts: FacetCounts,
+}
+
+/// One page of hits, the total, and the counts of the dimensions that have no filter set.
+fn run(
+    searcher: &Searcher,
+    text_query: &dyn TantivyQuery,
+    filters: &[Filter],
+    sort: Sort,
+    page: usize,
+    per_page: usize,
+) -> Result<Found, SearchError> {
+    let q = combine(text_query, filters, None);
+    let open_dims: Vec<&'static str> = DIMENSIONS
+        .into_iter()
+        .filter(|dim| !filters.iter().any(|f| f.dim == Some(dim)))
+        .collect();
+    let mut collector = FacetCollector::for_field("facets");
+    for dim in &open_dims {
+        collector.add_facet(Facet::from_path([*dim]));
+    }
+    let top_docs = TopDocs::with_limit(per_page).and_offset((page - 1) * per_page);
+    let (top, total, facet_counts) = match sort {
+        Sort::Relevance => searcher.search(&q, &(top_docs.order_by_score(), Count, collector))?,
+        Sort::Newest => {
+            let by_date = top_docs.order_by_fast_field::<i64>("published_at", Order::Desc);
+            let (top, total, counts) = searcher.search(&q, &(by_date, Count, collector))?;
+            // Ordered by date, a hit has no relevance score to report.
+            let top = top.into_iter().map(|(_, a)| (0.0, a)).collect();
+            (top, total, counts)
+        }
+    };
+    Ok(Found {
+        top,
+        total,
+        open_dims,
+        facet_counts,
+    })
+}
+
+/// The text query with every filter (except the one on `except`) as a score-free requirement.
+fn combine(text: &dyn TantivyQuery, filters: &[Filter], except: Option<&str>) -> BooleanQuery {
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(Occur::Must, text.box_clone())];
+    for filter in filters
+        .iter()
+        .filter(|f| f.dim.is_none() || f.dim != except)
+    {
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(filter.query.box_clone(), 0.0)),
+        ));
+    }
+    BooleanQuery::new(clauses)
+}
+
+fn union(mut queries: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
+    if queries.len() == 1 {
+        return queries.pop().expect("one query");
+    }
+    Box::new(BooleanQuery::union(queries))
+}
+
+/// The term as an n-gram phrase (a substring match), or a single n-gram term.
+fn ngram_query(field: Field, term: &str) -> Option<Box<dyn TantivyQuery>> {
+    let mut tokens = Vec::new();
+    ngrams(term, NgramMode::Query, &mut tokens);
+    match tokens.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &tokens[0].text),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(
+            tokens
+                .iter()
+                .map(|t| (t.position, Term::from_field_text(field, &t.text)))
+                .collect(),
+        ))),
+    }
+}
+
+/// `/dim/value`, or nothing for an empty value. NUL separates a facet's levels, so it cannot be
+/// part of a value.
+fn facet(dim: &str, value: &str) -> Option<Facet> {
+    let value = value.replace('\0', "");
+    let value = value.trim();
+    (!value.is_empty()).then(|| Facet::from_path([dim, value]))
+}
+
+/// A dimension's values and counts, most frequent first (ties by value).
+fn facet_values(counts: &FacetCounts, dim: &str) -> Vec<(String, u64)> {
+    let mut values: Vec<(String, u64)> = counts
+        .get(Facet::from_path([dim]))
+        .filter_map(|(facet, n)| facet.to_path().last().map(|v| (v.to_string(), n)))
+        .collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_of_another_schema_is_reported_as_incompatible() {
+        let dir = std::env::temp_dir().join(format!("zhiyun-search-schema-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut other = Schema::builder();
+        other.add_text_field("title", tantivy::schema::TEXT);
+        drop(Index::create_in_dir(&dir, other.build()).unwrap());
+        let err = SearchIndex::open_or_create(&dir, Synonyms::default()).err();
+        assert!(
+            matches!(err, Some(SearchError::IncompatibleIndex { .. })),
+            "{err:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn facet_values_cannot_hold_the_level_separator() {
+        assert_eq!(
+            facet("field", " 新材料 "),
+            Some(Facet::from_path(["field", "新材料"]))
+        );
+        assert_eq!(
+            facet("field", "新\0材料"),
+            Some(Facet::from_path(["field", "新材料"]))
+        );
+        assert_eq!(facet("field", "  "), None);
+    }
+}
