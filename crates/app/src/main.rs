@@ -198,6 +198,24 @@ async fn serve(
             ..Default::default()
         },
     );
+    // The search index lives in memory: rebuilt now, then hourly (listings go stale or expire with time).
+    let started = std::time::Instant::now();
+    let n = state.reindex().await.map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "search index: {n} listings in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let hourly = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = hourly.reindex().await {
+                tracing::error!(error = %e, "hourly reindex");
+            }
+        }
+    });
     let app = zhiyun_web::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -118,6 +118,24 @@ async fn demo_users_log_in_and_see_their_role_home() {
         .await
         .expect("connect to chromedriver");
 
+    // A visitor finds demo supplies on the public site by a Chinese query, with abbreviations.
+    client
+        .goto(&format!(
+            "{base}/listings?q=%E9%94%82%E7%94%B5%20%E9%9A%94%E8%86%9C"
+        ))
+        .await
+        .unwrap(); // 锂电 隔膜
+    let first = client
+        .find(Locator::Css("article.result h2 a"))
+        .await
+        .expect("a search result")
+        .text()
+        .await
+        .unwrap();
+    assert!(first.contains("隔膜"), "first result: {first}");
+    shot(&client, "listings-public").await;
+    println!("E2E: a visitor found {first:?}");
+
     // Each demo role logs in through the form and lands on its own home.
     for (username, role_label) in [
         ("demo-operator", "集聚区运营方"),

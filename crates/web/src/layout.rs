@@ -78,12 +78,14 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
     let Some(u) = user else {
         return vec![
             item("/", "首页", "public_home"),
+            item("/listings", "供需大厅", "listings_public"),
             item("/tools/validate", "编号校验", "validate"),
             item("/login", "登录", "login"),
         ];
     };
     let mut nav = vec![
         item("/home", "工作台", "home"),
+        item("/listings", "供需大厅", "listings_public"),
         item("/orgs", "机构名录", "orgs"),
         item("/tools/validate", "编号校验", "validate"),
         item("/account", "我的账户", "account"),

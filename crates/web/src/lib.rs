@@ -58,6 +58,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub config: Arc<Config>,
     pub throttle: Arc<Throttle>,
+    /// The public listings' full-text index (T2), kept up to date on every listing write.
+    pub search: zhiyun_search::SearchIndex,
 }
 
 impl AppState {
@@ -70,13 +72,31 @@ impl AppState {
         )
     }
 
+    /// With an in-memory search index using the built-in synonyms (call [`AppState::reindex`] to fill it).
     pub fn new(db: Db, hasher: Hasher, config: Config) -> AppState {
+        let search = zhiyun_search::SearchIndex::in_ram(zhiyun_search::Synonyms::builtin())
+            .expect("an in-memory index always opens");
+        Self::with_search(db, hasher, config, search)
+    }
+
+    pub fn with_search(
+        db: Db,
+        hasher: Hasher,
+        config: Config,
+        search: zhiyun_search::SearchIndex,
+    ) -> AppState {
         AppState {
             db,
             hasher,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
+            search,
         }
+    }
+
+    /// Rebuild the search index from the database; returns the number of listings indexed.
+    pub async fn reindex(&self) -> Result<usize, String> {
+        listings::index::reindex_all(self).await
     }
 }
 

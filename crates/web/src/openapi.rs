@@ -50,6 +50,7 @@ use crate::AppState;
         crate::applications::api_attachment_upload,
         crate::applications::api_attachments,
         crate::listings::api_create,
+        crate::listings::public::api_list,
         crate::listings::api_get,
         crate::listings::api_action,
     ),

@@ -493,3 +493,119 @@ async fn t1_t2_pages_post_review_and_show_a_listing() {
         "masked"
     );
 }
+
+#[tokio::test]
+async fn t2_the_public_finds_published_listings_by_chinese_query_and_only_those() {
+    let t = spawn().await;
+    let publish = async |who: &str, body: Value| -> i64 {
+        let (s, v) = t
+            .call(Some(who), Method::POST, "/api/v1/listings", Some(body))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        t.call(
+            Some(who),
+            Method::POST,
+            &format!("/api/v1/listings/{id}/submit"),
+            None,
+        )
+        .await;
+        let (s, v) = t
+            .call(
+                Some("op"),
+                Method::POST,
+                &format!("/api/v1/listings/{id}/publish"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        id
+    };
+    let separator = publish(
+        "uni",
+        supply("一种锂离子电池隔膜材料及其制备方法", "201710601862.3"),
+    )
+    .await;
+    let mut agv = supply("一种自动导引车的多车路径规划方法", "95115608.X");
+    agv["field"] = json!("先进制造与自动化");
+    agv["ipc"] = json!(["G05D 1/02"]);
+    agv["description"] = json!("多台自动导引车共享路网时的冲突消解与调度。");
+    let agv = publish("uni", agv).await;
+    // A draft is never found.
+    t.call(
+        Some("uni"),
+        Method::POST,
+        "/api/v1/listings",
+        Some(supply("一种锂电池隔膜涂层（草稿）", "200310100001.8")),
+    )
+    .await;
+
+    let search = async |q: &str| {
+        let (s, v) = t
+            .call(
+                None,
+                Method::GET,
+                &format!("/api/v1/listings?q={}", enc(q)),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
+    };
+    let v = search("锂电池 隔膜").await;
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["items"][0]["id"], separator);
+    assert_eq!(v["items"][0]["kind"], "supply");
+    assert!(
+        v["items"][0]["title_html"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>")
+    );
+    // Trade words find full technical terms.
+    assert_eq!(search("AGV").await["items"][0]["id"], agv);
+    // Filters narrow; an empty query lists all published.
+    let (_, v) = t
+        .call(
+            None,
+            Method::GET,
+            &format!("/api/v1/listings?field={}", enc("新材料")),
+            None,
+        )
+        .await;
+    assert_eq!(v["total"], 1);
+    let (_, v) = t
+        .call(None, Method::GET, "/api/v1/listings?sort=newest", None)
+        .await;
+    assert_eq!(v["total"], 2);
+    // The public page shows the highlighted result and facets.
+    let (s, html, _) = t
+        .page(
+            None,
+            Method::GET,
+            &format!("/listings?q={}", enc("锂电 隔膜")),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("<mark>") && html.contains("共 1 条") && html.contains("技术领域"),
+        "public page"
+    );
+    // Fulfilled: off the site at once.
+    let (s, v) = t
+        .call(
+            Some("uni"),
+            Method::POST,
+            &format!("/api/v1/listings/{separator}/fulfil"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let v = search("锂电池 隔膜").await;
+    assert_eq!(
+        (v["total"].as_u64(), v["relaxed"].as_bool()),
+        (Some(0), Some(false)),
+        "{v}"
+    );
+}

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/listings/{id}", get(api_get))
         .route("/api/v1/listings/{id}/{action}", post(api_action))
         .merge(pages::routes())
+        .merge(public::routes())
 }
 
 fn date_of(ts: i64) -> chrono::NaiveDate {
@@ -213,6 +214,7 @@ pub async fn api_create(
         .db
         .listing_create(user.org_id, &listing, &body, &user.who())
         .await?;
+    index::index_listing(&state, &row).await;
     Ok((StatusCode::CREATED, Json(Created { id: row.id })).into_response())
 }
 
@@ -286,7 +288,9 @@ pub async fn act(
             if !owner {
                 return Err(ApiError::forbidden());
             }
-            return Ok(state.db.listing_confirm(id, &user.who()).await?);
+            let row = state.db.listing_confirm(id, &user.who()).await?;
+            index::index_listing(state, &row).await;
+            return Ok(row);
         }
         "submit" if owner => Transition::Submit,
         "withdraw" if owner => Transition::Withdraw,
@@ -305,10 +309,14 @@ pub async fn act(
     }
     let to = transition(row.status(), t)
         .map_err(|m| ApiError::new(StatusCode::CONFLICT, "bad_transition", m))?;
-    Ok(state
+    let row = state
         .db
         .listing_set_status(id, row.status(), to, reason, &user.who())
-        .await?)
+        .await?;
+    index::index_listing(state, &row).await;
+    Ok(row)
 }
 
+pub mod index;
 pub mod pages;
+pub mod public;

@@ -216,6 +216,7 @@ async fn create_form(
         .await
     {
         Ok(row) => {
+            super::index::index_listing(&state, &row).await;
             Ok(Redirect::to(&format!("/listings/{}?notice=created", row.id)).into_response())
         }
         Err(zhiyun_store::StoreError::Conflict { field, message, .. }) => {
