@@ -6,40 +6,17 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use zhiyun_domain::ident::uscc_check_char;
-use zhiyun_domain::org::{OrgInput, check_org};
-use zhiyun_store::accounts::NewUser;
-use zhiyun_store::password::Hasher;
-use zhiyun_store::{Db, Who, testing};
-use zhiyun_web::{AppState, Config, router};
 
-/// A valid USCC registered in `region`, different for each `n`.
-fn uscc(region: &str, n: u32) -> String {
-    let first17 = format!("91{region}MA1{n:06}");
-    format!("{first17}{}", uscc_check_char(&first17).unwrap())
-}
+mod common;
+use common::uscc;
 
 struct T {
     router: Router,
     tokens: std::collections::HashMap<&'static str, String>,
-    #[allow(dead_code)]
-    db: Db,
 }
 
 async fn spawn() -> T {
-    let db = testing::fresh().await;
-    let who = Who::cli();
-    let hasher = Hasher::fast_for_tests();
-    let mut tokens = std::collections::HashMap::new();
-    // (user, organisation kind, name, district, USCC)
-    type Fixture = (
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-        Option<String>,
-    );
-    let orgs: [Fixture; 7] = [
+    let (router, tokens, _) = common::fixture(vec![
         ("muni", "municipal_bureau", "上海市知识产权局", None, None),
         (
             "xuhui",
@@ -83,40 +60,9 @@ async fn spawn() -> T {
             Some("310104"),
             Some(uscc("310104", 4)),
         ),
-    ];
-    for (user, kind, name, district, code) in orgs {
-        let org = db
-            .org_create(
-                &check_org(&OrgInput {
-                    kind: Some(kind.into()),
-                    name: Some(name.into()),
-                    uscc: code,
-                    district_code: district.map(Into::into),
-                    size_class: (kind == "enterprise").then(|| "small".into()),
-                    ..Default::default()
-                })
-                .unwrap(),
-                &who,
-            )
-            .await
-            .unwrap();
-        let u = db
-            .user_create(
-                &NewUser {
-                    username: user.into(),
-                    display_name: user.into(),
-                    org_id: org.id,
-                    password_hash: hasher.hash("password-123"),
-                    is_admin: false,
-                },
-                &who,
-            )
-            .await
-            .unwrap();
-        tokens.insert(user, db.token_create(u.id, "t", &who).await.unwrap().1);
-    }
-    let router = router(AppState::new(db.clone(), hasher, Config::default()));
-    T { router, tokens, db }
+    ])
+    .await;
+    T { router, tokens }
 }
 
 impl T {

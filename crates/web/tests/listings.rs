@@ -5,16 +5,11 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use zhiyun_domain::ident::uscc_check_char;
-use zhiyun_domain::org::{OrgInput, check_org};
-use zhiyun_store::accounts::NewUser;
-use zhiyun_store::password::Hasher;
-use zhiyun_store::{Who, testing};
-use zhiyun_web::{AppState, Config, router};
+
+mod common;
 
 fn uscc(n: u32) -> String {
-    let first17 = format!("91310110MA1{n:06}");
-    format!("{first17}{}", uscc_check_char(&first17).unwrap())
+    common::uscc("310110", n)
 }
 
 struct T {
@@ -23,53 +18,27 @@ struct T {
 }
 
 async fn spawn() -> T {
-    let db = testing::fresh().await;
-    let who = Who::cli();
-    let hasher = Hasher::fast_for_tests();
-    let mut tokens = std::collections::HashMap::new();
-    // (user, kind, name, district)
-    let fixtures: [(&str, &str, &str, &str); 5] = [
-        ("uni", "university", "某大学", "310110"),
-        ("ent", "enterprise", "某企业", "310110"),
-        ("bank", "bank", "某银行", "310110"),
-        ("op", "park_operator", "杨浦园区运营", "310110"),
-        ("op_mh", "park_operator", "闵行园区运营", "310112"),
-    ];
-    for (n, (user, kind, name, district)) in fixtures.into_iter().enumerate() {
-        let org = db
-            .org_create(
-                &check_org(&OrgInput {
-                    kind: Some(kind.into()),
-                    name: Some(name.into()),
-                    uscc: (kind != "university").then(|| uscc(n as u32)),
-                    district_code: Some(district.into()),
-                    size_class: (kind == "enterprise").then(|| "small".into()),
-                    ..Default::default()
-                })
-                .unwrap(),
-                &who,
-            )
-            .await
-            .unwrap();
-        let u = db
-            .user_create(
-                &NewUser {
-                    username: user.into(),
-                    display_name: user.into(),
-                    org_id: org.id,
-                    password_hash: hasher.hash("password-123"),
-                    is_admin: false,
-                },
-                &who,
-            )
-            .await
-            .unwrap();
-        tokens.insert(user, db.token_create(u.id, "t", &who).await.unwrap().1);
-    }
-    T {
-        router: router(AppState::new(db, hasher, Config::default())),
-        tokens,
-    }
+    let (router, tokens, _) = common::fixture(vec![
+        ("uni", "university", "某大学", Some("310110"), None),
+        ("ent", "enterprise", "某企业", Some("310110"), Some(uscc(1))),
+        ("bank", "bank", "某银行", Some("310110"), Some(uscc(2))),
+        (
+            "op",
+            "park_operator",
+            "杨浦园区运营",
+            Some("310110"),
+            Some(uscc(3)),
+        ),
+        (
+            "op_mh",
+            "park_operator",
+            "闵行园区运营",
+            Some("310112"),
+            Some(uscc(4)),
+        ),
+    ])
+    .await;
+    T { router, tokens }
 }
 
 impl T {

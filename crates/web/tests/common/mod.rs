@@ -1,0 +1,68 @@
+//! Fixtures shared by the `applications` and `listings` test binaries: a fresh database with
+//! organisations, one user and one bearer token each, and the router over it.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use zhiyun_domain::ident::uscc_check_char;
+use zhiyun_domain::org::{OrgInput, check_org};
+use zhiyun_store::accounts::NewUser;
+use zhiyun_store::password::Hasher;
+use zhiyun_store::{Db, Who, testing};
+use zhiyun_web::{AppState, Config, router};
+
+/// A valid USCC registered in `region`, different for each `n`.
+pub fn uscc(region: &str, n: u32) -> String {
+    let first17 = format!("91{region}MA1{n:06}");
+    format!("{first17}{}", uscc_check_char(&first17).unwrap())
+}
+
+/// (user, organisation kind, organisation name, district, USCC)
+pub type OrgSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<String>,
+);
+
+/// A fresh database (Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set) holding `orgs`, and the router.
+pub async fn fixture(orgs: Vec<OrgSpec>) -> (Router, HashMap<&'static str, String>, Db) {
+    let db = testing::fresh().await;
+    let who = Who::cli();
+    let hasher = Hasher::fast_for_tests();
+    let mut tokens = HashMap::new();
+    for (user, kind, name, district, code) in orgs {
+        let org = db
+            .org_create(
+                &check_org(&OrgInput {
+                    kind: Some(kind.into()),
+                    name: Some(name.into()),
+                    uscc: code,
+                    district_code: district.map(Into::into),
+                    size_class: (kind == "enterprise").then(|| "small".into()),
+                    ..Default::default()
+                })
+                .unwrap(),
+                &who,
+            )
+            .await
+            .unwrap();
+        let u = db
+            .user_create(
+                &NewUser {
+                    username: user.into(),
+                    display_name: user.into(),
+                    org_id: org.id,
+                    password_hash: hasher.hash("password-123"),
+                    is_admin: false,
+                },
+                &who,
+            )
+            .await
+            .unwrap();
+        tokens.insert(user, db.token_create(u.id, "t", &who).await.unwrap().1);
+    }
+    let router = router(AppState::new(db.clone(), hasher, Config::default()));
+    (router, tokens, db)
+}
