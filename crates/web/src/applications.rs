@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::layout::fmt_time;
+use crate::layout::{date_of, fmt_time, today};
 
 pub mod pages;
 
@@ -66,17 +66,6 @@ impl Loaded {
     pub fn scope(&self) -> ApplicationScope<'_> {
         self.row.scope()
     }
-}
-
-/// Today in Beijing time.
-pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
-fn date_of(ts: i64) -> NaiveDate {
-    chrono::DateTime::from_timestamp(ts + 8 * 3600, 0)
-        .map(|d| d.date_naive())
-        .unwrap_or_else(today)
 }
 
 pub async fn load(state: &AppState, id: i64) -> Result<Loaded, ApiError> {

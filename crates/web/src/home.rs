@@ -17,8 +17,9 @@ use zhiyun_store::accounts::Principal;
 use crate::AppState;
 use crate::auth::{MaybeUser, PageUser};
 use crate::error::PageError;
+use crate::layout::this_year;
 use crate::layout::{Layout, page};
-use crate::orgs::{OrgView, this_year};
+use crate::orgs::OrgView;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -124,7 +125,7 @@ async fn t1_view(state: &AppState, view: &DistrictView) -> Result<Option<T1View>
         DistrictView::One(d) => Some(d.clone()),
         DistrictView::None => return Ok(None),
     };
-    let today = crate::applications::today();
+    let today = crate::layout::today();
     let since = zhiyun_store::now() - zhiyun_domain::listing::DEFAULT_STALE_AFTER_DAYS * 86_400;
     let counts = state
         .db

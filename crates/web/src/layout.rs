@@ -150,11 +150,34 @@ pub fn render_error_page(status: StatusCode, message: &str) -> String {
     .unwrap_or_else(|_| message.to_string())
 }
 
-/// Unix seconds as Beijing time (UTC+8, no daylight saving), `YYYY-MM-DD HH:MM`.
+/// Beijing time is UTC+8 all year (no daylight saving): every date and time shown is in it.
+const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
+
+fn beijing(ts: i64) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::from_timestamp(ts + BEIJING_OFFSET_SECS, 0).map(|d| d.naive_utc())
+}
+
+/// Unix seconds as Beijing time, `YYYY-MM-DD HH:MM`.
 pub fn fmt_time(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts + 8 * 3600, 0)
+    beijing(ts)
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
+}
+
+/// Today in Beijing.
+pub fn today() -> chrono::NaiveDate {
+    date_of(zhiyun_store::now())
+}
+
+/// The current year in Beijing.
+pub fn this_year() -> i32 {
+    use chrono::Datelike;
+    today().year()
+}
+
+/// The Beijing date of unix seconds `ts`.
+pub fn date_of(ts: i64) -> chrono::NaiveDate {
+    beijing(ts).map(|d| d.date()).unwrap_or_default()
 }
 
 pub fn fmt_opt_time(ts: &Option<i64>) -> String {

@@ -520,7 +520,7 @@ async fn render_detail(
         Vec::new()
     };
     let view = OrgView::of(&org, Some(&actor));
-    let this_year = this_year();
+    let this_year = crate::layout::this_year();
     Ok(page_with_status(
         status,
         &DetailPage {
@@ -537,11 +537,6 @@ async fn render_detail(
             pform,
         },
     ))
-}
-
-pub fn this_year() -> i32 {
-    use chrono::Datelike;
-    (chrono::Utc::now() + chrono::Duration::hours(8)).year()
 }
 
 async fn detail_page(

@@ -229,7 +229,7 @@ async fn render_list(
 ) -> Result<Response, PageError> {
     let actor = user.actor();
     let rounds = state.db.round_list().await?;
-    let today = super::today().format("%Y-%m-%d").to_string();
+    let today = crate::layout::today().format("%Y-%m-%d").to_string();
     let is_bureau = matches!(actor.role, Role::Municipal | Role::District) || actor.admin;
     let year = year.or_else(|| is_bureau.then(|| rounds.first().map(|r| r.year)).flatten());
     let mut rows = Vec::new();

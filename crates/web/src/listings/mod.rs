@@ -18,10 +18,10 @@ use zhiyun_store::accounts::Principal;
 use zhiyun_store::listings::ListingRow;
 
 use crate::AppState;
-use crate::applications::today;
 use crate::auth::{ApiUser, MaybeUser};
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::layout::{date_of, today};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,12 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/listings/{id}/{action}", post(api_action))
         .merge(pages::routes())
         .merge(public::routes())
-}
-
-fn date_of(ts: i64) -> chrono::NaiveDate {
-    chrono::DateTime::from_timestamp(ts + 8 * 3600, 0)
-        .map(|d| d.date_naive())
-        .unwrap_or_else(today)
 }
 
 pub fn visible(row: &ListingRow) -> bool {

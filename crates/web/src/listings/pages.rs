@@ -19,10 +19,10 @@ use zhiyun_store::listings::ListingFilter;
 
 use super::{ListingView, act, scope, view};
 use crate::AppState;
-use crate::applications::today;
 use crate::auth::{MaybeUser, PageUser};
 use crate::error::PageError;
 use crate::forms::FormState;
+use crate::layout::today;
 use crate::layout::{Layout, page, page_with_status};
 use crate::orgs::Choice;
 
