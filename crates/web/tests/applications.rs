@@ -73,33 +73,10 @@ impl T {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value, Vec<u8>) {
-        let mut b = Request::builder().method(method).uri(path).header(
-            header::AUTHORIZATION,
-            format!("Bearer {}", self.tokens[who]),
-        );
-        let body = match body {
-            Some(v) => {
-                b = b.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        let res = self
-            .router
-            .clone()
-            .oneshot(b.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-            bytes,
-        )
+        let req = common::json_request(Some(&self.tokens[who]), method, path, body);
+        let (status, _, bytes) = common::send(&self.router, req).await;
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, json, bytes)
     }
 
     async fn round(&self, year: i32, deadline: &str) {

@@ -49,27 +49,12 @@ impl T {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut b = Request::builder().method(method).uri(path);
-        if let Some(w) = who {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[w]));
-        }
-        let body = match body {
-            Some(v) => {
-                b = b.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        let res = self
-            .router
-            .clone()
-            .oneshot(b.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap();
+        let token = who.map(|w| self.tokens[w].as_str());
+        let (status, _, bytes) = common::send(
+            &self.router,
+            common::json_request(token, method, path, body),
+        )
+        .await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),

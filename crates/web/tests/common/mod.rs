@@ -66,3 +66,39 @@ pub async fn fixture(orgs: Vec<OrgSpec>) -> (Router, HashMap<&'static str, Strin
     let router = router(AppState::new(db.clone(), hasher, Config::default()));
     (router, tokens, db)
 }
+
+/// A request with an optional bearer token and an optional JSON body.
+pub fn json_request(
+    token: Option<&str>,
+    method: axum::http::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> axum::http::Request<axum::body::Body> {
+    use axum::http::header;
+    let mut b = axum::http::Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(v.to_string())),
+        None => b.body(axum::body::Body::empty()),
+    }
+    .unwrap()
+}
+
+/// Run one request through the router: status, headers and body bytes.
+pub async fn send(
+    router: &Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use tower::ServiceExt;
+    let res = router.clone().oneshot(req).await.unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    (parts.status, parts.headers, bytes)
+}
