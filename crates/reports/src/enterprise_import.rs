@@ -6,14 +6,14 @@
 //! (A2 judges each row), so a bad row is reported, not refused.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook};
 use zhiyun_domain::application::EnterpriseInput;
 use zhiyun_domain::ident::{HteCertificate, IdentError, Uscc};
 use zhiyun_domain::org::SizeClass;
 
+pub use crate::sheet::ImportError;
+use crate::sheet::{Table, cell, quoted, read_table};
 use crate::{ReportError, XLSX_FONT};
 
 /// At most this many data rows per file.
@@ -25,9 +25,6 @@ pub const COL_SIZE: &str = "企业规模";
 pub const COL_HTE: &str = "高新技术企业证书编号";
 /// The required header names, in template order.
 pub const COLUMNS: [&str; 4] = [COL_NAME, COL_USCC, COL_SIZE, COL_HTE];
-
-/// How many non-empty rows at the top may precede the header (a title line, a note).
-const HEADER_SEARCH_ROWS: usize = 10;
 
 /// Every data row of the file, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,37 +73,6 @@ pub struct CellIssue {
     pub message: String,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("无法读取文件：{0}")]
-    Unreadable(String),
-    /// Lists every missing header, joined with 、.
-    #[error("缺少表头列：{0}")]
-    MissingColumns(String),
-    #[error("文件中没有数据行")]
-    Empty,
-    #[error("数据行过多：{0} 行，最多 20000 行")]
-    TooManyRows(usize),
-    #[error("不支持的文件类型：{0}（请上传 .xlsx 或 .csv）")]
-    UnsupportedType(String),
-}
-
-impl ImportError {
-    /// Stable snake_case for scripts and the API.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ImportError::Unreadable(_) => "unreadable",
-            ImportError::MissingColumns(_) => "missing_columns",
-            ImportError::Empty => "empty",
-            ImportError::TooManyRows(_) => "too_many_rows",
-            ImportError::UnsupportedType(_) => "unsupported_type",
-        }
-    }
-}
-
-/// A row of text cells with its 1-based spreadsheet row number.
-type RawRow = (usize, Vec<String>);
-
 /// Read a park's enterprise list. `filename` decides the format by its extension
 /// (`.xlsx` or `.csv`, any case). The header is the first non-empty row (a title line or two
 /// above it are tolerated) and must name the four columns 企业名称, 统一社会信用代码, 企业规模,
@@ -115,199 +81,11 @@ pub fn parse_enterprise_list(
     filename: &str,
     bytes: &[u8],
 ) -> Result<ParsedEnterprises, ImportError> {
-    let ext = filename
-        .trim()
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase());
-    let rows = match ext.as_deref() {
-        Some("xlsx") => read_xlsx(bytes)?,
-        Some("csv") => read_csv(bytes)?,
-        Some(e) => return Err(ImportError::UnsupportedType(format!(".{e}"))),
-        None => return Err(ImportError::UnsupportedType(filename.trim().to_string())),
-    };
-    parse_rows(rows)
-}
-
-// ---------- reading ----------
-
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        // A whole number typed into a cell comes back as a float: show it as Excel does.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        other => other.to_string(),
-    }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
-    let mut wb = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| ImportError::Unreadable(format!("不是有效的 XLSX 文件（{e}）")))?;
-    let names = wb.sheet_names();
-    if names.is_empty() {
-        return Err(ImportError::Unreadable("XLSX 文件中没有工作表".into()));
-    }
-    // The first sheet with the whole header, else the first readable sheet (which then reports
-    // what is missing). A sheet calamine cannot read (a chart sheet, say) is passed over.
-    let mut first: Option<Vec<RawRow>> = None;
-    let mut error: Option<String> = None;
-    for name in &names {
-        let range = match wb.worksheet_range(name) {
-            Ok(r) => r,
-            Err(e) => {
-                error.get_or_insert_with(|| format!("工作表“{name}”无法读取（{e}）"));
-                continue;
-            }
-        };
-        let top = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let rows: Vec<RawRow> = range
-            .rows()
-            .enumerate()
-            .map(|(i, r)| (top + i + 1, r.iter().map(cell_text).collect()))
-            .collect();
-        if find_header(&rows).is_ok() {
-            return Ok(rows);
-        }
-        first.get_or_insert(rows);
-    }
-    match (first, error) {
-        (Some(rows), _) => Ok(rows),
-        (None, Some(e)) => Err(ImportError::Unreadable(e)),
-        (None, None) => Ok(Vec::new()),
-    }
-}
-
-/// Decode CSV bytes: a BOM decides; else UTF-8 if valid; else GB18030 (a superset of GBK).
-fn decode_text(bytes: &[u8]) -> Result<String, ImportError> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        if had_errors {
-            return Err(ImportError::Unreadable(format!(
-                "文件以 {} 的字节顺序标记开头，但内容不是有效的 {} 文本",
-                enc.name(),
-                enc.name()
-            )));
-        }
-        return Ok(text.into_owned());
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
-    }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(ImportError::Unreadable(
-            "无法识别文件编码：请将 CSV 另存为 UTF-8 或 GBK 编码".into(),
-        ));
-    }
-    Ok(text.into_owned())
-}
-
-/// Comma, unless the first non-empty line has more tabs or semicolons than commas.
-fn sniff_delimiter(text: &str) -> u8 {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let count = |c: char| line.matches(c).count();
-    let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
-    if tabs > commas && tabs >= semis {
-        b'\t'
-    } else if semis > commas && semis > tabs {
-        b';'
-    } else {
-        b','
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
-    let text = decode_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let bytes = text.as_bytes();
-    let mut rows = Vec::new();
-    // A spreadsheet shows every line as a row (an empty one too) except that a line break inside a
-    // quoted cell stays within its row. The csv reader skips empty lines and its positions point
-    // before the terminators it skipped, so count lines here: row = physical line of the record's
-    // first character − line breaks inside earlier cells.
-    let mut scanned = 0usize;
-    let mut newlines = 0usize;
-    let mut breaks_in_cells = 0usize;
-    for record in reader.records() {
-        let record = record.map_err(|e| match e.position() {
-            Some(p) => ImportError::Unreadable(format!("CSV 第 {} 行附近格式有误", p.line())),
-            None => ImportError::Unreadable(format!("CSV 格式有误（{e}）")),
-        })?;
-        let start = record
-            .position()
-            .map(|p| p.byte() as usize)
-            .unwrap_or(scanned)
-            .clamp(scanned, bytes.len());
-        newlines += bytes[scanned..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        let mut i = start;
-        while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
-            newlines += usize::from(bytes[i] == b'\n');
-            i += 1;
-        }
-        scanned = i;
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        rows.push((newlines + 1 - breaks_in_cells, cells));
-        breaks_in_cells += record
-            .iter()
-            .map(|f| f.matches('\n').count())
-            .sum::<usize>();
-    }
-    Ok(rows)
+    let table = read_table(filename, bytes, &COLUMNS, MAX_DATA_ROWS)?;
+    parse_rows(table)
 }
 
 // ---------- checking ----------
-
-/// Trim whitespace (the ideographic space included) and invisible marks (BOM, zero-width).
-fn clean(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200D}'))
-}
-
-fn is_blank(cells: &[String]) -> bool {
-    cells.iter().all(|c| clean(c).is_empty())
-}
-
-/// Header position and the index of each required column (in [`COLUMNS`] order).
-fn find_header(rows: &[RawRow]) -> Result<(usize, [usize; 4]), ImportError> {
-    let mut best: Option<(usize, usize)> = None; // (rows index, matched count)
-    let candidates = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, cells))| !is_blank(cells))
-        .take(HEADER_SEARCH_ROWS);
-    for (i, (_, cells)) in candidates {
-        let matched = COLUMNS
-            .iter()
-            .filter(|name| cells.iter().any(|c| clean(c) == **name))
-            .count();
-        if best.is_none_or(|(_, m)| matched > m) {
-            best = Some((i, matched));
-        }
-        if matched == COLUMNS.len() {
-            break;
-        }
-    }
-    let Some((i, _)) = best else {
-        return Err(ImportError::Empty);
-    };
-    let cells = &rows[i].1;
-    let position = |name: &str| cells.iter().position(|c| clean(c) == name);
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|n| position(n).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::MissingColumns(missing.join("、")));
-    }
-    Ok((i, COLUMNS.map(|n| position(n).expect("checked above"))))
-}
 
 /// `大型`/`中型`/`小型`/`微型` (optionally followed by 企业) or the English slug, any case.
 fn parse_size(s: &str) -> Option<SizeClass> {
@@ -318,38 +96,15 @@ fn parse_size(s: &str) -> Option<SizeClass> {
         .find(|k| s == k.label() || s.eq_ignore_ascii_case(k.slug()))
 }
 
-/// A value quoted for a message, shortened if long.
-fn quoted(v: &str) -> String {
-    const MAX: usize = 40;
-    if v.chars().count() > MAX {
-        format!("“{}…”", v.chars().take(MAX).collect::<String>())
-    } else {
-        format!("“{v}”")
-    }
-}
-
-fn parse_rows(rows: Vec<RawRow>) -> Result<ParsedEnterprises, ImportError> {
-    let (header, [c_name, c_uscc, c_size, c_hte]) = find_header(&rows)?;
-    let data: Vec<RawRow> = rows
-        .into_iter()
-        .skip(header + 1)
-        .filter(|(_, cells)| !is_blank(cells))
-        .collect();
-    if data.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    if data.len() > MAX_DATA_ROWS {
-        return Err(ImportError::TooManyRows(data.len()));
-    }
+fn parse_rows(table: Table) -> Result<ParsedEnterprises, ImportError> {
+    let [c_name, c_uscc, c_size, c_hte] = COLUMNS.map(|n| table.column(n));
+    let data = table.rows;
 
     let mut seen: HashMap<String, usize> = HashMap::new();
     let rows = data
         .into_iter()
         .map(|(row, cells)| {
-            let get = |i: usize| {
-                let v = clean(cells.get(i).map(String::as_str).unwrap_or(""));
-                (!v.is_empty()).then(|| v.to_string())
-            };
+            let get = |i: Option<usize>| cell(&cells, i).map(str::to_string);
             let mut issues = Vec::new();
             let mut issue = |column: &str, code: &str, message: String| {
                 issues.push(CellIssue {
@@ -741,7 +496,10 @@ mod tests {
             r.issues[0].message,
             "企业规模“特大型”：无法识别，应为大型、中型、小型或微型"
         );
-        assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
+        assert_eq!(
+            crate::sheet::cell_text(calamine::DataRef::Float(1.5)),
+            "1.5"
+        );
     }
 
     #[test]
@@ -829,7 +587,7 @@ mod tests {
             text.push_str(&format!("\n企业{i},{VALID_1},小型,"));
         }
         let e = parse_enterprise_list("a.csv", text.as_bytes()).unwrap_err();
-        assert!(matches!(e, ImportError::TooManyRows(n) if n == MAX_DATA_ROWS + 1));
+        assert!(matches!(e, ImportError::TooManyRows { rows, .. } if rows == MAX_DATA_ROWS + 1));
         assert_eq!(e.to_string(), "数据行过多：20001 行，最多 20000 行");
     }
 
@@ -884,7 +642,8 @@ mod tests {
             Some("GR202231005683")
         );
 
-        let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(wb.sheet_names(), [TEMPLATE_SHEET, TEMPLATE_NOTES_SHEET]);
         let notes = wb.worksheet_range(TEMPLATE_NOTES_SHEET).unwrap();
         let all: Vec<String> = notes.cells().map(|(_, _, d)| d.to_string()).collect();

@@ -5,9 +5,13 @@
 //! - [`parse_enterprise_list`]: a park's enterprise list from XLSX or CSV (UTF-8, with or without
 //!   BOM, or GBK/GB18030), every row checked cell by cell.
 //! - [`enterprise_template_xlsx`]: the downloadable template for that list.
+//! - [`listing_import::parse_listings`]: supply or demand listings from XLSX or CSV, each row
+//!   checked by the listing rule; [`listing_import::listing_template_xlsx`] its template.
 
 pub mod docx_application;
 pub mod enterprise_import;
+pub mod listing_import;
+pub mod sheet;
 pub mod xlsx_listings;
 pub mod xlsx_round;
 

@@ -1,0 +1,315 @@
+//! Reading a table out of a spreadsheet the user uploaded: XLSX (any sheet that carries the header)
+//! or CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 as Excel on Chinese
+//! Windows saves it. The header is the first non-empty row (a title line or two above it are
+//! tolerated); columns may come in any order and extra columns are ignored. Row numbers are the
+//! spreadsheet's own, so a message can say "第 7 行".
+
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx};
+
+/// A row of text cells with its 1-based spreadsheet row number.
+pub type RawRow = (usize, Vec<String>);
+
+/// How many non-empty rows at the top may precede the header (a title line, a note).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("无法读取文件：{0}")]
+    Unreadable(String),
+    /// Lists every missing header, joined with 、.
+    #[error("缺少表头列：{0}")]
+    MissingColumns(String),
+    #[error("文件中没有数据行")]
+    Empty,
+    #[error("数据行过多：{rows} 行，最多 {max} 行")]
+    TooManyRows { rows: usize, max: usize },
+    #[error("不支持的文件类型：{0}（请上传 .xlsx 或 .csv）")]
+    UnsupportedType(String),
+}
+
+impl ImportError {
+    /// Stable snake_case for scripts and the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Unreadable(_) => "unreadable",
+            ImportError::MissingColumns(_) => "missing_columns",
+            ImportError::Empty => "empty",
+            ImportError::TooManyRows { .. } => "too_many_rows",
+            ImportError::UnsupportedType(_) => "unsupported_type",
+        }
+    }
+}
+
+/// The data rows under a header, blank rows dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    header: Vec<String>,
+    pub rows: Vec<RawRow>,
+}
+
+impl Table {
+    /// The position of a column by its header name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|c| clean(c) == name)
+    }
+}
+
+/// A cell of a row, trimmed; `None` when the row has no such cell or it is blank.
+pub fn cell(cells: &[String], i: Option<usize>) -> Option<&str> {
+    let v = clean(cells.get(i?).map(String::as_str).unwrap_or(""));
+    (!v.is_empty()).then_some(v)
+}
+
+/// Read the table whose header names every column in `required` (and, in an XLSX workbook, the
+/// first sheet that has such a header). `filename` decides the format by its extension.
+pub fn read_table(
+    filename: &str,
+    bytes: &[u8],
+    required: &[&str],
+    max_rows: usize,
+) -> Result<Table, ImportError> {
+    let ext = filename
+        .trim()
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    let rows = match ext.as_deref() {
+        Some("xlsx") => read_xlsx(bytes, required)?,
+        Some("csv") => read_csv(bytes)?,
+        Some(e) => return Err(ImportError::UnsupportedType(format!(".{e}"))),
+        None => return Err(ImportError::UnsupportedType(filename.trim().to_string())),
+    };
+    let header = find_header(&rows, required)?;
+    let mut rows = rows.into_iter().skip(header);
+    let header = rows.next().map(|(_, cells)| cells).unwrap_or_default();
+    let data: Vec<RawRow> = rows.filter(|(_, cells)| !is_blank(cells)).collect();
+    if data.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    if data.len() > max_rows {
+        return Err(ImportError::TooManyRows {
+            rows: data.len(),
+            max: max_rows,
+        });
+    }
+    Ok(Table { header, rows: data })
+}
+
+pub(crate) fn cell_text(d: DataRef<'_>) -> String {
+    match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s,
+        DataRef::SharedString(s) => s.to_string(),
+        // A whole number typed into a cell comes back as a float: show it as Excel does.
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        // A date cell: as the ISO date a user would type (the time only when there is one).
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+            if (hh, mm, ss) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{d:02}")
+            } else {
+                format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+            }
+        }
+        other => calamine::Data::from(other).to_string(),
+    }
+}
+
+/// Cells streamed sheet by sheet (memory: the shared strings and the rows as text, not a grid of
+/// every cell twice).
+fn read_xlsx(bytes: &[u8], required: &[&str]) -> Result<Vec<RawRow>, ImportError> {
+    let mut wb = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::Unreadable(format!("不是有效的 XLSX 文件（{e}）")))?;
+    let names = wb.sheet_names();
+    if names.is_empty() {
+        return Err(ImportError::Unreadable("XLSX 文件中没有工作表".into()));
+    }
+    // The first sheet with the whole header, else the first readable sheet (which then reports
+    // what is missing). A sheet calamine cannot read (a chart sheet, say) is passed over.
+    let mut first: Option<Vec<RawRow>> = None;
+    let mut error: Option<String> = None;
+    for name in &names {
+        let rows = match sheet_rows(&mut wb, name) {
+            Ok(r) => r,
+            Err(e) => {
+                error.get_or_insert_with(|| format!("工作表“{name}”无法读取（{e}）"));
+                continue;
+            }
+        };
+        if find_header(&rows, required).is_ok() {
+            return Ok(rows);
+        }
+        first.get_or_insert(rows);
+    }
+    match (first, error) {
+        (Some(rows), _) => Ok(rows),
+        (None, Some(e)) => Err(ImportError::Unreadable(e)),
+        (None, None) => Ok(Vec::new()),
+    }
+}
+
+fn sheet_rows(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Vec<RawRow>, calamine::XlsxError> {
+    let mut reader = wb.worksheet_cells_reader(name)?;
+    let mut rows: Vec<RawRow> = Vec::new();
+    while let Some(c) = reader.next_cell()? {
+        let (r, col) = c.get_position();
+        let (r, col) = (r as usize + 1, col as usize);
+        let text = cell_text(c.get_value().clone());
+        if text.is_empty() {
+            continue;
+        }
+        if rows.last().is_none_or(|(n, _)| *n != r) {
+            rows.push((r, Vec::new()));
+        }
+        let cells = &mut rows.last_mut().expect("pushed above").1;
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text;
+    }
+    Ok(rows)
+}
+
+/// Decode CSV bytes: a BOM decides; else UTF-8 if valid; else GB18030 (a superset of GBK).
+fn decode_text(bytes: &[u8]) -> Result<String, ImportError> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            return Err(ImportError::Unreadable(format!(
+                "文件以 {} 的字节顺序标记开头，但内容不是有效的 {} 文本",
+                enc.name(),
+                enc.name()
+            )));
+        }
+        return Ok(text.into_owned());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(ImportError::Unreadable(
+            "无法识别文件编码：请将 CSV 另存为 UTF-8 或 GBK 编码".into(),
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// Comma, unless the first non-empty line has more tabs or semicolons than commas.
+fn sniff_delimiter(text: &str) -> u8 {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let count = |c: char| line.matches(c).count();
+    let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas && semis > tabs {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
+    let text = decode_text(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    let mut rows = Vec::new();
+    // A spreadsheet shows every line as a row (an empty one too) except that a line break inside a
+    // quoted cell stays within its row. The csv reader skips empty lines and its positions point
+    // before the terminators it skipped, so count lines here: row = physical line of the record's
+    // first character − line breaks inside earlier cells.
+    let mut scanned = 0usize;
+    let mut newlines = 0usize;
+    let mut breaks_in_cells = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|e| match e.position() {
+            Some(p) => ImportError::Unreadable(format!("CSV 第 {} 行附近格式有误", p.line())),
+            None => ImportError::Unreadable(format!("CSV 格式有误（{e}）")),
+        })?;
+        let start = record
+            .position()
+            .map(|p| p.byte() as usize)
+            .unwrap_or(scanned)
+            .clamp(scanned, bytes.len());
+        newlines += bytes[scanned..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        let mut i = start;
+        while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
+            newlines += usize::from(bytes[i] == b'\n');
+            i += 1;
+        }
+        scanned = i;
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        rows.push((newlines + 1 - breaks_in_cells, cells));
+        breaks_in_cells += record
+            .iter()
+            .map(|f| f.matches('\n').count())
+            .sum::<usize>();
+    }
+    Ok(rows)
+}
+
+/// Trim whitespace (the ideographic space included) and invisible marks (BOM, zero-width).
+pub fn clean(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200D}'))
+}
+
+fn is_blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| clean(c).is_empty())
+}
+
+/// The index (into `rows`) of the header: among the first non-empty rows, the first naming every
+/// required column, else the one naming most (and then the error lists what is missing).
+fn find_header(rows: &[RawRow], required: &[&str]) -> Result<usize, ImportError> {
+    let mut best: Option<(usize, usize)> = None; // (rows index, matched count)
+    let candidates = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, cells))| !is_blank(cells))
+        .take(HEADER_SEARCH_ROWS);
+    for (i, (_, cells)) in candidates {
+        let matched = required
+            .iter()
+            .filter(|name| cells.iter().any(|c| clean(c) == **name))
+            .count();
+        if best.is_none_or(|(_, m)| matched > m) {
+            best = Some((i, matched));
+        }
+        if matched == required.len() {
+            break;
+        }
+    }
+    let Some((i, _)) = best else {
+        return Err(ImportError::Empty);
+    };
+    let cells = &rows[i].1;
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|n| !cells.iter().any(|c| clean(c) == *n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing.join("、")));
+    }
+    Ok(i)
+}
+
+/// A value quoted for a message, shortened if long.
+pub fn quoted(v: &str) -> String {
+    const MAX: usize = 40;
+    if v.chars().count() > MAX {
+        format!("“{}…”", v.chars().take(MAX).collect::<String>())
+    } else {
+        format!("“{v}”")
+    }
+}
