@@ -1,7 +1,9 @@
-//! `zhiyun`: the one binary of 知运. Subcommands: serve, demo, migrate, user, token, org.
+//! `zhiyun`: the one binary of 知运. Subcommands: serve, demo, migrate, user, token, org, import,
+//! reindex.
 
 use std::io::Read;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -11,6 +13,7 @@ use zhiyun_store::password::{Hasher, check_new_password, random_password};
 use zhiyun_store::{Db, Who};
 
 mod demo;
+mod import;
 mod listing_gen;
 
 #[derive(Parser)]
@@ -23,6 +26,14 @@ struct Cli {
     /// Database: `postgres://…`, or a SQLite file path. Default: ./data/zhiyun.db
     #[arg(long, env = "ZHIYUN_DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Directory of the listings' search index (held by one process at a time). Default: beside
+    /// the SQLite file (`data/zhiyun.index`), or `data/index` for PostgreSQL.
+    #[arg(long, env = "ZHIYUN_INDEX_DIR", global = true)]
+    index_dir: Option<PathBuf>,
+    /// An operator's synonym and acronym file (one group per line: `钠电 钠离子电池`), added to
+    /// the built-in dictionary. The index is rebuilt when the file changes.
+    #[arg(long, env = "ZHIYUN_SYNONYMS", global = true)]
+    synonyms: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,6 +64,25 @@ enum Command {
     /// Manage the organisation registry.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Import supply or demand listings from an XLSX or CSV file (UTF-8 or GBK). Without
+    /// `--mode` a dry run: every bad cell and duplicate is listed and nothing is written.
+    Import {
+        /// demands | supplies
+        what: String,
+        file: PathBuf,
+        /// dry-run | all (every row, or none if any row has a problem) | valid (only the good rows)
+        #[arg(long, default_value = "dry-run")]
+        mode: String,
+        /// draft | submitted | published
+        #[arg(long, default_value = "draft")]
+        status: String,
+        /// Import as this user (their organisation and permissions); without it, as the platform
+        /// administrator, and every row must name its organisation's USCC.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+    /// Rebuild the listings' search index from the database (stop `serve` first: it holds the index).
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -140,12 +170,40 @@ async fn main() -> Result<()> {
         .context("cannot open the database")?;
     db.migrate().await.context("migration failed")?;
     let hasher = Hasher::default();
+    let index = IndexPlace {
+        dir: cli
+            .index_dir
+            .unwrap_or_else(|| default_index_dir(cli.database_url.as_deref())),
+        synonyms: cli.synonyms,
+        database: database_identity(&db).await?,
+    };
     match cli.command {
         Command::Serve {
             addr,
             demo,
             secure_cookies,
-        } => serve(db, hasher, addr, demo, secure_cookies).await,
+        } => serve(db, hasher, &index, addr, demo, secure_cookies).await,
+        Command::Reindex => {
+            let (search, _) = index.open()?;
+            let state = zhiyun_web::AppState::with_search(db, hasher, Default::default(), search);
+            let started = std::time::Instant::now();
+            let n = state.reindex().await.map_err(anyhow::Error::msg)?;
+            index.built()?;
+            println!(
+                "search index rebuilt: {n} listings in {:.1} s ({:.0}/s) at {}",
+                started.elapsed().as_secs_f64(),
+                n as f64 / started.elapsed().as_secs_f64().max(1e-9),
+                index.dir.display()
+            );
+            Ok(())
+        }
+        Command::Import {
+            what,
+            file,
+            mode,
+            status,
+            as_user,
+        } => import::run(db, hasher, &index, &what, &file, &mode, &status, as_user).await,
         Command::Demo => {
             demo::load(&db, &hasher).await?;
             demo::print_logins();
@@ -169,9 +227,114 @@ async fn main() -> Result<()> {
     }
 }
 
+/// Where the search index lives, which synonyms it uses, and which database it mirrors.
+pub struct IndexPlace {
+    dir: PathBuf,
+    synonyms: Option<PathBuf>,
+    /// A random id kept in the database: an index built from another database is rebuilt.
+    database: String,
+}
+
+fn default_index_dir(database_url: Option<&str>) -> PathBuf {
+    match database_url {
+        Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+            PathBuf::from("data/index")
+        }
+        other => {
+            let db = Path::new(other.unwrap_or("data/zhiyun.db"));
+            let db = db
+                .to_str()
+                .and_then(|s| s.strip_prefix("sqlite://"))
+                .map(Path::new)
+                .unwrap_or(db);
+            db.with_extension("index")
+        }
+    }
+}
+
+async fn database_identity(db: &Db) -> Result<String> {
+    const KEY: &str = "database_id";
+    if let Some(id) = db.meta_get(KEY).await? {
+        return Ok(id);
+    }
+    let id = zhiyun_store::password::random_hex(16);
+    db.meta_set(KEY, &id).await?;
+    Ok(id)
+}
+
+impl IndexPlace {
+    /// Open the index; `true` when it must be rebuilt (new, from an older schema, or the synonyms
+    /// changed). Fails with a clear message when another process holds it.
+    fn open(&self) -> Result<(zhiyun_search::SearchIndex, bool)> {
+        use zhiyun_search::{SearchError, SearchIndex, Synonyms};
+        let mut synonyms = Synonyms::builtin();
+        if let Some(path) = &self.synonyms {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the synonym file {}", path.display()))?;
+            synonyms.merge(
+                Synonyms::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+            );
+        }
+        // What the index was built with and from: another synonym file or database means rebuild.
+        let built_with = std::fs::read_to_string(self.dir.join("built-with")).ok();
+        let changed = built_with != Some(self.fingerprint()?);
+        let opened = match SearchIndex::open_or_create(&self.dir, synonyms.clone()) {
+            Err(SearchError::IncompatibleIndex { .. }) => {
+                eprintln!(
+                    "search index at {} is from an older version: rebuilding",
+                    self.dir.display()
+                );
+                std::fs::remove_dir_all(&self.dir)?;
+                SearchIndex::open_or_create(&self.dir, synonyms)
+            }
+            other => other,
+        };
+        let index = match opened {
+            Err(SearchError::Locked) => bail!(
+                "the search index at {} is held by a running `zhiyun serve`. It takes in what other \
+                 processes write within a minute; to rebuild it, stop the server first.",
+                self.dir.display()
+            ),
+            other => other?,
+        };
+        let rebuild = index.watermark().is_none() || changed;
+        Ok((index, rebuild))
+    }
+
+    /// Record, after a successful rebuild, what the index was built with and from.
+    fn built(&self) -> Result<()> {
+        Ok(std::fs::write(
+            self.dir.join("built-with"),
+            self.fingerprint()?,
+        )?)
+    }
+
+    fn fingerprint(&self) -> Result<String> {
+        let synonyms = match &self.synonyms {
+            None => "builtin".to_string(),
+            Some(path) => format!(
+                "{:x}",
+                fnv1a(
+                    &std::fs::read(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?
+                )
+            ),
+        };
+        Ok(format!("{synonyms} {}", self.database))
+    }
+}
+
+/// FNV-1a, for telling whether the synonym file changed (stable across builds, unlike std's hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 async fn serve(
     db: Db,
     hasher: Hasher,
+    index: &IndexPlace,
     addr: SocketAddr,
     demo: bool,
     secure_cookies: bool,
@@ -189,7 +352,8 @@ async fn serve(
         bootstrap_admin(&db, &hasher).await?;
     }
     let demo_loaded = db.meta_get(demo::META_KEY).await?.is_some();
-    let state = zhiyun_web::AppState::new(
+    let (search, rebuild) = index.open()?;
+    let state = zhiyun_web::AppState::with_search(
         db.clone(),
         hasher,
         zhiyun_web::Config {
@@ -197,22 +361,47 @@ async fn serve(
             demo: demo_loaded,
             ..Default::default()
         },
+        search,
     );
-    // The search index lives in memory: rebuilt now, then hourly (listings go stale or expire with time).
+    // The index is on disk: rebuilt when new (or the synonyms changed), else brought up to date
+    // with what was written while the server was down; then every minute (what `zhiyun import`
+    // writes meanwhile) and hourly for listings that went stale or expired with the date.
     let started = std::time::Instant::now();
-    let n = state.reindex().await.map_err(anyhow::Error::msg)?;
+    let n = if rebuild {
+        let n = state.reindex().await.map_err(anyhow::Error::msg)?;
+        index.built()?;
+        n
+    } else {
+        state.catch_up_index().await.map_err(anyhow::Error::msg)?
+    };
+    let n = n + state
+        .refresh_index_boundaries()
+        .await
+        .map_err(anyhow::Error::msg)?;
     eprintln!(
-        "search index: {n} listings in {:.2} s",
+        "search index at {}: {} listings {} in {:.2} s",
+        index.dir.display(),
+        n,
+        if rebuild {
+            "indexed"
+        } else {
+            "brought up to date"
+        },
         started.elapsed().as_secs_f64()
     );
-    let hourly = state.clone();
+    let background = state.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         tick.tick().await;
-        loop {
+        for minute in 1u64.. {
             tick.tick().await;
-            if let Err(e) = hourly.reindex().await {
-                tracing::error!(error = %e, "hourly reindex");
+            if let Err(e) = background.catch_up_index().await {
+                tracing::error!(error = %e, "search index catch-up");
+            }
+            if minute % 60 == 0
+                && let Err(e) = background.refresh_index_boundaries().await
+            {
+                tracing::error!(error = %e, "search index hourly refresh");
             }
         }
     });

@@ -81,6 +81,7 @@ async fn demo_users_log_in_and_see_their_role_home() {
         Command::new(env!("CARGO_BIN_EXE_zhiyun"))
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .env("ZHIYUN_DATABASE_URL", dir.join("e2e.db"))
+            .env_remove("ZHIYUN_INDEX_DIR")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -196,6 +196,28 @@ pub fn can_post_listing(actor: &Actor, kind: crate::listing::ListingKind) -> boo
     }
 }
 
+/// Bulk import (T1): an organisation's users import its own listings; the cluster operator enters
+/// listings it collected on behalf of organisations (whose role may post that kind) in its district.
+pub fn can_import_listing(
+    actor: &Actor,
+    owner_org_id: i64,
+    owner_role: Role,
+    kind: crate::listing::ListingKind,
+    district: &str,
+) -> bool {
+    let owner = Actor {
+        user_id: 0,
+        org_id: owner_org_id,
+        role: owner_role,
+        district: None,
+        admin: false,
+    };
+    if actor.org_id == owner_org_id {
+        return can_post_listing(actor, kind);
+    }
+    can_moderate_listing(actor, district) && can_post_listing(&owner, kind)
+}
+
 /// The cluster operator of the listing's district reviews and publishes it (T2).
 pub fn can_moderate_listing(actor: &Actor, district: &str) -> bool {
     actor.admin || actor.role == Role::Operator && actor.same_district(Some(district))
@@ -399,5 +421,78 @@ mod tests {
             ..enterprise
         };
         assert!(can_administer(&admin));
+    }
+
+    #[test]
+    fn t1_import_own_listings_or_as_the_districts_operator() {
+        use crate::listing::ListingKind::{Demand, Supply};
+        let ent = actor(7, Role::Enterprise, Some("310104"));
+        let uni = actor(8, Role::University, Some("310104"));
+        let op = actor(3, Role::Operator, Some("310104"));
+        // Own organisation, kinds its role may post.
+        assert!(can_import_listing(
+            &ent,
+            7,
+            Role::Enterprise,
+            Demand,
+            "310112"
+        ));
+        assert!(can_import_listing(
+            &uni,
+            8,
+            Role::University,
+            Supply,
+            "310104"
+        ));
+        assert!(!can_import_listing(
+            &uni,
+            8,
+            Role::University,
+            Demand,
+            "310104"
+        ));
+        // Nobody else's, unless operator of the listing's district for an owner who may post it.
+        assert!(!can_import_listing(
+            &ent,
+            9,
+            Role::Enterprise,
+            Demand,
+            "310104"
+        ));
+        assert!(can_import_listing(
+            &op,
+            9,
+            Role::Enterprise,
+            Demand,
+            "310104"
+        ));
+        assert!(can_import_listing(
+            &op,
+            8,
+            Role::University,
+            Supply,
+            "310104"
+        ));
+        assert!(!can_import_listing(
+            &op,
+            8,
+            Role::University,
+            Demand,
+            "310104"
+        ));
+        assert!(!can_import_listing(
+            &op,
+            9,
+            Role::Enterprise,
+            Demand,
+            "310112"
+        ));
+        assert!(!can_import_listing(
+            &op,
+            3,
+            Role::Operator,
+            Demand,
+            "310104"
+        ));
     }
 }

@@ -313,3 +313,32 @@ pub fn quoted(v: &str) -> String {
         format!("“{v}”")
     }
 }
+
+/// A table as CSV that Excel opens correctly in Chinese: UTF-8 with BOM, CRLF, quoted as needed.
+pub fn csv_for_excel(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_for_excel_reads_back_through_read_table() {
+        let bytes = csv_for_excel(
+            &["行号", "问题"],
+            &[vec!["2".into(), "标题：含,逗号与\"引号\"".into()]],
+        );
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let t = read_table("x.csv", &bytes, &["行号", "问题"], 10).unwrap();
+        assert_eq!(t.rows[0].1[1], "标题：含,逗号与\"引号\"");
+    }
+}

@@ -8,6 +8,7 @@
 //! `published_at` for sorting.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use jieba_rs::Jieba;
@@ -108,6 +109,8 @@ struct Inner {
     fields: Fields,
     jieba: Arc<Jieba>,
     synonyms: Synonyms,
+    /// The newest `updated_at` committed, saved as the commit's payload (0: none).
+    watermark: AtomicI64,
     // Keeps the index (and its tokenizers) alive with the reader and writer.
     _index: Index,
 }
@@ -159,6 +162,12 @@ impl SearchIndex {
                 TantivyError::LockFailure(..) => SearchError::Locked,
                 e => e.into(),
             })?;
+        let watermark = index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -170,6 +179,7 @@ impl SearchIndex {
                 fields,
                 jieba,
                 synonyms,
+                watermark: AtomicI64::new(watermark),
                 _index: index,
             }),
         })
@@ -186,23 +196,25 @@ impl SearchIndex {
         docs: I,
     ) -> Result<usize, SearchError> {
         let f = self.inner.fields;
-        self.write(|w| {
+        self.write(false, |w| {
             let mut n = 0;
+            let mut newest = 0;
             for doc in docs {
                 w.delete_term(Term::from_field_i64(f.id, doc.id));
                 w.add_document(self.document(doc))?;
+                newest = newest.max(doc.updated_at);
                 n += 1;
             }
-            Ok(n)
+            Ok((n, newest))
         })
     }
 
     /// Remove a listing (no error if it was not there).
     pub fn delete(&self, id: i64) -> Result<(), SearchError> {
         let f = self.inner.fields;
-        self.write(|w| {
+        self.write(false, |w| {
             w.delete_term(Term::from_field_i64(f.id, id));
-            Ok(())
+            Ok(((), 0))
         })
     }
 
@@ -212,14 +224,26 @@ impl SearchIndex {
         &self,
         docs: I,
     ) -> Result<usize, SearchError> {
-        self.write(|w| {
+        self.try_rebuild(docs.into_iter().map(Ok::<_, String>))
+    }
+
+    /// [`SearchIndex::rebuild`] from a source that may fail (a database read): the first `Err`
+    /// abandons the rebuild and the old index stays.
+    pub fn try_rebuild<E: std::fmt::Display, I: IntoIterator<Item = Result<ListingDoc, E>>>(
+        &self,
+        docs: I,
+    ) -> Result<usize, SearchError> {
+        self.write(true, |w| {
             w.delete_all_documents()?;
             let mut n = 0;
+            let mut newest = 0;
             for doc in docs {
+                let doc = doc.map_err(|e| TantivyError::InternalError(e.to_string()))?;
+                newest = newest.max(doc.updated_at);
                 w.add_document(self.document(&doc))?;
                 n += 1;
             }
-            Ok(n)
+            Ok((n, newest))
         })
     }
 
@@ -228,14 +252,33 @@ impl SearchIndex {
         self.inner.reader.searcher().num_docs()
     }
 
-    /// Run `ops` on the writer, then commit and reload the reader; on any error, roll back.
+    /// The newest `updated_at` of any listing committed to this index (kept across restarts of
+    /// an index on disk), or `None` for an index never written. Listings changed at or after it
+    /// may be missing.
+    pub fn watermark(&self) -> Option<i64> {
+        Some(self.inner.watermark.load(Ordering::SeqCst)).filter(|w| *w > 0)
+    }
+
+    /// Run `ops` on the writer (it answers its result and the newest `updated_at` it wrote), then
+    /// commit with the watermark as payload and reload the reader; on any error, roll back.
+    /// `reset` (a rebuild) replaces the watermark instead of raising it.
     fn write<T>(
         &self,
-        ops: impl FnOnce(&mut IndexWriter) -> Result<T, TantivyError>,
+        reset: bool,
+        ops: impl FnOnce(&mut IndexWriter) -> Result<(T, i64), TantivyError>,
     ) -> Result<T, SearchError> {
         let mut w = self.writer();
-        match ops(&mut w).and_then(|out| w.commit().map(|_| out)) {
-            Ok(out) => {
+        let committed = ops(&mut w).and_then(|(out, newest)| {
+            let old = self.inner.watermark.load(Ordering::SeqCst);
+            let mark = if reset { newest } else { old.max(newest) };
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&mark.to_string());
+            prepared.commit()?;
+            Ok((out, mark))
+        });
+        match committed {
+            Ok((out, mark)) => {
+                self.inner.watermark.store(mark, Ordering::SeqCst);
                 self.inner.reader.reload()?;
                 Ok(out)
             }

@@ -27,6 +27,7 @@
 //!     ipc: vec!["H01M 50/40".into()],
 //!     price_fen: None,
 //!     published_at: 1_767_225_600,
+//!     updated_at: 1_767_225_600,
 //!     visible: true,
 //! })?;
 //! let results = index.search(&Query::text("锂电池 隔膜"))?;
@@ -72,6 +73,9 @@ pub struct ListingDoc {
     pub price_fen: Option<i64>,
     /// Unix seconds.
     pub published_at: i64,
+    /// Unix seconds of the listing's last change: the index remembers the newest it has seen
+    /// ([`SearchIndex::watermark`]) so a process can catch up on what others wrote since.
+    pub updated_at: i64,
     /// Published and not stale: only visible listings are returned unless
     /// [`Query::include_hidden`].
     pub visible: bool,

@@ -36,6 +36,7 @@ fn doc(
         ipc: ipc.iter().map(|c| c.to_string()).collect(),
         price_fen,
         published_at,
+        updated_at: published_at,
         visible: true,
     }
 }
@@ -653,6 +654,7 @@ fn a_bad_synonym_line_is_reported_in_chinese_with_its_number() {
 
 #[test]
 fn a_directory_index_survives_reopening_and_is_held_by_one_owner() {
+    assert_eq!(index_empty_watermark(), None);
     let dir = std::env::temp_dir().join(format!("zhiyun-search-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     {
@@ -668,6 +670,18 @@ fn a_directory_index_survives_reopening_and_is_held_by_one_owner() {
     let index = SearchIndex::open_or_create(&dir, Synonyms::builtin()).unwrap();
     assert_eq!(index.num_docs(), 10);
     assert_eq!(text_ids(&index, "锂电池 隔膜"), set(&[1]));
+    // The newest change committed is remembered across reopening, raised by upserts and reset by
+    // a rebuild: what a process uses to catch up on listings written by another.
+    let newest = fixture().iter().map(|d| d.updated_at).max().unwrap();
+    assert_eq!(index.watermark(), Some(newest));
+    let mut later = fixture().remove(0);
+    later.updated_at = newest + 500;
+    index.upsert(&later).unwrap();
+    drop(index);
+    let index = SearchIndex::open_or_create(&dir, Synonyms::builtin()).unwrap();
+    assert_eq!(index.watermark(), Some(newest + 500));
+    index.rebuild(fixture()).unwrap();
+    assert_eq!(index.watermark(), Some(newest));
     drop(index);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -808,4 +822,10 @@ fn bench_rebuild_20k() {
     );
     assert_eq!(n, 20_000);
     assert!(r.total > 0);
+}
+
+fn index_empty_watermark() -> Option<i64> {
+    SearchIndex::in_ram(Synonyms::builtin())
+        .unwrap()
+        .watermark()
 }

@@ -157,6 +157,68 @@ impl Db {
             .ok_or(StoreError::NotFound))
     }
 
+    /// Listings by id, in chunks (ids not found are left out).
+    pub async fn listings_by_ids(&self, ids: &[i64]) -> Result<Vec<ListingRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {COLUMNS} FROM listings WHERE id IN ({})",
+                marks.join(", ")
+            );
+            on_pool!(self, p => {
+                let mut q = sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                out.extend(q.fetch_all(p).await?);
+            });
+        }
+        Ok(out)
+    }
+
+    /// Listings changed at or after `since` (unix seconds; 0 for all) with ids above `after_id`, by
+    /// id: page through with the last id seen (keyset paging stays fast at a million rows).
+    pub async fn listings_scan(
+        &self,
+        since: i64,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ListingRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM listings WHERE updated_at >= $1 AND id > $2 ORDER BY id LIMIT $3"
+        );
+        on_pool!(self, p => Ok(sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
+            .bind(since)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// Published listings whose public visibility changes with time alone and may have changed
+    /// recently: valid until a day in `[valid_from, valid_to)` (YYYY-MM-DD) or last confirmed in
+    /// `[confirmed_from, confirmed_to)` (unix seconds).
+    pub async fn listings_near_boundaries(
+        &self,
+        valid_from: &str,
+        valid_to: &str,
+        confirmed_from: i64,
+        confirmed_to: i64,
+    ) -> Result<Vec<ListingRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM listings WHERE status = 'published'
+               AND ((valid_until >= $1 AND valid_until < $2) OR (last_confirmed_at >= $3 AND last_confirmed_at < $4))"
+        );
+        on_pool!(self, p => Ok(sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
+            .bind(valid_from)
+            .bind(valid_to)
+            .bind(confirmed_from)
+            .bind(confirmed_to)
+            .fetch_all(p)
+            .await?))
+    }
+
     pub async fn listing_patents(&self, id: i64) -> Result<Vec<(String, String)>> {
         on_pool!(self, p => Ok(sqlx::query_as::<_, (String, String)>(
             "SELECT number, patent_type FROM listing_patents WHERE listing_id = $1 ORDER BY number")
@@ -306,5 +368,208 @@ impl Db {
             .bind(confirmed_since)
             .fetch_one(p)
             .await?))
+    }
+}
+
+// ---------- bulk import (T1) ----------
+
+/// One checked row of an import, with the organisation it is listed for.
+#[derive(Debug, Clone)]
+pub struct NewListing<'a> {
+    /// The spreadsheet row, for reports.
+    pub row: usize,
+    pub owner_org_id: i64,
+    pub listing: &'a Listing,
+    pub body_json: String,
+}
+
+/// How an import writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportWrite {
+    /// Check against what is stored, write nothing.
+    DryRun,
+    /// Write every row, or none if any row conflicts.
+    AllOrNothing,
+    /// Write the rows that do not conflict.
+    ValidRowsOnly,
+}
+
+/// A row that clashes with what is already stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportConflict {
+    pub row: usize,
+    /// `duplicate_listing` | `patent_already_listed`
+    pub code: &'static str,
+    /// `title` | `patents`
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub conflicts: Vec<ImportConflict>,
+    /// (row, new listing id) of every row written.
+    pub created: Vec<(usize, i64)>,
+    pub written: bool,
+}
+
+/// Live listings hold their patents; these let a patent go.
+const RELEASED: &str = "('withdrawn', 'expired', 'fulfilled')";
+
+impl Db {
+    /// Import checked rows in one transaction: each row is compared with what is stored (same
+    /// organisation, kind and title; a patent already in a live listing), then, as `write` says,
+    /// nothing, all (only if no row conflicts) or the rows without conflicts are written with
+    /// `status` (`draft`, `submitted`, or `published` stamped now). One audit entry records the
+    /// import. `progress` is called with the number of rows done, checking then writing.
+    pub async fn listing_import(
+        &self,
+        items: &[NewListing<'_>],
+        status: ListingStatus,
+        write: ImportWrite,
+        who: &Who,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<ImportOutcome> {
+        let insert = "INSERT INTO listings (kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
+               district_code, contact_name, contact_phone, valid_until, maturity, body_json, last_confirmed_at,
+               published_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $16)
+             RETURNING id";
+        let published = status == ListingStatus::Published;
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            // What each owner already has, loaded once per owner.
+            let mut titles: std::collections::HashMap<i64, std::collections::HashMap<(String, String), i64>> =
+                std::collections::HashMap::new();
+            for it in items {
+                if titles.contains_key(&it.owner_org_id) {
+                    continue;
+                }
+                let have: Vec<(i64, String, String)> =
+                    sqlx::query_as("SELECT id, kind, title FROM listings WHERE owner_org_id = $1")
+                        .bind(it.owner_org_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                titles.insert(
+                    it.owner_org_id,
+                    have.into_iter().map(|(id, k, t)| ((k, t), id)).collect(),
+                );
+            }
+            // Patents of the file already in a live listing, looked up in chunks.
+            let numbers: Vec<&str> = items
+                .iter()
+                .flat_map(|it| it.listing.patents.iter().map(|p| p.number.as_str()))
+                .collect();
+            let mut taken: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
+            for chunk in numbers.chunks(500) {
+                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT lp.number, l.id, l.title FROM listing_patents lp JOIN listings l ON l.id = lp.listing_id
+                     WHERE lp.number IN ({}) AND l.status NOT IN {RELEASED}",
+                    marks.join(", ")
+                );
+                let mut q = sqlx::query_as::<_, (String, i64, String)>(sqlx::AssertSqlSafe(sql));
+                for n in chunk {
+                    q = q.bind(*n);
+                }
+                for (n, id, title) in q.fetch_all(&mut *tx).await? {
+                    taken.insert(n, (id, title));
+                }
+            }
+            let mut out = ImportOutcome::default();
+            let mut clean: Vec<&NewListing<'_>> = Vec::with_capacity(items.len());
+            for (i, it) in items.iter().enumerate() {
+                let l = it.listing;
+                let mut ok = true;
+                if let Some(id) = titles
+                    .get(&it.owner_org_id)
+                    .and_then(|t| t.get(&(l.kind.slug().to_string(), l.title.clone())))
+                {
+                    ok = false;
+                    out.conflicts.push(ImportConflict {
+                        row: it.row,
+                        code: "duplicate_listing",
+                        field: "title",
+                        message: format!("该机构已有同名条目“{}”（第 {id} 号）", l.title),
+                    });
+                }
+                for pt in &l.patents {
+                    if let Some((id, title)) = taken.get(pt.number.as_str()) {
+                        ok = false;
+                        out.conflicts.push(ImportConflict {
+                            row: it.row,
+                            code: "patent_already_listed",
+                            field: "patents",
+                            message: format!("专利 {} 已在第 {id} 号条目“{title}”中发布或待发布", pt.number),
+                        });
+                    }
+                }
+                if ok {
+                    clean.push(it);
+                }
+                if i % 1000 == 999 {
+                    progress(i + 1);
+                }
+            }
+            progress(items.len());
+            let refuse = write == ImportWrite::DryRun
+                || write == ImportWrite::AllOrNothing && !out.conflicts.is_empty()
+                || clean.is_empty();
+            if refuse {
+                tx.rollback().await?;
+                return Ok(out);
+            }
+            let ts = now();
+            for (i, it) in clean.iter().enumerate() {
+                let l = it.listing;
+                let c = cols(l)?;
+                let id: i64 = sqlx::query_scalar(insert)
+                    .bind(l.kind.slug())
+                    .bind(it.owner_org_id)
+                    .bind(status.slug())
+                    .bind(&l.title)
+                    .bind(&l.description)
+                    .bind(l.field)
+                    .bind(&c.modes)
+                    .bind(&c.ipc)
+                    .bind(l.price.map(|f| f.fen()))
+                    .bind(l.district_code)
+                    .bind(&l.contact_name)
+                    .bind(&l.contact_phone)
+                    .bind(l.valid_until.format("%Y-%m-%d").to_string())
+                    .bind(l.maturity)
+                    .bind(&it.body_json)
+                    .bind(ts)
+                    .bind(published.then_some(ts))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| if unique_violation(&e) { duplicate(&l.title) } else { e.into() })?;
+                for pt in &l.patents {
+                    sqlx::query("INSERT INTO listing_patents (listing_id, number, patent_type) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(pt.number.as_str())
+                        .bind(pt.patent_type.code())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                out.created.push((it.row, id));
+                if i % 1000 == 999 {
+                    progress(items.len() + i + 1);
+                }
+            }
+            let first = out.created.first().map(|c| c.1).unwrap_or_default();
+            let summary = serde_json::json!({
+                "rows": out.created.len(),
+                "status": status.slug(),
+                "first_id": first,
+                "last_id": out.created.last().map(|c| c.1),
+                "skipped_conflicts": out.conflicts.len(),
+            });
+            audit!(tx, who, "import", "listing", first, None::<&serde_json::Value>, Some(&summary));
+            tx.commit().await?;
+            progress(items.len() + clean.len());
+            out.written = true;
+            Ok(out)
+        })
     }
 }

@@ -17,6 +17,7 @@ mod audit;
 mod auth;
 mod error;
 mod forms;
+mod guide;
 mod health;
 mod home;
 mod json;
@@ -28,6 +29,7 @@ mod session;
 mod validate;
 
 pub use auth::Throttle;
+pub use listings::import::{ImportReport, Importer, Progress, run_import};
 
 /// Requests larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// The public listings' full-text index (T2), kept up to date on every listing write.
     pub search: zhiyun_search::SearchIndex,
+    /// Listing imports started from the upload page, with their progress and reports.
+    pub imports: Arc<listings::import::Jobs>,
 }
 
 impl AppState {
@@ -91,6 +95,7 @@ impl AppState {
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
             search,
+            imports: Arc::default(),
         }
     }
 
@@ -98,12 +103,29 @@ impl AppState {
     pub async fn reindex(&self) -> Result<usize, String> {
         listings::index::reindex_all(self).await
     }
+
+    /// Index what changed since the index's newest change (everything, for an index never
+    /// written): what another process wrote meanwhile.
+    pub async fn catch_up_index(&self) -> Result<usize, String> {
+        listings::index::catch_up(self).await
+    }
+
+    /// Re-index the listings that may just have gone stale or expired (run hourly).
+    pub async fn refresh_index_boundaries(&self) -> Result<usize, String> {
+        listings::index::refresh_boundaries(self).await
+    }
+
+    /// Index these listings now (after an import by the command line).
+    pub async fn index_ids(&self, ids: &[i64]) {
+        listings::index::index_ids(self, ids).await
+    }
 }
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(home::routes())
+        .merge(guide::routes())
         .merge(session::routes())
         .merge(validate::routes())
         .merge(orgs::routes())

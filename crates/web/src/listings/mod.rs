@@ -28,8 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/listings", post(api_create))
         .route("/api/v1/listings/{id}", get(api_get))
         .route("/api/v1/listings/{id}/{action}", post(api_action))
+        .merge(import::routes())
+        .merge(import_pages::routes())
         .merge(pages::routes())
         .merge(public::routes())
+        .merge(feed::routes())
 }
 
 pub fn visible(row: &ListingRow) -> bool {
@@ -311,6 +314,9 @@ pub async fn act(
     Ok(row)
 }
 
+pub mod feed;
+pub mod import;
+pub mod import_pages;
 pub mod index;
 pub mod pages;
 pub mod public;
