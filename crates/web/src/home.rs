@@ -33,12 +33,14 @@ pub fn routes() -> Router<AppState> {
 struct PublicHome {
     layout: Layout,
     logged_in: bool,
+    guide: &'static crate::guide::Guide,
 }
 
 async fn public_home(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
     page(&PublicHome {
         layout: Layout::new(&state, user.as_ref(), "首页", "public_home"),
         logged_in: user.is_some(),
+        guide: &crate::guide::GUIDE,
     })
 }
 

@@ -80,6 +80,7 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
             item("/", "首页", "public_home"),
             item("/listings", "供需大厅", "listings_public"),
             item("/tools/validate", "编号校验", "validate"),
+            item("/guide", "办事指南", "guide"),
             item("/login", "登录", "login"),
         ];
     };
@@ -88,6 +89,7 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         item("/listings", "供需大厅", "listings_public"),
         item("/orgs", "机构名录", "orgs"),
         item("/tools/validate", "编号校验", "validate"),
+        item("/guide", "办事指南", "guide"),
         item("/account", "我的账户", "account"),
     ];
     if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) || u.is_admin {
