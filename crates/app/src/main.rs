@@ -12,6 +12,7 @@ use zhiyun_store::accounts::{NewUser, check_username};
 use zhiyun_store::password::{Hasher, check_new_password, random_password};
 use zhiyun_store::{Db, Who};
 
+mod bench;
 mod demo;
 mod import;
 mod listing_gen;
@@ -83,6 +84,36 @@ enum Command {
     },
     /// Rebuild the listings' search index from the database (stop `serve` first: it holds the index).
     Reindex,
+    /// Benchmarks of the listings work (see bench/listings.sh).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Write an import file (.xlsx or .csv) of N generated rows owned by registered organisations.
+    GenFile {
+        /// demand | supply
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        rows: u64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Only organisations of this district (code), e.g. for one cluster operator's import.
+        #[arg(long)]
+        district: Option<String>,
+    },
+    /// Add N published listings (half demands, half supplies) to the database.
+    Fill {
+        #[arg(long)]
+        listings: u64,
+    },
+    /// Time the public search on the index, and the same queries as SQL LIKE.
+    Search {
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +228,26 @@ async fn main() -> Result<()> {
             );
             Ok(())
         }
+        Command::Bench(c) => match c {
+            BenchCommand::GenFile {
+                kind,
+                rows,
+                out,
+                district,
+            } => {
+                let kind = zhiyun_domain::listing::ListingKind::parse(&kind)
+                    .with_context(|| format!("--kind `{kind}`: demand or supply"))?;
+                bench::gen_file(&db, kind, rows, &out, district.as_deref()).await
+            }
+            BenchCommand::Fill { listings } => bench::fill(&db, listings).await,
+            BenchCommand::Search { rounds } => {
+                let (search, rebuild) = index.open()?;
+                if rebuild {
+                    bail!("the index is not built for this database: run `zhiyun reindex` first");
+                }
+                bench::search(&db, &search, rounds).await
+            }
+        },
         Command::Import {
             what,
             file,
@@ -324,6 +375,11 @@ impl IndexPlace {
     }
 }
 
+/// Today in Beijing.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 /// FNV-1a, for telling whether the synonym file changed (stable across builds, unlike std's hasher).
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -372,7 +428,10 @@ async fn serve(
         index.built()?;
         n
     } else {
-        state.catch_up_index().await.map_err(anyhow::Error::msg)?
+        state
+            .catch_up_index(true)
+            .await
+            .map_err(anyhow::Error::msg)?
     };
     let n = n + state
         .refresh_index_boundaries()
@@ -395,7 +454,7 @@ async fn serve(
         tick.tick().await;
         for minute in 1u64.. {
             tick.tick().await;
-            if let Err(e) = background.catch_up_index().await {
+            if let Err(e) = background.catch_up_index(false).await {
                 tracing::error!(error = %e, "search index catch-up");
             }
             if minute % 60 == 0

@@ -327,6 +327,28 @@ pub fn csv_for_excel(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// A plain table as XLSX: one sheet, a header row, text cells (for generated import files).
+pub fn table_xlsx(
+    sheet: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, crate::ReportError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, h) in (0u16..).zip(header) {
+        ws.write_string(0, c, *h)?;
+    }
+    for (r, row) in (1u32..).zip(rows) {
+        for (c, v) in (0u16..).zip(row) {
+            if !v.is_empty() {
+                ws.write_string(r, c, v)?;
+            }
+        }
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

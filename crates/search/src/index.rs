@@ -111,6 +111,8 @@ struct Inner {
     synonyms: Synonyms,
     /// The newest `updated_at` committed, saved as the commit's payload (0: none).
     watermark: AtomicI64,
+    /// Results of recent searches, keyed by the query; emptied by every commit.
+    cache: Mutex<std::collections::HashMap<String, Results>>,
     // Keeps the index (and its tokenizers) alive with the reader and writer.
     _index: Index,
 }
@@ -180,6 +182,7 @@ impl SearchIndex {
                 jieba,
                 synonyms,
                 watermark: AtomicI64::new(watermark),
+                cache: Mutex::default(),
                 _index: index,
             }),
         })
@@ -280,6 +283,7 @@ impl SearchIndex {
             Ok((out, mark)) => {
                 self.inner.watermark.store(mark, Ordering::SeqCst);
                 self.inner.reader.reload()?;
+                self.cache().clear();
                 Ok(out)
             }
             Err(e) => {
@@ -329,7 +333,32 @@ impl SearchIndex {
         doc
     }
 
+    fn cache(&self) -> MutexGuard<'_, std::collections::HashMap<String, Results>> {
+        self.inner
+            .cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Search, answering a query asked since the last commit from a cache (popular queries on a
+    /// busy public site cost one lookup; any write empties it).
     pub fn search(&self, q: &Query) -> Result<Results, SearchError> {
+        const CACHED_QUERIES: usize = 4096;
+        let key = format!("{q:?}");
+        if let Some(hit) = self.cache().get(&key) {
+            return Ok(hit.clone());
+        }
+        let results = self.search_uncached(q)?;
+        let mut cache = self.cache();
+        if cache.len() >= CACHED_QUERIES {
+            cache.clear();
+        }
+        cache.insert(key, results.clone());
+        Ok(results)
+    }
+
+    /// Search without the cache (benchmarks measure this).
+    pub fn search_uncached(&self, q: &Query) -> Result<Results, SearchError> {
         let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
         let page = q.page.clamp(1, MAX_PAGE);
         let words = analyze(&self.inner.jieba, &self.inner.synonyms, &q.text);

@@ -573,3 +573,31 @@ impl Db {
         })
     }
 }
+
+impl Db {
+    /// What a search engine replaces, for the benchmark: published listings with every word in
+    /// the title or description by `LIKE '%word%'`; the count, after fetching the newest `limit`.
+    pub async fn listing_like_search(&self, words: &[&str], limit: i64) -> Result<i64> {
+        let mut cond = String::from("status = 'published'");
+        for i in 1..=words.len() {
+            cond.push_str(&format!(" AND (title LIKE ${i} OR description LIKE ${i})"));
+        }
+        let page = format!(
+            "SELECT id FROM listings WHERE {cond} ORDER BY published_at DESC LIMIT {limit}"
+        );
+        let count = format!("SELECT COUNT(*) FROM listings WHERE {cond}");
+        let patterns: Vec<String> = words.iter().map(|w| format!("%{w}%")).collect();
+        on_pool!(self, p => {
+            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(page));
+            for w in &patterns {
+                q = q.bind(w.as_str());
+            }
+            q.fetch_all(p).await?;
+            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count));
+            for w in &patterns {
+                q = q.bind(w.as_str());
+            }
+            Ok(q.fetch_one(p).await?)
+        })
+    }
+}

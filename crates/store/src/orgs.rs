@@ -193,6 +193,26 @@ impl Db {
             .ok_or(StoreError::NotFound))
     }
 
+    /// Names of organisations by id (ids not found are left out).
+    pub async fn org_names(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, name FROM organisations WHERE id IN ({})",
+                marks.join(", ")
+            );
+            on_pool!(self, p => {
+                let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                out.extend(q.fetch_all(p).await?);
+            });
+        }
+        Ok(out)
+    }
+
     pub async fn org_by_uscc(&self, uscc: &str) -> Result<Option<Org>> {
         let sql = format!("SELECT {COLUMNS} FROM organisations WHERE uscc = $1");
         on_pool!(self, p => Ok(sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(sql.as_str()))

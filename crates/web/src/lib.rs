@@ -105,9 +105,10 @@ impl AppState {
     }
 
     /// Index what changed since the index's newest change (everything, for an index never
-    /// written): what another process wrote meanwhile.
-    pub async fn catch_up_index(&self) -> Result<usize, String> {
-        listings::index::catch_up(self).await
+    /// written): what another process wrote meanwhile. `inclusive` at start: the watermark's own
+    /// second again.
+    pub async fn catch_up_index(&self, inclusive: bool) -> Result<usize, String> {
+        listings::index::catch_up(self, inclusive).await
     }
 
     /// Re-index the listings that may just have gone stale or expired (run hourly).

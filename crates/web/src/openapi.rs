@@ -53,6 +53,7 @@ use crate::AppState;
         crate::listings::public::api_list,
         crate::listings::api_get,
         crate::listings::api_action,
+        crate::listings::import::api_import,
     ),
     modifiers(&Security),
     tags(

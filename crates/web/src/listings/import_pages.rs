@@ -62,8 +62,8 @@ struct KindQuery {
 #[template(path = "listings/import_upload.html")]
 struct UploadPage {
     layout: Layout,
-    kinds: Vec<(&'static str, &'static str)>,
-    selected: String,
+    /// (slug, label, selected)
+    kinds: Vec<(&'static str, &'static str, bool)>,
     operator: bool,
     error: Option<String>,
 }
@@ -81,9 +81,8 @@ fn render_upload(
             layout: Layout::new(state, Some(user), "批量导入供需条目", "listings"),
             kinds: kinds_for(user)
                 .into_iter()
-                .map(|k| (k.slug(), k.label()))
+                .map(|k| (k.slug(), k.label(), k.slug() == selected))
                 .collect(),
-            selected,
             operator: may_publish(user),
             error,
         },

@@ -64,10 +64,10 @@ impl Owners {
     }
 }
 
-/// Index the listings with these ids (after an import), a thousand per commit.
+/// Index the listings with these ids (after an import), ten thousand per commit.
 pub async fn index_ids(state: &AppState, ids: &[i64]) {
     let mut owners = Owners::default();
-    for chunk in ids.chunks(1000) {
+    for chunk in ids.chunks(10_000) {
         let rows = match state.db.listings_by_ids(chunk).await {
             Ok(r) => r,
             Err(e) => {
@@ -85,11 +85,13 @@ pub async fn index_ids(state: &AppState, ids: &[i64]) {
 const PAGE: i64 = 2000;
 
 /// Index every listing changed since the newest change the index holds (what other processes,
-/// such as `zhiyun import`, wrote meanwhile). Returns how many were indexed.
-pub async fn catch_up(state: &AppState) -> Result<usize, String> {
-    let Some(since) = state.search.watermark() else {
+/// such as `zhiyun import`, wrote meanwhile). `inclusive` (at start) takes the watermark's own
+/// second again; the minute-by-minute catch-up takes only later changes. Returns how many.
+pub async fn catch_up(state: &AppState, inclusive: bool) -> Result<usize, String> {
+    let Some(watermark) = state.search.watermark() else {
         return reindex_all(state).await;
     };
+    let since = if inclusive { watermark } else { watermark + 1 };
     let mut owners = Owners::default();
     let (mut after, mut n) = (0, 0);
     loop {

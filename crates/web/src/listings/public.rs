@@ -125,21 +125,29 @@ async fn run(
             "检索出错，请稍后重试",
         )
     })?;
+    // Two queries for the page: the listings, then their owners' names.
+    let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+    let rows: std::collections::HashMap<i64, _> = state
+        .db
+        .listings_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut owner_ids: Vec<i64> = rows.values().map(|r| r.owner_org_id).collect();
+    owner_ids.sort_unstable();
+    owner_ids.dedup();
+    let owners = state.db.org_names(&owner_ids).await?;
     let mut items = Vec::new();
     for h in &results.hits {
         // The index may lag a moment behind a withdrawal: show only what the database still publishes.
-        let Ok(row) = state.db.listing_get(h.id).await else {
+        let Some(row) = rows.get(&h.id) else {
             continue;
         };
-        if !super::visible(&row) {
+        if !super::visible(row) {
             continue;
         }
-        let owner = state
-            .db
-            .org_get(row.owner_org_id)
-            .await
-            .map(|o| o.name)
-            .unwrap_or_default();
+        let owner = owners.get(&row.owner_org_id).cloned().unwrap_or_default();
         items.push(ListingItem {
             id: row.id,
             kind: row.kind.clone(),
