@@ -829,3 +829,17 @@ fn index_empty_watermark() -> Option<i64> {
         .unwrap()
         .watermark()
 }
+
+#[test]
+fn a_cached_result_never_outlives_a_write() {
+    let index = index();
+    assert_eq!(text_ids(&index, "锂电池 隔膜"), set(&[1]));
+    let mut gone = fixture().remove(0);
+    gone.visible = false;
+    index.upsert(&gone).unwrap();
+    // The same query again, answered after the write: not from the cache.
+    assert!(!text_ids(&index, "锂电池 隔膜").contains(&1));
+    gone.visible = true;
+    index.upsert(&gone).unwrap();
+    assert_eq!(text_ids(&index, "锂电池 隔膜"), set(&[1]));
+}
