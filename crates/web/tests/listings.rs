@@ -548,6 +548,42 @@ async fn t2_the_public_finds_published_listings_by_chinese_query_and_only_those(
         html.contains("<mark>") && html.contains("共 1 条") && html.contains("技术领域"),
         "public page"
     );
+    // The filtered list exports as the 供需清单: the search's results only, contacts masked.
+    let (s, headers, bytes) = common::send(
+        &t.router,
+        common::json_request(
+            None,
+            Method::GET,
+            &format!("/listings/results.xlsx?q={}&kind=supply", enc("锂电 隔膜")),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let cells: Vec<String> = {
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("供需清单").unwrap();
+        range.cells().map(|(_, _, d)| d.to_string()).collect()
+    };
+    assert!(
+        cells.iter().any(|c| c.contains("锂离子电池隔膜")),
+        "{cells:?}"
+    );
+    assert!(
+        !cells.iter().any(|c| c.contains("自动导引车")),
+        "only the results"
+    );
+    assert!(
+        cells.iter().any(|c| c.contains("张**")),
+        "masked for visitors"
+    );
     // Fulfilled: off the site at once.
     let (s, v) = t
         .call(

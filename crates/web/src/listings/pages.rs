@@ -358,29 +358,7 @@ async fn export_xlsx(
         DistrictView::None => true,
     }) {
         let v = view(&state, r, Some(&user)).await.map_err(page_err)?;
-        lines.push(zhiyun_reports::ListingLine {
-            id: v.id,
-            kind: v.kind_label,
-            title: v.title,
-            field: v.field,
-            modes: v.modes.join("、"),
-            ipc: v.ipc.join("；"),
-            price: v
-                .price_wan
-                .map(|p| format!("{p} 万元"))
-                .unwrap_or_else(|| "面议".into()),
-            owner: v.owner_name,
-            district: v.district_name,
-            contact: format!("{} {}", v.contact_name, v.contact_phone),
-            valid_until: v.valid_until,
-            patents: v
-                .patents
-                .iter()
-                .map(|p| p.number.clone())
-                .collect::<Vec<_>>()
-                .join("；"),
-            description: v.description,
-        });
+        lines.push(line(v));
     }
     let scope_name = match &view_of {
         DistrictView::All => "上海市".to_string(),
@@ -399,4 +377,31 @@ async fn export_xlsx(
         &format!("{title}.xlsx"),
         bytes,
     ))
+}
+
+/// A listing as a row of the 供需清单.
+pub(super) fn line(v: ListingView) -> zhiyun_reports::ListingLine {
+    zhiyun_reports::ListingLine {
+        id: v.id,
+        kind: v.kind_label,
+        title: v.title,
+        field: v.field,
+        modes: v.modes.join("、"),
+        ipc: v.ipc.join("；"),
+        price: v
+            .price_wan
+            .map(|p| format!("{p} 万元"))
+            .unwrap_or_else(|| "面议".into()),
+        owner: v.owner_name,
+        district: v.district_name,
+        contact: format!("{} {}", v.contact_name, v.contact_phone),
+        valid_until: v.valid_until,
+        patents: v
+            .patents
+            .iter()
+            .map(|p| p.number.clone())
+            .collect::<Vec<_>>()
+            .join("；"),
+        description: v.description,
+    }
 }

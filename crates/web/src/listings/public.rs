@@ -19,6 +19,7 @@ use crate::layout::{Layout, fmt_time, page};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/listings", get(list_page))
+        .route("/listings/results.xlsx", get(results_xlsx))
         .route("/api/v1/listings", get(api_list))
 }
 
@@ -219,6 +220,8 @@ struct PublicPage {
     facets: Vec<FacetGroup>,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// The same search and filters as the 供需清单 (XLSX).
+    export_href: String,
 }
 
 /// The current filters as a query string, with one key changed (`None` removes it) and the page reset.
@@ -246,6 +249,79 @@ fn href_with(p: &SearchParams, key: &str, value: Option<&str>) -> String {
         .map(|(k, v)| format!("{k}={}", url_encode(v)))
         .collect();
     format!("/listings?{}", qs.join("&"))
+}
+
+/// At most this many results go into one exported list.
+const EXPORT_MAX: usize = 5000;
+
+/// The filtered list as the 供需清单 (XLSX): every result of the search and filters on the page,
+/// in the same order, up to 5,000; contacts masked for visitors (T2).
+async fn results_xlsx(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(p): Query<SearchParams>,
+) -> Result<Response, PageError> {
+    let mut q = p.query();
+    q.per_page = zhiyun_search::MAX_PER_PAGE;
+    let mut ids = Vec::new();
+    for page in 1.. {
+        q.page = page;
+        let r = state.search.search(&q).map_err(|e| {
+            PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        })?;
+        ids.extend(r.hits.iter().map(|h| h.id));
+        if page >= r.pages || ids.len() >= EXPORT_MAX {
+            break;
+        }
+    }
+    ids.truncate(EXPORT_MAX);
+    let mut rows: std::collections::HashMap<i64, _> = state
+        .db
+        .listings_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut lines = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let Some(row) = rows.remove(id) else { continue };
+        if !super::visible(&row) {
+            continue;
+        }
+        let v = super::view(&state, &row, user.as_ref())
+            .await
+            .map_err(|e| PageError::new(e.status, e.detail.message))?;
+        lines.push(super::pages::line(v));
+    }
+    let what = blank(&p.kind)
+        .as_deref()
+        .and_then(ListingKind::parse)
+        .map(ListingKind::label)
+        .unwrap_or("专利技术供需");
+    let mut filters: Vec<String> = [&p.q, &p.field, &p.mode]
+        .into_iter()
+        .filter_map(blank)
+        .collect();
+    if let Some(d) = blank(&p.district).and_then(|d| district::by_code(&d).map(|x| x.name)) {
+        filters.push(d.to_string());
+    }
+    let title = format!(
+        "上海市{what}清单{}（{}）",
+        if filters.is_empty() {
+            String::new()
+        } else {
+            format!("·{}", filters.join("·"))
+        },
+        crate::layout::today().format("%Y-%m-%d")
+    );
+    let bytes = zhiyun_reports::listings_xlsx(&title, &lines).map_err(|e| {
+        PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    })?;
+    Ok(crate::applications::download(
+        crate::applications::XLSX,
+        &format!("{title}.xlsx"),
+        bytes,
+    ))
 }
 
 fn owner_kind_label(k: &str) -> String {
@@ -376,6 +452,11 @@ async fn list_page(
             })
             .collect(),
         facets,
+        export_href: href_with(&p, "page", None).replacen(
+            "/listings?",
+            "/listings/results.xlsx?",
+            1,
+        ),
         prev_href: (r.page > 1).then(|| page_href(r.page - 1)),
         next_href: (r.page < r.pages).then(|| page_href(r.page + 1)),
     }))
