@@ -144,7 +144,7 @@ impl SearchIndex {
     }
 
     fn with_index(
-        index: Index,
+        mut index: Index,
         fields: Fields,
         synonyms: Synonyms,
     ) -> Result<SearchIndex, SearchError> {
@@ -158,6 +158,9 @@ impl SearchIndex {
             .tokenizers()
             .register(NGRAM, NgramTokenizer::default());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        // Segments are searched in parallel: a query matching half a million listings is answered
+        // by every core.
+        index.set_multithread_executor(threads)?;
         let writer = index
             .writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)
             .map_err(|e| match e {
