@@ -7,14 +7,14 @@
 
 use std::collections::HashMap;
 
-use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DataValidation, Workbook};
 use zhiyun_domain::application::EnterpriseInput;
 use zhiyun_domain::ident::{HteCertificate, IdentError, Uscc};
 use zhiyun_domain::org::SizeClass;
 
+use crate::ReportError;
 pub use crate::sheet::ImportError;
 use crate::sheet::{Table, cell, quoted, read_table};
-use crate::{ReportError, XLSX_FONT};
 
 /// At most this many data rows per file.
 pub const MAX_DATA_ROWS: usize = 20_000;
@@ -211,18 +211,12 @@ pub const TEMPLATE_NOTES_SHEET: &str = "填写说明";
 /// 填写说明 explaining each column.
 pub fn enterprise_template_xlsx() -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
-    let base = Format::new()
-        .set_font_name(XLSX_FONT)
-        .set_font_size(11)
-        .set_align(FormatAlign::VerticalCenter);
-    let header = base
-        .clone()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_background_color(0xD9E1F2);
-    let text = base.clone().set_num_format("@");
-    let wrap = base.clone().set_text_wrap().set_border(FormatBorder::Thin);
+    let crate::sheet::TemplateFormats {
+        base,
+        header,
+        text,
+        wrap,
+    } = crate::sheet::TemplateFormats::new();
 
     let sheet = wb.add_worksheet();
     sheet.set_name(TEMPLATE_SHEET)?;

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DataValidation, Workbook};
 use zhiyun_domain::application::serde_json_number::Number;
 use zhiyun_domain::district;
 use zhiyun_domain::ident::Uscc;
@@ -16,9 +16,9 @@ use zhiyun_domain::listing::{
     Listing, ListingInput, ListingKind, MATURITY, MODES, TECH_FIELDS, check_listing,
 };
 
+use crate::ReportError;
 use crate::enterprise_import::CellIssue;
 use crate::sheet::{ImportError, cell, quoted, read_table};
-use crate::{ReportError, XLSX_FONT};
 
 /// At most this many data rows per file.
 pub const MAX_LISTING_ROWS: usize = 200_000;
@@ -306,18 +306,12 @@ pub fn parse_listings(
 /// the field and maturity; text format so codes stay as typed), and a sheet 填写说明.
 pub fn listing_template_xlsx(kind: ListingKind) -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
-    let base = Format::new()
-        .set_font_name(XLSX_FONT)
-        .set_font_size(11)
-        .set_align(FormatAlign::VerticalCenter);
-    let header = base
-        .clone()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_background_color(0xD9E1F2);
-    let text = base.clone().set_num_format("@");
-    let wrap = base.clone().set_text_wrap().set_border(FormatBorder::Thin);
+    let crate::sheet::TemplateFormats {
+        base,
+        header,
+        text,
+        wrap,
+    } = crate::sheet::TemplateFormats::new();
 
     let columns = template_columns(kind);
     let sheet = wb.add_worksheet();

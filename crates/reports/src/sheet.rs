@@ -327,6 +327,36 @@ pub fn csv_for_excel(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The cell formats of the downloadable import templates: body text, the header row, text cells
+/// (codes stay as typed) and wrapped notes.
+pub(crate) struct TemplateFormats {
+    pub base: rust_xlsxwriter::Format,
+    pub header: rust_xlsxwriter::Format,
+    pub text: rust_xlsxwriter::Format,
+    pub wrap: rust_xlsxwriter::Format,
+}
+
+impl TemplateFormats {
+    pub fn new() -> TemplateFormats {
+        use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+        let base = Format::new()
+            .set_font_name(crate::XLSX_FONT)
+            .set_font_size(11)
+            .set_align(FormatAlign::VerticalCenter);
+        TemplateFormats {
+            header: base
+                .clone()
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Center)
+                .set_background_color(0xD9E1F2),
+            text: base.clone().set_num_format("@"),
+            wrap: base.clone().set_text_wrap().set_border(FormatBorder::Thin),
+            base,
+        }
+    }
+}
+
 /// A plain table as XLSX: one sheet, a header row, text cells (for generated import files).
 pub fn table_xlsx(
     sheet: &str,

@@ -101,9 +101,9 @@ impl Db {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             for patent in &l.patents {
-                let taken: Option<(i64, String)> = sqlx::query_as(
+                let taken: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT l.id, l.title FROM listing_patents lp JOIN listings l ON l.id = lp.listing_id
-                     WHERE lp.number = $1 AND l.status NOT IN ('withdrawn', 'expired', 'fulfilled')")
+                     WHERE lp.number = $1 AND l.status NOT IN {RELEASED}")))
                     .bind(patent.number.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
