@@ -16,6 +16,7 @@ mod bench;
 mod demo;
 mod import;
 mod listing_gen;
+mod match_eval;
 
 #[derive(Parser)]
 #[command(
@@ -87,6 +88,15 @@ enum Command {
     /// Benchmarks of the listings work (see bench/listings.sh).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Measure the matching on the labelled set in eval/matching (recall@10, nDCG@10).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// The full scorer and BM25 alone on the hand-labelled demands and supplies.
+    Matching,
 }
 
 #[derive(Subcommand)]
@@ -113,6 +123,27 @@ enum BenchCommand {
     Search {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
+    },
+    /// Write N supplies and M demands (JSON Lines) recombined from the labelled set's texts.
+    GenMatch {
+        #[arg(long, default_value_t = 100_000)]
+        supplies: usize,
+        #[arg(long, default_value_t = 10_000)]
+        demands: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Match every demand of a file against the supplies of another (top N each), timed.
+    Match {
+        #[arg(long)]
+        supplies: PathBuf,
+        #[arg(long)]
+        demands: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Write each demand's ranked supplies here (JSON Lines).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -196,6 +227,27 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // The matching measures need no database.
+    match &cli.command {
+        Command::Eval(EvalCommand::Matching) => {
+            return match_eval::eval(synonyms(cli.synonyms.as_deref())?);
+        }
+        Command::Bench(BenchCommand::GenMatch {
+            supplies,
+            demands,
+            out,
+        }) => return match_eval::generate(*supplies, *demands, out),
+        Command::Bench(BenchCommand::Match {
+            supplies,
+            demands,
+            top,
+            out,
+        }) => {
+            let synonyms = synonyms(cli.synonyms.as_deref())?;
+            return match_eval::batch(synonyms, supplies, demands, *top, out.as_deref());
+        }
+        _ => {}
+    }
     let db = Db::connect(cli.database_url.as_deref())
         .await
         .context("cannot open the database")?;
@@ -240,6 +292,9 @@ async fn main() -> Result<()> {
                 bench::gen_file(&db, kind, rows, &out, district.as_deref()).await
             }
             BenchCommand::Fill { listings } => bench::fill(&db, listings).await,
+            BenchCommand::GenMatch { .. } | BenchCommand::Match { .. } => {
+                unreachable!("answered before the database opens")
+            }
             BenchCommand::Search { rounds } => {
                 let (search, rebuild) = index.open()?;
                 if rebuild {
@@ -255,6 +310,7 @@ async fn main() -> Result<()> {
             status,
             as_user,
         } => import::run(db, hasher, &index, &what, &file, &mode, &status, as_user).await,
+        Command::Eval(_) => unreachable!("answered before the database opens"),
         Command::Demo => {
             demo::load(&db, &hasher).await?;
             demo::print_logins();
@@ -313,19 +369,26 @@ async fn database_identity(db: &Db) -> Result<String> {
     Ok(id)
 }
 
+/// The built-in synonym dictionary plus the operator's file, if any.
+fn synonyms(file: Option<&std::path::Path>) -> Result<zhiyun_search::Synonyms> {
+    let mut synonyms = zhiyun_search::Synonyms::builtin();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the synonym file {}", path.display()))?;
+        synonyms.merge(
+            zhiyun_search::Synonyms::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        );
+    }
+    Ok(synonyms)
+}
+
 impl IndexPlace {
     /// Open the index; `true` when it must be rebuilt (new, from an older schema, or the synonyms
     /// changed). Fails with a clear message when another process holds it.
     fn open(&self) -> Result<(zhiyun_search::SearchIndex, bool)> {
-        use zhiyun_search::{SearchError, SearchIndex, Synonyms};
-        let mut synonyms = Synonyms::builtin();
-        if let Some(path) = &self.synonyms {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the synonym file {}", path.display()))?;
-            synonyms.merge(
-                Synonyms::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            );
-        }
+        use zhiyun_search::{SearchError, SearchIndex};
+        let synonyms = synonyms(self.synonyms.as_deref())?;
         // What the index was built with and from: another synonym file or database means rebuild.
         let built_with = std::fs::read_to_string(self.dir.join("built-with")).ok();
         let changed = built_with != Some(self.fingerprint()?);

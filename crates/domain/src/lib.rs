@@ -8,6 +8,7 @@ pub mod census;
 pub mod district;
 pub mod ident;
 pub mod listing;
+pub mod matching;
 pub mod money;
 pub mod org;
 pub mod policy;

@@ -223,6 +223,25 @@ pub fn can_moderate_listing(actor: &Actor, district: &str) -> bool {
     actor.admin || actor.role == Role::Operator && actor.same_district(Some(district))
 }
 
+/// T3: a listing's match suggestions are for its owner and the operator of its district.
+pub fn can_see_matches(actor: &Actor, owner_org_id: i64, district: &str) -> bool {
+    actor.org_id == owner_org_id || can_moderate_listing(actor, district)
+}
+
+/// T3: only the owner judges the suggestions for its own listing.
+pub fn can_judge_match(actor: &Actor, owner_org_id: i64) -> bool {
+    actor.org_id == owner_org_id
+}
+
+/// T3: the counts of declined suggestions per supplying organisation are for operators and bureaus.
+pub fn can_see_match_declines(actor: &Actor) -> bool {
+    actor.admin
+        || matches!(
+            actor.role,
+            Role::Operator | Role::District | Role::Municipal
+        )
+}
+
 /// Accounts, tokens of others and the audit log are for administrators.
 pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
@@ -494,5 +513,23 @@ mod tests {
             Demand,
             "310104"
         ));
+    }
+
+    /// T3: matches are seen by the owner and the district's operator, judged by the owner only.
+    #[test]
+    fn match_suggestions_are_for_owner_and_operator() {
+        let owner = actor(5, Role::Enterprise, Some(XUHUI));
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let other_operator = actor(8, Role::Operator, Some(MINHANG));
+        let stranger = actor(9, Role::Enterprise, Some(XUHUI));
+        assert!(can_see_matches(&owner, 5, XUHUI));
+        assert!(can_see_matches(&operator, 5, XUHUI));
+        assert!(!can_see_matches(&other_operator, 5, XUHUI));
+        assert!(!can_see_matches(&stranger, 5, XUHUI));
+        assert!(can_judge_match(&owner, 5));
+        assert!(!can_judge_match(&operator, 5));
+        assert!(can_see_match_declines(&operator));
+        assert!(can_see_match_declines(&actor(2, Role::Municipal, None)));
+        assert!(!can_see_match_declines(&owner));
     }
 }

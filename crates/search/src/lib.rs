@@ -38,6 +38,7 @@
 
 mod highlight;
 mod index;
+pub mod matcher;
 mod query;
 mod synonyms;
 mod text;

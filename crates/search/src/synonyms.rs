@@ -108,6 +108,13 @@ impl Synonyms {
         out
     }
 
+    /// The one term a term's (first) group is known by, for matching: `锂电` → the group's first
+    /// term. `None` for a term in no group. The term is expected normalised.
+    pub fn canonical(&self, term: &str) -> Option<&str> {
+        let group = *self.by_term.get(term)?.first()?;
+        self.groups[group].first().map(String::as_str)
+    }
+
     /// Number of groups.
     pub fn len(&self) -> usize {
         self.groups.len()

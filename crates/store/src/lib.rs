@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod listings;
+pub mod matching;
 pub mod meta;
 mod migrate;
 pub mod orgs;

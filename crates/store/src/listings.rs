@@ -46,7 +46,7 @@ impl ListingRow {
     }
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
     district_code, contact_name, contact_phone, valid_until, maturity, body_json, return_reason,
     last_confirmed_at, published_at, created_at, updated_at";

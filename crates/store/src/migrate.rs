@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_applications"),
     migration!(3, "0003_listings"),
     migration!(4, "0004_listings_updated"),
+    migration!(5, "0005_match_feedback"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -69,6 +69,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "listing_withdraw" => "已撤回。",
         "listing_fulfil" => "已标记为对接成功。",
         "listing_confirm" => "已确认，条目继续公开展示。",
+        "match_feedback" => "反馈已记录；标记为不相关的推荐不再出现。",
         _ => return None,
     })
 }

@@ -23,6 +23,7 @@ mod home;
 mod json;
 mod layout;
 mod listings;
+pub mod matching;
 pub mod openapi;
 mod orgs;
 mod session;
@@ -64,6 +65,7 @@ pub struct AppState {
     pub search: zhiyun_search::SearchIndex,
     /// Listing imports started from the upload page, with their progress and reports.
     pub imports: Arc<listings::import::Jobs>,
+    pub matching: Arc<matching::MatchCache>,
 }
 
 impl AppState {
@@ -96,6 +98,7 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             search,
             imports: Arc::default(),
+            matching: Arc::default(),
         }
     }
 
@@ -132,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(orgs::routes())
         .merge(applications::routes())
         .merge(listings::routes())
+        .merge(matching::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

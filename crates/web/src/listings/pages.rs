@@ -235,6 +235,9 @@ struct DetailPage {
     l: ListingView,
     owner: bool,
     moderator: bool,
+    /// Suggestions for the owner and the district's operator (T3).
+    matches: Option<Vec<crate::matching::MatchView>>,
+    reasons: Vec<(&'static str, &'static str)>,
 }
 
 async fn detail_page(
@@ -253,12 +256,25 @@ async fn detail_page(
         .as_ref()
         .is_some_and(|a| policy::can_moderate_listing(a, &row.district_code));
     let l = view(&state, &row, user.as_ref()).await.map_err(page_err)?;
+    let matches = match &actor {
+        Some(a) if policy::can_see_matches(a, row.owner_org_id, &row.district_code) => Some(
+            crate::matching::suggestions(&state, &row, crate::matching::DEFAULT_LIMIT)
+                .await
+                .map_err(page_err)?,
+        ),
+        _ => None,
+    };
     Ok(page(&DetailPage {
         layout: Layout::new(&state, user.as_ref(), row.title.clone(), "listings")
             .with_notice(q.notice.as_deref()),
         l,
         owner,
         moderator,
+        matches,
+        reasons: zhiyun_domain::matching::DeclineReason::ALL
+            .iter()
+            .map(|r| (r.slug(), r.label()))
+            .collect(),
     }))
 }
 

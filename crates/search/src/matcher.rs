@@ -1,0 +1,655 @@
+//! Demand–supply matching (T3): for a demand, the supplies that may solve it, ranked and
+//! explained; for a supply, the demands it may serve.
+//!
+//! SME managers write in shop-floor words (`锂电鼓包`, `AGV 卡顿`), supplies in patent language
+//! (`锂离子电池`, `自动导引车`). The text relevance is BM25 over two kinds of terms:
+//! - jieba words in search mode (a long word and its parts), each folded to its synonym group,
+//!   so `锂电`, `锂电池` and `锂离子电池` are one term;
+//! - Han character bigrams, weighted down, which still meet when the words were cut differently.
+//!
+//! Every term's BM25 weight is computed once per posting when the set is built, so ranking a
+//! query only adds weights. The best text candidates are then scored by the domain's
+//! [`score_pair`] (IPC, field, modes, price, district); a demand that names no field or IPC gets
+//! them inferred from its nearest supplies ([`infer`]).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use rayon::prelude::*;
+use zhiyun_domain::matching::{Neighbour, Reason, Side, TextEvidence, infer, score_pair};
+
+use crate::synonyms::Synonyms;
+use crate::text::{is_cjk, is_word_char, normalize};
+use crate::tokenizer::build_jieba;
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// A bigram counts this much of a word.
+const GRAM_WEIGHT: f32 = 0.35;
+/// Title terms count this many times.
+const TITLE_REPEAT: u16 = 2;
+/// Terms in more than this share of the set tell nothing and cost the most: skipped in queries.
+const MAX_DF_SHARE: f64 = 0.2;
+/// Text candidates scored in full per suggestion asked for (at least [`MIN_CANDIDATES`]).
+const CANDIDATES_PER_RESULT: usize = 10;
+const MIN_CANDIDATES: usize = 60;
+/// Nearest supplies that vote on a demand's missing field and IPC.
+const NEIGHBOURS: usize = 10;
+/// Shared terms kept for the reasons.
+const SHARED_TERMS: usize = 5;
+/// Marks a bigram term, so it never meets a word term of the same text.
+const GRAM: char = '\u{1}';
+
+/// Words that say nothing about a technology (patent and listing boilerplate).
+const STOP_WORDS: &[&str] = &[
+    "一种",
+    "方法",
+    "及其",
+    "本发明",
+    "发明",
+    "公开",
+    "所述",
+    "装置",
+    "系统",
+    "包括",
+    "具有",
+    "通过",
+    "进行",
+    "可以",
+    "能够",
+    "实现",
+    "采用",
+    "提供",
+    "用于",
+    "以及",
+    "我们",
+    "公司",
+    "需要",
+    "希望",
+    "寻求",
+    "目前",
+    "问题",
+    "技术",
+    "相关",
+    "其中",
+    "一个",
+    "以上",
+    "以下",
+    "左右",
+    "万元",
+    "合作",
+];
+
+/// Whether the query is a demand (looking for supplies) or a supply (looking for demands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    DemandToSupplies,
+    SupplyToDemands,
+}
+
+/// One listing to match: its text and what the scorer weighs besides the text.
+#[derive(Debug, Clone, Default)]
+pub struct MatchItem {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub side: Side,
+}
+
+/// One ranked suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub id: i64,
+    pub title: String,
+    /// 0–100.
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// A text's terms and their counts.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    words: Vec<(String, u16)>,
+    grams: Vec<(String, u16)>,
+}
+
+/// The analysis shared by both sides: jieba with the synonym terms, and the synonym groups.
+#[derive(Clone)]
+pub struct Matcher {
+    jieba: Arc<Jieba>,
+    synonyms: Synonyms,
+}
+
+impl Matcher {
+    pub fn new(synonyms: Synonyms) -> Matcher {
+        Matcher {
+            jieba: build_jieba(synonyms.terms()),
+            synonyms,
+        }
+    }
+
+    /// Words (synonyms folded) and bigrams of a title and description; title terms count double.
+    pub fn terms(&self, title: &str, description: &str) -> Terms {
+        let mut words: HashMap<String, u16> = HashMap::new();
+        let mut grams: HashMap<String, u16> = HashMap::new();
+        for (text, times) in [(title, TITLE_REPEAT), (description, 1)] {
+            let text = normalize(text);
+            for w in self.jieba.cut_for_search(&text, false) {
+                let w = w.word.trim();
+                let mut chars = w.chars();
+                let one_char = chars.next().is_some() && chars.next().is_none();
+                if one_char || !w.chars().any(is_word_char) || STOP_WORDS.contains(&w) {
+                    continue;
+                }
+                let term = self.synonyms.canonical(w).unwrap_or(w);
+                *words.entry(term.to_string()).or_default() += times;
+            }
+            let han: Vec<char> = text.chars().collect();
+            for pair in han.windows(2) {
+                if is_cjk(pair[0]) && is_cjk(pair[1]) {
+                    let gram: String = [GRAM, pair[0], pair[1]].into_iter().collect();
+                    *grams.entry(gram).or_default() += times;
+                }
+            }
+        }
+        Terms {
+            words: words.into_iter().collect(),
+            grams: grams.into_iter().collect(),
+        }
+    }
+
+    /// Index a set of listings (the supplies a demand is matched against, or the demands).
+    pub fn index(&self, items: Vec<MatchItem>) -> MatchSet {
+        let terms: Vec<Terms> = items
+            .par_iter()
+            .map(|i| self.terms(&i.title, &i.description))
+            .collect();
+        MatchSet::build(items, terms)
+    }
+}
+
+/// Listings indexed for matching, with precomputed BM25 weights.
+pub struct MatchSet {
+    items: Vec<MatchItem>,
+    dict: HashMap<String, u32>,
+    /// Per term id: the term.
+    names: Vec<String>,
+    /// Per term: (listing, weight).
+    postings: Vec<Vec<(u32, f32)>>,
+    idf: Vec<f32>,
+    /// Per listing: its word terms, sorted (for the shared terms of a reason).
+    words_of: Vec<Vec<u32>>,
+    by_id: HashMap<i64, u32>,
+}
+
+fn idf(n: usize, df: usize) -> f32 {
+    (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
+}
+
+impl MatchSet {
+    fn build(items: Vec<MatchItem>, terms: Vec<Terms>) -> MatchSet {
+        let n = items.len();
+        let length = |t: &[(String, u16)]| t.iter().map(|(_, c)| f32::from(*c)).sum::<f32>();
+        let avg = |f: &dyn Fn(&Terms) -> f32| {
+            (terms.iter().map(f).sum::<f32>() / n.max(1) as f32).max(1.0)
+        };
+        let avg_words = avg(&|t| length(&t.words));
+        let avg_grams = avg(&|t| length(&t.grams));
+
+        let mut dict: HashMap<String, u32> = HashMap::new();
+        let mut counts: Vec<Vec<(u32, u16)>> = Vec::new();
+        let mut words_of = Vec::with_capacity(n);
+        for (doc, t) in terms.iter().enumerate() {
+            let mut words = Vec::with_capacity(t.words.len());
+            for (list, is_word) in [(&t.words, true), (&t.grams, false)] {
+                for (term, count) in list {
+                    let next = dict.len() as u32;
+                    let id = *dict.entry(term.clone()).or_insert(next);
+                    if id == next {
+                        counts.push(Vec::new());
+                    }
+                    counts[id as usize].push((doc as u32, *count));
+                    if is_word {
+                        words.push(id);
+                    }
+                }
+            }
+            words.sort_unstable();
+            words_of.push(words);
+        }
+        let lengths: Vec<(f32, f32)> = terms
+            .iter()
+            .map(|t| (length(&t.words), length(&t.grams)))
+            .collect();
+        let mut names = vec![String::new(); dict.len()];
+        for (term, &id) in &dict {
+            names[id as usize] = term.clone();
+        }
+        let is_gram: Vec<bool> = names.iter().map(|t| t.starts_with(GRAM)).collect();
+        let idf: Vec<f32> = counts.iter().map(|p| idf(n, p.len())).collect();
+        let postings = counts
+            .into_iter()
+            .enumerate()
+            .map(|(id, list)| {
+                let (avg, weight) = if is_gram[id] {
+                    (avg_grams, GRAM_WEIGHT)
+                } else {
+                    (avg_words, 1.0)
+                };
+                list.into_iter()
+                    .map(|(doc, tf)| {
+                        let (words, grams) = lengths[doc as usize];
+                        let len = if is_gram[id] { grams } else { words };
+                        let tf = f32::from(tf);
+                        let norm = tf + K1 * (1.0 - B + B * len / avg);
+                        (doc, weight * idf[id] * tf * (K1 + 1.0) / norm)
+                    })
+                    .collect()
+            })
+            .collect();
+        let by_id = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.id, i as u32))
+            .collect();
+        MatchSet {
+            items,
+            dict,
+            names,
+            postings,
+            idf,
+            words_of,
+            by_id,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, id: i64) -> Option<&MatchItem> {
+        self.by_id.get(&id).map(|&i| &self.items[i as usize])
+    }
+
+    /// The query's terms known to this set, without the ones in too many listings.
+    fn query_terms(&self, terms: &Terms) -> Vec<u32> {
+        let max_df = ((self.items.len() as f64 * MAX_DF_SHARE) as usize).max(50);
+        let mut ids: Vec<u32> = terms
+            .words
+            .iter()
+            .chain(&terms.grams)
+            .filter_map(|(t, _)| self.dict.get(t).copied())
+            .filter(|&id| self.postings[id as usize].len() <= max_df)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The best `k` listings by text alone: (index, BM25), best first.
+    fn text_top(
+        &self,
+        query: &[u32],
+        k: usize,
+        skip: &dyn Fn(u32) -> bool,
+        scratch: &mut Scratch,
+    ) -> Vec<(u32, f32)> {
+        scratch.reset(self.items.len());
+        for &t in query {
+            for &(doc, w) in &self.postings[t as usize] {
+                let acc = &mut scratch.acc[doc as usize];
+                if *acc == 0.0 {
+                    scratch.touched.push(doc);
+                }
+                *acc += w;
+            }
+        }
+        let mut hits: Vec<(u32, f32)> = scratch
+            .touched
+            .iter()
+            .filter(|&&d| !skip(d))
+            .map(|&d| (d, scratch.acc[d as usize]))
+            .collect();
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if hits.len() > k {
+            hits.select_nth_unstable_by(k, by_score);
+            hits.truncate(k);
+        }
+        hits.sort_unstable_by(by_score);
+        hits
+    }
+
+    /// Shared word terms of a query and a listing, rarest first.
+    fn shared_terms(&self, query: &[u32], doc: u32) -> Vec<String> {
+        let words = &self.words_of[doc as usize];
+        let mut shared: Vec<u32> = query
+            .iter()
+            .copied()
+            .filter(|t| words.binary_search(t).is_ok())
+            .collect();
+        shared.sort_by(|a, b| self.idf[*b as usize].total_cmp(&self.idf[*a as usize]));
+        let names: Vec<&str> = shared
+            .iter()
+            .map(|&id| self.names[id as usize].as_str())
+            .collect();
+        // A search-mode part inside another shared word (`耐热` in `耐热性`) says nothing more.
+        names
+            .iter()
+            .filter(|n| !names.iter().any(|m| m.len() > n.len() && m.contains(**n)))
+            .take(SHARED_TERMS)
+            .map(|n| n.to_string())
+            .collect()
+    }
+
+    /// BM25 alone: the ids of the best `limit` listings for a text (the evaluation's baseline).
+    pub fn text_only(&self, matcher: &Matcher, query: &MatchItem, limit: usize) -> Vec<i64> {
+        let terms = self.query_terms(&matcher.terms(&query.title, &query.description));
+        let mut scratch = Scratch::default();
+        self.text_top(&terms, limit, &|_| false, &mut scratch)
+            .into_iter()
+            .map(|(d, _)| self.items[d as usize].id)
+            .collect()
+    }
+
+    /// The best `limit` listings of this set for `query`, scored and explained; `skip` ids are
+    /// never suggested (declined pairs, the query itself).
+    pub fn suggest(
+        &self,
+        matcher: &Matcher,
+        query: &MatchItem,
+        direction: Direction,
+        limit: usize,
+        skip: &HashSet<i64>,
+    ) -> Vec<Suggestion> {
+        let terms = matcher.terms(&query.title, &query.description);
+        self.suggest_terms(
+            &terms,
+            query,
+            direction,
+            limit,
+            skip,
+            &mut Scratch::default(),
+        )
+    }
+
+    fn suggest_terms(
+        &self,
+        terms: &Terms,
+        query: &MatchItem,
+        direction: Direction,
+        limit: usize,
+        skip: &HashSet<i64>,
+        scratch: &mut Scratch,
+    ) -> Vec<Suggestion> {
+        let terms = self.query_terms(terms);
+        let wanted = (limit * CANDIDATES_PER_RESULT).max(MIN_CANDIDATES);
+        let skip_doc = |d: u32| skip.contains(&self.items[d as usize].id);
+        let candidates = self.text_top(&terms, wanted, &skip_doc, scratch);
+        let Some(best) = candidates.first().map(|c| c.1) else {
+            return Vec::new();
+        };
+        let mut side = query.side.clone();
+        if direction == Direction::DemandToSupplies && (side.field.is_none() || side.ipc.is_empty())
+        {
+            let neighbours: Vec<Neighbour> = candidates
+                .iter()
+                .take(NEIGHBOURS)
+                .map(|&(d, s)| {
+                    let item = &self.items[d as usize];
+                    Neighbour {
+                        relevance: f64::from(s / best),
+                        field: item.side.field.as_deref(),
+                        ipc: &item.side.ipc,
+                    }
+                })
+                .collect();
+            let inferred = infer(&neighbours);
+            if side.field.is_none() && inferred.field.is_some() {
+                side.field = inferred.field;
+                side.field_inferred = true;
+            }
+            if side.ipc.is_empty() && !inferred.ipc_subclasses.is_empty() {
+                side.ipc = inferred.ipc_subclasses;
+                side.ipc_inferred = true;
+            }
+        }
+        let mut scored: Vec<(u32, zhiyun_domain::matching::Scored)> = candidates
+            .iter()
+            .map(|&(d, s)| {
+                let item = &self.items[d as usize];
+                // Shared terms only name reasons; they do not change the score.
+                let text = TextEvidence {
+                    relevance: f64::from(s / best),
+                    shared_terms: Vec::new(),
+                };
+                let scored = match direction {
+                    Direction::DemandToSupplies => score_pair(&side, &item.side, &text),
+                    Direction::SupplyToDemands => score_pair(&item.side, &side, &text),
+                };
+                (d, scored)
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.1.score.total_cmp(&a.1.score).then(
+                self.items[a.0 as usize]
+                    .id
+                    .cmp(&self.items[b.0 as usize].id),
+            )
+        });
+        scored.truncate(limit);
+        scored
+            .into_iter()
+            .map(|(d, mut scored)| {
+                let item = &self.items[d as usize];
+                let shared = self.shared_terms(&terms, d);
+                if !shared.is_empty() {
+                    scored
+                        .reasons
+                        .insert(0, Reason::SharedTerms { terms: shared });
+                }
+                Suggestion {
+                    id: item.id,
+                    title: item.title.clone(),
+                    score: scored.score,
+                    reasons: scored.reasons,
+                }
+            })
+            .collect()
+    }
+
+    /// Suggestions for many queries at once, on every core.
+    pub fn suggest_all(
+        &self,
+        matcher: &Matcher,
+        queries: &[MatchItem],
+        direction: Direction,
+        limit: usize,
+    ) -> Vec<Vec<Suggestion>> {
+        let none = HashSet::new();
+        queries
+            .par_iter()
+            .map_init(Scratch::default, |scratch, q| {
+                let terms = matcher.terms(&q.title, &q.description);
+                self.suggest_terms(&terms, q, direction, limit, &none, scratch)
+            })
+            .collect()
+    }
+}
+
+/// The score accumulator, reused across queries.
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn reset(&mut self, n: usize) {
+        if self.acc.len() != n {
+            self.acc = vec![0.0; n];
+        } else {
+            for &d in &self.touched {
+                self.acc[d as usize] = 0.0;
+            }
+        }
+        self.touched.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, title: &str, description: &str, field: &str, ipc: &[&str]) -> MatchItem {
+        MatchItem {
+            id,
+            title: title.into(),
+            description: description.into(),
+            side: Side {
+                field: (!field.is_empty()).then(|| field.to_string()),
+                ipc: ipc.iter().map(|s| s.to_string()).collect(),
+                modes: vec!["转让".into()],
+                ..Side::default()
+            },
+        }
+    }
+
+    fn supplies() -> Vec<MatchItem> {
+        vec![
+            item(
+                1,
+                "一种锂离子电池用陶瓷涂覆隔膜及其制备方法",
+                "在聚乙烯基膜表面涂覆氧化铝陶瓷层，提高隔膜耐热性，降低电池热失控和鼓包风险。",
+                "新能源与节能",
+                &["H01M 50/40"],
+            ),
+            item(
+                2,
+                "一种废旧锂离子电池正极材料回收方法",
+                "通过湿法冶金回收钴、镍、锂，回收率高于95%。",
+                "资源与环境",
+                &["H01M 10/54"],
+            ),
+            item(
+                3,
+                "基于深度学习的带钢表面缺陷在线检测方法",
+                "利用工业相机采集图像，卷积神经网络识别划痕、辊印等缺陷，替代人工目检。",
+                "电子信息",
+                &["G06T 7/00"],
+            ),
+            item(
+                4,
+                "一种自动导引车的激光导航定位方法",
+                "激光雷达与二维码融合定位，定位精度±5毫米，适用于仓储物流搬运。",
+                "先进制造与自动化",
+                &["G05D 1/02"],
+            ),
+        ]
+    }
+
+    fn matcher() -> Matcher {
+        Matcher::new(Synonyms::builtin())
+    }
+
+    /// T3: shop-floor words meet patent words through synonyms and bigrams.
+    #[test]
+    fn shop_floor_demands_find_patent_supplies() {
+        let m = matcher();
+        let set = m.index(supplies());
+        let demand = item(
+            100,
+            "锂电池鼓包客诉多",
+            "我们做锂电 pack，夏天电池鼓包、起火投诉多，想改进隔膜耐热。",
+            "",
+            &[],
+        );
+        let top = set.suggest(&m, &demand, Direction::DemandToSupplies, 3, &HashSet::new());
+        assert_eq!(top[0].id, 1, "{top:?}");
+        let why: Vec<String> = top[0].reasons.iter().map(Reason::text).collect();
+        assert!(why[0].starts_with("共同关键词："), "{why:?}");
+        assert!(why[0].contains("隔膜"), "{why:?}");
+        let agv = item(
+            101,
+            "AGV 定位不准",
+            "仓库里 AGV 小车经常停不准，偏差大。",
+            "",
+            &[],
+        );
+        let top = set.suggest(&m, &agv, Direction::DemandToSupplies, 3, &HashSet::new());
+        assert_eq!(top[0].id, 4, "{top:?}");
+        let inspection = item(
+            102,
+            "产线人工目检漏检严重",
+            "钢板表面划痕靠人工看，漏检多。",
+            "",
+            &[],
+        );
+        let top = set.suggest(
+            &m,
+            &inspection,
+            Direction::DemandToSupplies,
+            3,
+            &HashSet::new(),
+        );
+        assert_eq!(top[0].id, 3, "{top:?}");
+    }
+
+    /// T3: a skipped (declined) supply is never suggested; the other direction works too.
+    #[test]
+    fn declined_pairs_are_skipped_and_supplies_find_demands() {
+        let m = matcher();
+        let set = m.index(supplies());
+        let demand = item(100, "锂电池隔膜耐热性差", "隔膜受热收缩导致短路。", "", &[]);
+        let skip: HashSet<i64> = [1].into();
+        let top = set.suggest(&m, &demand, Direction::DemandToSupplies, 3, &skip);
+        assert!(top.iter().all(|s| s.id != 1), "{top:?}");
+        let demands = m.index(vec![
+            item(
+                200,
+                "锂电池隔膜耐热性差",
+                "隔膜受热收缩导致短路。",
+                "新能源与节能",
+                &[],
+            ),
+            item(201, "仓储搬运自动化改造", "想用 AGV 替代叉车。", "", &[]),
+        ]);
+        let supply = &supplies()[0];
+        let top = demands.suggest(&m, supply, Direction::SupplyToDemands, 2, &HashSet::new());
+        assert_eq!(top[0].id, 200, "{top:?}");
+        assert!(top[0].reasons.contains(&Reason::SameField {
+            field: "新能源与节能".into(),
+            inferred: false
+        }));
+    }
+
+    /// T3: a demand without field or IPC has them inferred from its nearest supplies.
+    #[test]
+    fn missing_field_and_ipc_are_inferred() {
+        let m = matcher();
+        let mut list = supplies();
+        list.push(item(
+            5,
+            "一种高耐热锂电池隔膜",
+            "芳纶涂覆隔膜，热收缩率低。",
+            "新能源与节能",
+            &["H01M 50/44"],
+        ));
+        let set = m.index(list);
+        let demand = item(100, "锂电池隔膜耐热性差", "隔膜受热收缩。", "", &[]);
+        let top = set.suggest(&m, &demand, Direction::DemandToSupplies, 2, &HashSet::new());
+        let reasons: Vec<String> = top[0].reasons.iter().map(Reason::text).collect();
+        assert!(
+            reasons.contains(&"IPC 同小类 H01M（据文本推断）".to_string()),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.contains(&"技术领域相同：新能源与节能（据文本推断）".to_string()),
+            "{reasons:?}"
+        );
+    }
+}
