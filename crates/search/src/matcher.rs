@@ -204,11 +204,15 @@ impl MatchSet {
             let mut words = Vec::with_capacity(t.words.len());
             for (list, is_word) in [(&t.words, true), (&t.grams, false)] {
                 for (term, count) in list {
-                    let next = dict.len() as u32;
-                    let id = *dict.entry(term.clone()).or_insert(next);
-                    if id == next {
-                        counts.push(Vec::new());
-                    }
+                    let id = match dict.get(term.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = dict.len() as u32;
+                            dict.insert(term.clone(), id);
+                            counts.push(Vec::new());
+                            id
+                        }
+                    };
                     counts[id as usize].push((doc as u32, *count));
                     if is_word {
                         words.push(id);
