@@ -6,6 +6,7 @@
 pub mod application;
 pub mod census;
 pub mod district;
+pub mod event;
 pub mod ident;
 pub mod listing;
 pub mod matching;

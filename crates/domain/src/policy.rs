@@ -242,6 +242,26 @@ pub fn can_see_match_declines(actor: &Actor) -> bool {
         )
 }
 
+/// T3/T5/T7: events are organised by cluster operators and IP bureaus.
+pub fn can_organise_events(actor: &Actor) -> bool {
+    actor.admin
+        || matches!(
+            actor.role,
+            Role::Operator | Role::District | Role::Municipal
+        )
+}
+
+/// T3/T5/T7: who registers for which kind of event: matchmaking brings enterprises and
+/// universities together, bank–enterprise meetings enterprises and banks; training is for all.
+pub fn can_register_event(actor: &Actor, kind: crate::event::EventKind) -> bool {
+    use crate::event::EventKind;
+    match kind {
+        EventKind::Matchmaking => matches!(actor.role, Role::Enterprise | Role::University),
+        EventKind::BankEnterprise => matches!(actor.role, Role::Enterprise | Role::Bank),
+        EventKind::Training => true,
+    }
+}
+
 /// Accounts, tokens of others and the audit log are for administrators.
 pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
@@ -531,5 +551,24 @@ mod tests {
         assert!(can_see_match_declines(&operator));
         assert!(can_see_match_declines(&actor(2, Role::Municipal, None)));
         assert!(!can_see_match_declines(&owner));
+    }
+
+    /// T3/T5/T7: who organises and who registers for which kind of event.
+    #[test]
+    fn events_are_organised_by_operators_and_bureaus_and_joined_by_the_right_roles() {
+        use crate::event::EventKind;
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let enterprise = actor(5, Role::Enterprise, Some(XUHUI));
+        let university = actor(6, Role::University, Some(XUHUI));
+        let bank = actor(8, Role::Bank, Some(XUHUI));
+        assert!(can_organise_events(&operator));
+        assert!(can_organise_events(&actor(2, Role::Municipal, None)));
+        assert!(!can_organise_events(&enterprise));
+        assert!(can_register_event(&enterprise, EventKind::Matchmaking));
+        assert!(can_register_event(&university, EventKind::Matchmaking));
+        assert!(!can_register_event(&bank, EventKind::Matchmaking));
+        assert!(can_register_event(&bank, EventKind::BankEnterprise));
+        assert!(!can_register_event(&university, EventKind::BankEnterprise));
+        assert!(can_register_event(&university, EventKind::Training));
     }
 }

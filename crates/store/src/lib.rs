@@ -15,6 +15,7 @@ use sqlx::{PgPool, SqlitePool};
 pub mod accounts;
 pub mod applications;
 pub mod audit;
+pub mod events;
 pub mod listings;
 pub mod matching;
 pub mod meta;

@@ -27,6 +27,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_listings"),
     migration!(4, "0004_listings_updated"),
     migration!(5, "0005_match_feedback"),
+    migration!(6, "0006_events"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

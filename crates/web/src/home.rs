@@ -195,6 +195,8 @@ struct RoleHome {
     hte_valid_now: bool,
     t1: Option<T1View>,
     stale_listings: i64,
+    /// The organisation's upcoming 1:1 meetings at matchmaking events (T3).
+    agenda: Vec<crate::events::AgendaLine>,
 }
 
 fn intro(role: Role) -> &'static str {
@@ -350,7 +352,11 @@ async fn role_home(
             zhiyun_store::now() - zhiyun_domain::listing::DEFAULT_STALE_AFTER_DAYS * 86_400,
         )
         .await?;
+    let agenda = crate::events::agenda_of(&state, me.org_id)
+        .await
+        .map_err(|e| PageError::new(e.status, e.detail.message))?;
     Ok(page(&RoleHome {
+        agenda,
         hte_valid_now: org.hte_valid_in(year),
         org,
         t1,

@@ -70,6 +70,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "listing_fulfil" => "已标记为对接成功。",
         "listing_confirm" => "已确认，条目继续公开展示。",
         "match_feedback" => "反馈已记录；标记为不相关的推荐不再出现。",
+        "event_registered" => "报名成功。",
+        "event_scheduled" => "已按匹配结果排定一对一洽谈。",
         _ => return None,
     })
 }
@@ -80,6 +82,7 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         return vec![
             item("/", "首页", "public_home"),
             item("/listings", "供需大厅", "listings_public"),
+            item("/events", "活动", "events"),
             item("/tools/validate", "编号校验", "validate"),
             item("/guide", "办事指南", "guide"),
             item("/login", "登录", "login"),
@@ -88,6 +91,7 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
     let mut nav = vec![
         item("/home", "工作台", "home"),
         item("/listings", "供需大厅", "listings_public"),
+        item("/events", "活动", "events"),
         item("/orgs", "机构名录", "orgs"),
         item("/tools/validate", "编号校验", "validate"),
         item("/guide", "办事指南", "guide"),
@@ -165,6 +169,11 @@ pub fn fmt_time(ts: i64) -> String {
     beijing(ts)
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
+}
+
+/// Now, in Beijing local time (events are planned in it).
+pub fn now_beijing() -> chrono::NaiveDateTime {
+    beijing(zhiyun_store::now()).unwrap_or_default()
 }
 
 /// Today in Beijing.

@@ -16,6 +16,7 @@ mod assets;
 mod audit;
 mod auth;
 mod error;
+mod events;
 mod forms;
 mod guide;
 mod health;
@@ -136,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(listings::routes())
         .merge(matching::routes())
+        .merge(events::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

@@ -66,7 +66,7 @@ pub struct MatchCache {
     sets: Mutex<HashMap<&'static str, Versioned>>,
 }
 
-fn matcher(state: &AppState) -> &Matcher {
+pub(crate) fn matcher(state: &AppState) -> &Matcher {
     state
         .matching
         .matcher
