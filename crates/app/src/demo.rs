@@ -696,6 +696,61 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
             .await?;
         }
     }
+    // A demand of the demo enterprise and a supply of the demo university that match (T3): the
+    // pair a matchmaking event with both of them schedules.
+    let by_name = |orgs: &[zhiyun_store::orgs::Org], name: &str| {
+        orgs.iter().find(|o| o.name == name).cloned()
+    };
+    let pair = [
+        (
+            by_name(&universities, "上海交通大学"),
+            "supply",
+            "一种芯片封装用高导热界面材料及其制备方法",
+            "本发明公开了一种用于功率芯片封装的高导热界面材料，以氮化硼片与液态金属复合，导热系数达 12 W/(m·K)，可显著降低芯片结温，解决芯片过热降频问题，已完成中试。",
+            "新材料",
+            vec!["H01L 23/373".to_string()],
+            "80",
+        ),
+        (
+            by_name(&enterprises, "上海芯联微电子科技有限公司"),
+            "demand",
+            "芯片发热降频，求封装散热方案",
+            "我司功率芯片满载时温度过高、频繁降频，客户投诉多。现用导热硅脂效果不好，希望引进高导热封装界面材料技术，可许可或转让。",
+            "电子信息",
+            vec![],
+            "100",
+        ),
+    ];
+    for (owner, kind, title, description, field, ipc, wan) in pair {
+        let Some(owner) = owner else { continue };
+        let input = ListingInput {
+            kind: Some(kind.into()),
+            title: Some(title.into()),
+            description: Some(description.into()),
+            field: Some(field.into()),
+            ipc,
+            modes: vec!["许可".into(), "转让".into()],
+            price_wan: Some(zhiyun_domain::application::serde_json_number::Number(
+                wan.into(),
+            )),
+            district_code: owner.district_code.clone(),
+            contact_name: Some("陈伟".into()),
+            contact_phone: Some("13912340001".into()),
+            valid_until: Some(valid_until.clone()),
+            patents: vec![],
+            maturity: (kind == "supply").then(|| "中试".into()),
+        };
+        let listing = check_listing(&input, today)
+            .map_err(|e| anyhow::anyhow!("demo listing {title}: {e:?}"))?;
+        let body = serde_json::to_string(&input)?;
+        let row = db.listing_create(owner.id, &listing, &body, who).await?;
+        for (from, to) in [
+            (ListingStatus::Draft, ListingStatus::Submitted),
+            (ListingStatus::Submitted, ListingStatus::Published),
+        ] {
+            db.listing_set_status(row.id, from, to, None, who).await?;
+        }
+    }
     Ok(())
 }
 

@@ -67,6 +67,187 @@ async fn shot(c: &fantoccini::Client, name: &str) {
     }
 }
 
+async fn log_in(c: &fantoccini::Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("demo12345")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".role-badge"))
+        .await
+        .unwrap_or_else(|e| panic!("{username}: not logged in: {e}"));
+}
+
+async fn log_out(c: &fantoccini::Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("username"))
+        .await
+        .expect("back on the login page");
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// T3 done-when: an operator runs a matchmaking event end to end in the browser.
+async fn matchmaking_event(c: &fantoccini::Client, base: &str) {
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/events/new")).await.unwrap();
+    let day = tomorrow_in_beijing();
+    for (id, value) in [
+        ("title", "芯片与新材料技术对接会".to_string()),
+        ("starts_at", format!("{day}T14:00")),
+        ("ends_at", format!("{day}T15:00")),
+        ("place", "徐汇区虹漕路 88 号 3 楼会议室".to_string()),
+        ("tables", "3".to_string()),
+    ] {
+        c.execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![serde_json::json!(id), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+    }
+    shot(c, "events-new").await;
+    click(c, "form[action='/events/new'] button[type=submit]").await;
+    wait_for_url(c, "notice=created").await;
+    let url = c.current_url().await.unwrap().to_string();
+    let event = url
+        .split("/events/")
+        .nth(1)
+        .and_then(|rest| rest.split('?').next())
+        .unwrap()
+        .to_string();
+    println!("E2E: demo-operator created matchmaking event {event}");
+    log_out(c).await;
+
+    for who in ["demo-enterprise", "demo-university"] {
+        log_in(c, base, who).await;
+        c.goto(&format!("{base}/events/{event}")).await.unwrap();
+        if who == "demo-enterprise" {
+            // Not available in the first slot.
+            click(c, "input[name=unavailable][value='0']").await;
+            shot(c, "events-register").await;
+        }
+        click(c, "form[action$='/register'] button").await;
+        wait_for_url(c, "notice=event_registered").await;
+        println!("E2E: {who} registered for the event");
+        log_out(c).await;
+    }
+
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/events/{event}")).await.unwrap();
+    click(c, "form[action$='/schedule'] button").await;
+    c.accept_alert().await.expect("the schedule confirmation");
+    wait_for_url(c, "notice=event_scheduled").await;
+    let table = c
+        .find(Locator::Css("#meetings table"))
+        .await
+        .expect("the proposed meetings")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("上海芯联微电子科技有限公司") && table.contains("上海交通大学"),
+        "{table}"
+    );
+    for cell in c
+        .find_all(Locator::Css("#meetings tbody td:first-child"))
+        .await
+        .unwrap()
+    {
+        let slot = cell.text().await.unwrap();
+        assert_ne!(slot, "14:00–14:20", "the enterprise is not free then");
+    }
+    shot(c, "events-schedule").await;
+    println!("E2E: demo-operator proposed the schedule");
+    // The agenda prints (XLSX) for a participant.
+    let agenda: String = c
+        .execute(
+            "return fetch(document.querySelector(\"a[href*='agenda.xlsx?org_id=']\").href)
+               .then(r => r.status + ' ' + r.headers.get('content-type'));",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        agenda.starts_with("200") && agenda.contains("spreadsheetml"),
+        "{agenda}"
+    );
+    // The outcome, then the deal lead.
+    click(
+        c,
+        "#meetings select[name=outcome] option[value=intent_signed]",
+    )
+    .await;
+    click(c, "#meetings form[action$='/outcome'] button").await;
+    wait_for_url(c, "notice=saved").await;
+    click(c, "#meetings form[action$='/lead'] button").await;
+    wait_for_url(c, "notice=saved").await;
+    let table = c
+        .find(Locator::Css("#meetings table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("签订意向") && table.contains("交易线索 #"),
+        "{table}"
+    );
+    shot(c, "events-outcome").await;
+    println!("E2E: demo-operator recorded an outcome and made a deal lead");
+    log_out(c).await;
+
+    log_in(c, base, "demo-enterprise").await;
+    let home = c
+        .find(Locator::Css("#agenda"))
+        .await
+        .expect("the agenda on the home page");
+    let text = home.text().await.unwrap();
+    assert!(text.contains("上海交通大学"), "{text}");
+    shot(c, "events-home-agenda").await;
+    println!("E2E: demo-enterprise saw its agenda on its home page");
+    log_out(c).await;
+}
+
+/// Tomorrow's date, `YYYY-MM-DD`, in Beijing.
+fn tomorrow_in_beijing() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8 + 24))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 #[tokio::test]
 async fn demo_users_log_in_and_see_their_role_home() {
     if std::env::var("ZHIYUN_E2E").as_deref() != Ok("1") {
@@ -504,6 +685,7 @@ async fn demo_users_log_in_and_see_their_role_home() {
             .await
             .expect("back on the login page");
     }
+    matchmaking_event(&client, &base).await;
     client.close().await.unwrap();
     drop(driver);
     drop(server);

@@ -870,10 +870,20 @@ struct DetailPage {
     organiser: bool,
     may_register: bool,
     registered: bool,
-    registrations: Vec<Registration>,
+    registrations: Vec<RegistrationView>,
     meetings: Vec<MeetingView>,
     unplaced: Vec<serde_json::Value>,
     outcomes: Vec<(&'static str, &'static str)>,
+}
+
+/// A registration as the organiser's page lists it.
+struct RegistrationView {
+    org_id: i64,
+    org_name: String,
+    kind_label: String,
+    /// The slots it cannot attend, `14:00–14:20、…`, or `—`.
+    unavailable: String,
+    attended: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -913,7 +923,32 @@ async fn detail_page(
         organiser: is_organiser,
         may_register,
         registered,
-        registrations: if is_organiser { regs } else { Vec::new() },
+        registrations: if is_organiser {
+            let labels = slot_labels(&row);
+            regs.iter()
+                .map(|r| RegistrationView {
+                    org_id: r.org_id,
+                    org_name: r.org_name.clone(),
+                    kind_label: zhiyun_domain::org::OrgKind::parse(&r.org_kind)
+                        .map_or(r.org_kind.clone(), |k| k.label().to_string()),
+                    unavailable: {
+                        let slots: Vec<String> = r
+                            .unavailable_slots()
+                            .iter()
+                            .filter_map(|&i| labels.get(i).cloned())
+                            .collect();
+                        if slots.is_empty() {
+                            "—".into()
+                        } else {
+                            slots.join("、")
+                        }
+                    },
+                    attended: r.attended != 0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         meetings: view.meetings,
         unplaced: view.unplaced,
         outcomes: Outcome::ALL.iter().map(|o| (o.slug(), o.label())).collect(),
