@@ -223,9 +223,12 @@ pub fn can_moderate_listing(actor: &Actor, district: &str) -> bool {
     actor.admin || actor.role == Role::Operator && actor.same_district(Some(district))
 }
 
-/// T3: a listing's match suggestions are for its owner and the operator of its district.
+/// T3: a listing's match suggestions are for its owner and for cluster operators (any item: an
+/// operator brokers across districts).
 pub fn can_see_matches(actor: &Actor, owner_org_id: i64, district: &str) -> bool {
-    actor.org_id == owner_org_id || can_moderate_listing(actor, district)
+    actor.org_id == owner_org_id
+        || can_moderate_listing(actor, district)
+        || actor.role == Role::Operator
 }
 
 /// T3: only the owner judges the suggestions for its own listing.
@@ -535,7 +538,7 @@ mod tests {
         ));
     }
 
-    /// T3: matches are seen by the owner and the district's operator, judged by the owner only.
+    /// T3: matches are seen by the owner and operators, judged by the owner only.
     #[test]
     fn match_suggestions_are_for_owner_and_operator() {
         let owner = actor(5, Role::Enterprise, Some(XUHUI));
@@ -544,7 +547,12 @@ mod tests {
         let stranger = actor(9, Role::Enterprise, Some(XUHUI));
         assert!(can_see_matches(&owner, 5, XUHUI));
         assert!(can_see_matches(&operator, 5, XUHUI));
-        assert!(!can_see_matches(&other_operator, 5, XUHUI));
+        assert!(can_see_matches(&other_operator, 5, XUHUI));
+        assert!(!can_see_matches(
+            &actor(3, Role::Bank, Some(XUHUI)),
+            5,
+            XUHUI
+        ));
         assert!(!can_see_matches(&stranger, 5, XUHUI));
         assert!(can_judge_match(&owner, 5));
         assert!(!can_judge_match(&operator, 5));

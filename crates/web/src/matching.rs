@@ -238,7 +238,7 @@ async fn api_matches(
 }
 
 /// The supplies that may solve a demand, best first, each with its reasons (the demand's owner
-/// and the operator of its district). Supplies the owner declined are not suggested again.
+/// and cluster operators). Supplies the owner declined are not suggested again.
 #[utoipa::path(get, path = "/api/v1/demands/{id}/matches", tag = "matching",
     params(("id" = i64, Path), ("limit" = Option<usize>, Query, description = "1–50, default 10")),
     responses((status = 200, body = Vec<MatchView>), (status = 404, body = crate::error::ErrorBody),
@@ -252,8 +252,8 @@ pub async fn api_demand_matches(
     api_matches(state, user, id, ListingKind::Demand, q).await
 }
 
-/// The demands a supply may serve, best first, each with its reasons (the supply's owner and the
-/// operator of its district).
+/// The demands a supply may serve, best first, each with its reasons (the supply's owner and
+/// cluster operators).
 #[utoipa::path(get, path = "/api/v1/supplies/{id}/matches", tag = "matching",
     params(("id" = i64, Path), ("limit" = Option<usize>, Query, description = "1–50, default 10")),
     responses((status = 200, body = Vec<MatchView>), (status = 404, body = crate::error::ErrorBody),

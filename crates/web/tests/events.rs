@@ -260,6 +260,51 @@ async fn t3_an_operator_runs_a_matchmaking_event_end_to_end() {
         .await;
     assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "cannot_move"), "{v}");
 
+    // Cancelling a meeting frees its slot; the best pair moves there if the enterprise is free then.
+    let other = meetings
+        .iter()
+        .find(|m| m["id"] != best_id)
+        .expect("a second meeting");
+    let (other_id, other_slot) = (
+        other["id"].as_i64().unwrap(),
+        other["slot"].as_i64().unwrap(),
+    );
+    let (s, _) = t
+        .call(Some("op"), Method::POST, &action(other_id, "remove"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = t.call(Some("op"), Method::GET, &schedule, None).await;
+    assert!(
+        v["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["id"] != other_id),
+        "{v}"
+    );
+    let (s, v) = t
+        .call(
+            Some("op"),
+            Method::POST,
+            &action(best_id, "move"),
+            Some(json!({"slot": other_slot, "table": 1})),
+        )
+        .await;
+    if other_slot == 0 {
+        assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "cannot_move"), "{v}");
+    } else {
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, v) = t.call(Some("op"), Method::GET, &schedule, None).await;
+        let moved = v["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == best_id)
+            .unwrap()
+            .clone();
+        assert_eq!(moved["slot"], other_slot);
+    }
+
     // Outcomes and the deal lead.
     let (s, v) = t
         .call(Some("op"), Method::POST, &action(best_id, "lead"), None)
@@ -350,5 +395,51 @@ async fn t3_an_operator_runs_a_matchmaking_event_end_to_end() {
         page.as_str()
             .unwrap()
             .contains("新能源与智能制造技术对接会")
+    );
+
+    // A bank–enterprise event (T5): banks and enterprises register, universities do not; it has
+    // no 1:1 schedule.
+    let bank_event = json!({"kind": "bank_enterprise", "title": "知识产权质押融资银企对接会",
+        "starts_at": format!("{tomorrow}T09:30"), "ends_at": format!("{tomorrow}T11:30"),
+        "online_url": "https://meeting.example.cn/123", "capacity": 50});
+    let (s, v) = t
+        .call(Some("op"), Method::POST, "/api/v1/events", Some(bank_event))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let bank_id = v["id"].as_i64().unwrap();
+    let register = format!("/api/v1/events/{bank_id}/register");
+    assert_eq!(
+        t.call(Some("bank"), Method::POST, &register, None).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        t.call(Some("ent3"), Method::POST, &register, None).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        t.call(Some("uni1"), Method::POST, &register, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, v) = t
+        .call(
+            Some("op"),
+            Method::POST,
+            &format!("/api/v1/events/{bank_id}/schedule"),
+            None,
+        )
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "not_matchmaking"));
+    let (s, _) = t
+        .call(
+            Some("op"),
+            Method::POST,
+            &format!("/api/v1/events/{bank_id}/attendance"),
+            Some(json!({"org_id": 999, "attended": true})),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "an organisation that did not register"
     );
 }
