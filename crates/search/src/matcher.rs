@@ -36,6 +36,8 @@ const CANDIDATES_PER_RESULT: usize = 10;
 const MIN_CANDIDATES: usize = 60;
 /// Nearest supplies that vote on a demand's missing field and IPC.
 const NEIGHBOURS: usize = 10;
+/// Suggestions scoring less (0–100) are not shown.
+const MIN_SCORE: f64 = 10.0;
 /// Shared terms kept for the reasons.
 const SHARED_TERMS: usize = 5;
 /// Marks a bigram term, so it never meets a word term of the same text.
@@ -79,6 +81,26 @@ const STOP_WORDS: &[&str] = &[
     "左右",
     "万元",
     "合作",
+    // Shop-floor and boilerplate words that name no technology.
+    "设备",
+    "产品",
+    "方案",
+    "解决",
+    "解决方案",
+    "客户",
+    "投诉",
+    "损失",
+    "每月",
+    "预算",
+    "可谈",
+    "引进",
+    "高校",
+    "我司",
+    "显著",
+    "提升",
+    "适用",
+    "适用于",
+    "规模化",
 ];
 
 /// Whether the query is a demand (looking for supplies) or a supply (looking for demands).
@@ -119,6 +141,7 @@ pub struct Terms {
 pub struct Matcher {
     jieba: Arc<Jieba>,
     synonyms: Synonyms,
+    stop_words: Arc<HashSet<&'static str>>,
 }
 
 impl Matcher {
@@ -126,6 +149,7 @@ impl Matcher {
         Matcher {
             jieba: build_jieba(synonyms.terms()),
             synonyms,
+            stop_words: Arc::new(STOP_WORDS.iter().copied().collect()),
         }
     }
 
@@ -139,7 +163,7 @@ impl Matcher {
                 let w = w.word.trim();
                 let mut chars = w.chars();
                 let one_char = chars.next().is_some() && chars.next().is_none();
-                if one_char || !w.chars().any(is_word_char) || STOP_WORDS.contains(&w) {
+                if one_char || !w.chars().any(is_word_char) || self.stop_words.contains(w) {
                     continue;
                 }
                 let term = self.synonyms.canonical(w).unwrap_or(w);
@@ -446,6 +470,8 @@ impl MatchSet {
             )
         });
         scored.truncate(limit);
+        // A pair below this shares little more than a district or a mode: not worth a meeting.
+        scored.retain(|(_, s)| s.score >= MIN_SCORE);
         scored
             .into_iter()
             .map(|(d, mut scored)| {
