@@ -138,10 +138,16 @@ impl PageError {
     }
 }
 
+/// The API's error for a person: same status, the Chinese message.
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> PageError {
+        PageError::new(e.status, e.detail.message)
+    }
+}
+
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> PageError {
-        let api = ApiError::from(e);
-        PageError::new(api.status, api.detail.message)
+        PageError::from(ApiError::from(e))
     }
 }
 

@@ -741,10 +741,6 @@ pub async fn api_meeting_action(
 
 // ---------- pages ----------
 
-fn page_err(e: ApiError) -> PageError {
-    PageError::new(e.status, e.detail.message)
-}
-
 #[derive(Template)]
 #[template(path = "events/list.html")]
 struct ListPage {
@@ -759,7 +755,7 @@ async fn list_page(
 ) -> Result<Response, PageError> {
     let mut events = Vec::new();
     for row in state.db.event_list(200).await? {
-        events.push(event_view(&state, &row).await.map_err(page_err)?);
+        events.push(event_view(&state, &row).await.map_err(PageError::from)?);
     }
     let may_create = user
         .as_ref()
@@ -858,7 +854,7 @@ async fn create_form(
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
         }
-        Err(e) => Err(page_err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -899,7 +895,7 @@ async fn detail_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let row = state.db.event_get(id).await?;
-    let e = event_view(&state, &row).await.map_err(page_err)?;
+    let e = event_view(&state, &row).await.map_err(PageError::from)?;
     let actor = user.as_ref().map(Principal::actor);
     let is_organiser = actor.as_ref().is_some_and(|a| organiser(a, &row));
     let regs = state.db.event_registrations(id).await?;
@@ -909,7 +905,7 @@ async fn detail_page(
     let may_register = actor
         .as_ref()
         .is_some_and(|a| policy::can_register_event(a, kind_of(&row)));
-    let mut view = schedule_view(&state, &row).await.map_err(page_err)?;
+    let mut view = schedule_view(&state, &row).await.map_err(PageError::from)?;
     if !is_organiser {
         let me = user.as_ref().map_or(-1, |u| u.org_id);
         view.meetings
@@ -977,15 +973,17 @@ async fn event_form(
                 .collect();
             register(&state, &user, id, &unavailable)
                 .await
-                .map_err(page_err)?;
+                .map_err(PageError::from)?;
             "event_registered"
         }
         "schedule" => {
-            propose(&state, &user, id).await.map_err(page_err)?;
+            propose(&state, &user, id).await.map_err(PageError::from)?;
             "event_scheduled"
         }
         "attended" | "absent" => {
-            organised(&state, &user, id).await.map_err(page_err)?;
+            organised(&state, &user, id)
+                .await
+                .map_err(PageError::from)?;
             let org = get("org_id").and_then(|v| v.parse().ok()).unwrap_or(0);
             state
                 .db
@@ -1012,7 +1010,7 @@ async fn meeting_form(
     };
     meeting_action(&state, &user, id, mid, &action, &body)
         .await
-        .map_err(page_err)?;
+        .map_err(PageError::from)?;
     Ok(Redirect::to(&format!("/events/{id}?notice=saved#meetings")).into_response())
 }
 
@@ -1033,7 +1031,7 @@ async fn agenda_xlsx(
         }
         _ => user.org_id,
     };
-    let meetings = meeting_views(&state, &row).await.map_err(page_err)?;
+    let meetings = meeting_views(&state, &row).await.map_err(PageError::from)?;
     let lines: Vec<Vec<String>> = meetings
         .iter()
         .filter(|m| m.demand_org_id == org || m.supply_org_id == org)

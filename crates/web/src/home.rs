@@ -354,7 +354,7 @@ async fn role_home(
         .await?;
     let agenda = crate::events::agenda_of(&state, me.org_id)
         .await
-        .map_err(|e| PageError::new(e.status, e.detail.message))?;
+        .map_err(PageError::from)?;
     Ok(page(&RoleHome {
         agenda,
         hte_valid_now: org.hte_valid_in(year),

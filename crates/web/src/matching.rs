@@ -141,11 +141,6 @@ pub struct MatchView {
     pub verdict: Option<String>,
 }
 
-/// Side of a kind in the feedback table.
-fn side_name(kind: ListingKind) -> &'static str {
-    kind.slug()
-}
-
 /// The suggestions for a listing the viewer may see matches of.
 pub async fn suggestions(
     state: &AppState,
@@ -158,7 +153,7 @@ pub async fn suggestions(
         ListingKind::Supply => (ListingKind::Demand, Direction::SupplyToDemands),
     };
     let set = match_set(state, other).await?;
-    let feedback = state.db.match_feedback_of(row.id, side_name(kind)).await?;
+    let feedback = state.db.match_feedback_of(row.id, kind.slug()).await?;
     let other_of = |f: &Feedback| match kind {
         ListingKind::Demand => f.supply_id,
         ListingKind::Supply => f.demand_id,
@@ -334,7 +329,7 @@ async fn judge(
             &Feedback {
                 demand_id,
                 supply_id,
-                side: side_name(kind).to_string(),
+                side: kind.slug().to_string(),
                 verdict: verdict.to_string(),
                 reason,
                 user_id: user.id,
@@ -388,12 +383,8 @@ async fn feedback_form(
 ) -> Result<Response, PageError> {
     let row = state.db.listing_get(id).await?;
     let kind = ListingKind::parse(&row.kind).ok_or_else(PageError::not_found)?;
-    match judge(&state, &user, id, kind, other, &body).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/listings/{id}?notice=match_feedback#matches")).into_response(),
-        ),
-        Err(e) => Err(PageError::new(e.status, e.detail.message)),
-    }
+    judge(&state, &user, id, kind, other, &body).await?;
+    Ok(Redirect::to(&format!("/listings/{id}?notice=match_feedback#matches")).into_response())
 }
 
 /// Declines per supplying organisation and reason.

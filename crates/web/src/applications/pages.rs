@@ -26,7 +26,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::{ApiError, PageError};
+use crate::error::PageError;
 use crate::forms::FormState;
 use crate::layout::{Layout, fmt_time, page, page_with_status};
 use crate::orgs::Choice;
@@ -62,10 +62,6 @@ pub fn routes() -> Router<AppState> {
             "/applications/{id}/enterprises/import/{aid}",
             post(import_confirm),
         )
-}
-
-fn page_err(e: ApiError) -> PageError {
-    PageError::new(e.status, e.detail.message)
 }
 
 // ---------- shared view pieces ----------
@@ -235,10 +231,10 @@ async fn render_list(
     let mut rows = Vec::new();
     for r in super::visible_applications(state, user, year)
         .await
-        .map_err(page_err)?
+        .map_err(PageError::from)?
     {
-        let l = super::load(state, r.id).await.map_err(page_err)?;
-        let (v, _) = judge(state, &l).await.map_err(page_err)?;
+        let l = super::load(state, r.id).await.map_err(PageError::from)?;
+        let (v, _) = judge(state, &l).await.map_err(PageError::from)?;
         rows.push(ListRow {
             id: r.id,
             round_year: r.round_year,
@@ -494,8 +490,8 @@ async fn render_overview(
     error: Option<(String, Vec<String>)>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let l = load_for(state, user, id).await.map_err(page_err)?;
-    let (v, reviews) = judge(state, &l).await.map_err(page_err)?;
+    let l = load_for(state, user, id).await.map_err(PageError::from)?;
+    let (v, reviews) = judge(state, &l).await.map_err(PageError::from)?;
     let actor = user.actor();
     let attachments = state.db.attachment_list(id).await?;
     let (error, error_list) = error
@@ -585,7 +581,7 @@ async fn submit_form(
             )
             .await
         }
-        Err(e) => Err(page_err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -625,7 +621,7 @@ async fn review_form(
             )
             .await
         }
-        Err(e) => Err(page_err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -715,7 +711,7 @@ async fn attachment_form(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> Result<Response, PageError> {
-    let l = load_for(&state, &user, id).await.map_err(page_err)?;
+    let l = load_for(&state, &user, id).await.map_err(PageError::from)?;
     if !policy::can_edit_application(&user.actor(), &l.scope()) {
         return Err(PageError::forbidden());
     }
@@ -757,7 +753,7 @@ async fn attachment_download(
     PageUser(user): PageUser,
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    load_for(&state, &user, id).await.map_err(page_err)?;
+    load_for(&state, &user, id).await.map_err(PageError::from)?;
     let (meta, data) = state.db.attachment_get(id, aid).await?;
     let ct: &'static str = match meta.content_type.as_str() {
         "application/pdf" => "application/pdf",
@@ -1126,7 +1122,7 @@ async fn render_edit(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let (v, _) = judge(state, l).await.map_err(page_err)?;
+    let (v, _) = judge(state, l).await.map_err(PageError::from)?;
     let form = form.unwrap_or_else(|| form_for(step.0, &l.input));
     let idx = STEPS.iter().position(|s| s.0 == step.0).unwrap_or(0);
     let existing = l.input.partners.len();
@@ -1181,7 +1177,7 @@ async fn render_edit(
 }
 
 async fn editable(state: &AppState, user: &Principal, id: i64) -> Result<Loaded, PageError> {
-    let l = load_for(state, user, id).await.map_err(page_err)?;
+    let l = load_for(state, user, id).await.map_err(PageError::from)?;
     if !policy::can_edit_application(&user.actor(), &l.scope()) {
         return Err(PageError::forbidden());
     }

@@ -36,10 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/listings/{id}/{action}", post(action_form))
 }
 
-fn page_err(e: crate::error::ApiError) -> PageError {
-    PageError::new(e.status, e.detail.message)
-}
-
 #[derive(Deserialize)]
 struct NoticeQuery {
     notice: Option<String>,
@@ -71,7 +67,11 @@ async fn mine_page(
         .await?;
     let mut views = Vec::new();
     for r in &rows {
-        views.push(view(&state, r, Some(&user)).await.map_err(page_err)?);
+        views.push(
+            view(&state, r, Some(&user))
+                .await
+                .map_err(PageError::from)?,
+        );
     }
     let actor = user.actor();
     Ok(page(&MinePage {
@@ -255,12 +255,14 @@ async fn detail_page(
     let moderator = actor
         .as_ref()
         .is_some_and(|a| policy::can_moderate_listing(a, &row.district_code));
-    let l = view(&state, &row, user.as_ref()).await.map_err(page_err)?;
+    let l = view(&state, &row, user.as_ref())
+        .await
+        .map_err(PageError::from)?;
     let matches = match &actor {
         Some(a) if policy::can_see_matches(a, row.owner_org_id, &row.district_code) => Some(
             crate::matching::suggestions(&state, &row, crate::matching::DEFAULT_LIMIT)
                 .await
-                .map_err(page_err)?,
+                .map_err(PageError::from)?,
         ),
         _ => None,
     };
@@ -287,7 +289,7 @@ async fn action_form(
     let reason = f.get("reason").map(|r| r.trim()).filter(|r| !r.is_empty());
     act(&state, &user, id, &action, reason)
         .await
-        .map_err(page_err)?;
+        .map_err(PageError::from)?;
     let back = f
         .get("back")
         .filter(|b| b.starts_with("/listings"))
@@ -326,7 +328,11 @@ async fn review_page(
         .iter()
         .filter(|r| policy::can_moderate_listing(&actor, &r.district_code))
     {
-        views.push(view(&state, r, Some(&user)).await.map_err(page_err)?);
+        views.push(
+            view(&state, r, Some(&user))
+                .await
+                .map_err(PageError::from)?,
+        );
     }
     Ok(page(&ReviewPage {
         layout: Layout::new(&state, Some(&user), "供需条目审核", "listings_review")
@@ -373,7 +379,9 @@ async fn export_xlsx(
         DistrictView::One(d) => super::visible(r) && &r.district_code == d,
         DistrictView::None => true,
     }) {
-        let v = view(&state, r, Some(&user)).await.map_err(page_err)?;
+        let v = view(&state, r, Some(&user))
+            .await
+            .map_err(PageError::from)?;
         lines.push(line(v));
     }
     let scope_name = match &view_of {

@@ -290,7 +290,7 @@ async fn results_xlsx(
         }
         let v = super::view(&state, &row, user.as_ref())
             .await
-            .map_err(|e| PageError::new(e.status, e.detail.message))?;
+            .map_err(PageError::from)?;
         lines.push(super::pages::line(v));
     }
     let what = blank(&p.kind)
@@ -335,9 +335,7 @@ async fn list_page(
     MaybeUser(user): MaybeUser,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, PageError> {
-    let (r, items) = run(&state, &p)
-        .await
-        .map_err(|e| PageError::new(e.status, e.detail.message))?;
+    let (r, items) = run(&state, &p).await.map_err(PageError::from)?;
     let f = &r.facets;
     let group = |title, key: &str, values: Vec<(String, String, u64)>, current: Option<String>| {
         FacetGroup {
