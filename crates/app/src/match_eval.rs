@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use zhiyun_domain::district;
 use zhiyun_domain::matching::{Side, ndcg_at, recall_at};
-use zhiyun_domain::money::Fen;
+use zhiyun_domain::money::{FEN_PER_WAN, Fen};
 use zhiyun_search::Synonyms;
 use zhiyun_search::matcher::{Direction, MatchItem, Matcher};
 
@@ -28,7 +28,7 @@ pub struct Row {
 
 fn wan(v: &Value) -> Option<Fen> {
     v.as_i64()
-        .and_then(|w| Fen::from_fen(w.checked_mul(1_000_000)?).ok())
+        .and_then(|w| Fen::from_fen(w.checked_mul(FEN_PER_WAN)?).ok())
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -90,27 +90,25 @@ pub fn parse(text: &str, what: &str) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// Mean (recall@10, nDCG@10).
+type Measures = (f64, f64);
+
 /// Mean recall@10 and nDCG@10 of ranked lists (supply names) against the demands' judgements.
-fn measure(demands: &[Row], ranked: &[Vec<&str>]) -> (f64, f64) {
+fn measure(demands: &[Row], ranked: &[Vec<&str>]) -> Measures {
     let judged: Vec<(&Row, &Vec<&str>)> = demands
         .iter()
         .zip(ranked)
         .filter(|(d, _)| !d.relevant.is_empty())
         .collect();
     let n = judged.len().max(1) as f64;
-    let grades = |d: &Row| -> Vec<(String, u8)> { d.relevant.clone() };
     let (mut recall, mut ndcg) = (0.0, 0.0);
     for (d, r) in &judged {
-        let g = grades(d);
-        let g: Vec<(&str, u8)> = g.iter().map(|(id, x)| (id.as_str(), *x)).collect();
+        let g: Vec<(&str, u8)> = d.relevant.iter().map(|(id, x)| (id.as_str(), *x)).collect();
         recall += recall_at(K, r, &g);
         ndcg += ndcg_at(K, r, &g);
     }
     (recall / n, ndcg / n)
 }
-
-/// Mean (recall@10, nDCG@10).
-type Measures = (f64, f64);
 
 /// The measures of the full scorer and of BM25 alone on the labelled set, and its size
 /// (supplies, demands).

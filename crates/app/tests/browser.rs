@@ -67,7 +67,8 @@ async fn shot(c: &fantoccini::Client, name: &str) {
     }
 }
 
-async fn log_in(c: &fantoccini::Client, base: &str, username: &str) {
+/// Log in through the form; the role badge's text once the home page is there.
+async fn log_in(c: &fantoccini::Client, base: &str, username: &str) -> String {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username"))
         .await
@@ -87,11 +88,15 @@ async fn log_in(c: &fantoccini::Client, base: &str, username: &str) {
         .click()
         .await
         .unwrap();
+    // The role badge exists only once logged in: wait for the navigation to finish.
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(".role-badge"))
         .await
-        .unwrap_or_else(|e| panic!("{username}: not logged in: {e}"));
+        .unwrap_or_else(|e| panic!("{username}: not logged in: {e}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn log_out(c: &fantoccini::Client) {
@@ -329,38 +334,7 @@ async fn demo_users_log_in_and_see_their_role_home() {
         ("demo-university", "高校院所"),
         ("demo-admin", "市知识产权局"),
     ] {
-        client.goto(&format!("{base}/login")).await.unwrap();
-        client
-            .find(Locator::Id("username"))
-            .await
-            .unwrap()
-            .send_keys(username)
-            .await
-            .unwrap();
-        client
-            .find(Locator::Id("password"))
-            .await
-            .unwrap()
-            .send_keys("demo12345")
-            .await
-            .unwrap();
-        client
-            .find(Locator::Css("form.stack button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        // The role badge exists only once logged in: wait for the navigation to finish.
-        let badge = client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(".role-badge"))
-            .await
-            .unwrap_or_else(|e| panic!("{username}: not logged in: {e}"))
-            .text()
-            .await
-            .unwrap();
+        let badge = log_in(&client, &base, username).await;
         let h1 = client
             .find(Locator::Css("main h1"))
             .await
@@ -672,18 +646,7 @@ async fn demo_users_log_in_and_see_their_role_home() {
             assert!(msg.contains("校验位"), "live check said {msg:?}");
             shot(&client, "orgs-new-live-check").await;
         }
-        client
-            .find(Locator::Css("form[action='/logout'] button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        client
-            .wait()
-            .for_element(Locator::Id("username"))
-            .await
-            .expect("back on the login page");
+        log_out(&client).await;
     }
     matchmaking_event(&client, &base).await;
     client.close().await.unwrap();

@@ -4,64 +4,21 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
 mod common;
 
-struct T {
-    router: Router,
-    tokens: HashMap<&'static str, String>,
-}
+use common::Api as T;
 
-impl T {
-    async fn call(
-        &self,
-        who: Option<&str>,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let (status, _, bytes) = self.raw(who, method, path, body).await;
-        let v = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, v)
-    }
-
-    async fn raw(
-        &self,
-        who: Option<&str>,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let token = who.map(|w| self.tokens[w].as_str());
-        common::send(
-            &self.router,
-            common::json_request(token, method, path, body),
-        )
-        .await
-    }
-
-    async fn published(&self, who: &str, kind: &str, title: &str, description: &str) -> i64 {
-        let body = json!({"kind": kind, "title": title, "description": description,
-            "field": "新能源与节能", "ipc": [], "modes": ["转让"], "price_wan": 50,
-            "district_code": "310110", "contact_name": "张明", "contact_phone": "13812345678",
-            "valid_until": (chrono::Utc::now() + chrono::Duration::days(365)).format("%Y-%m-%d").to_string(),
-            "patents": [], "maturity": if kind == "supply" { Some("中试") } else { None }});
-        let (s, v) = self
-            .call(Some(who), Method::POST, "/api/v1/listings", Some(body))
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{v}");
-        let id = v["id"].as_i64().unwrap();
-        for (actor, action) in [(who, "submit"), ("op", "publish")] {
-            let path = format!("/api/v1/listings/{id}/{action}");
-            let (s, v) = self.call(Some(actor), Method::POST, &path, None).await;
-            assert_eq!(s, StatusCode::OK, "{action}: {v}");
-        }
-        id
-    }
+/// A listing of `kind` by `who`, published.
+async fn published(t: &T, who: &str, kind: &str, title: &str, description: &str) -> i64 {
+    let body = json!({"kind": kind, "title": title, "description": description,
+        "field": "新能源与节能", "ipc": [], "modes": ["转让"], "price_wan": 50,
+        "district_code": "310110", "contact_name": "张明", "contact_phone": "13812345678",
+        "valid_until": (chrono::Utc::now() + chrono::Duration::days(365)).format("%Y-%m-%d").to_string(),
+        "patents": [], "maturity": if kind == "supply" { Some("中试") } else { None }});
+    t.published(who, body).await
 }
 
 fn code(v: &Value) -> &str {
@@ -88,30 +45,32 @@ async fn t3_an_operator_runs_a_matchmaking_event_end_to_end() {
     ])
     .await;
     let t = T { router, tokens };
-    let separator = t
-        .published(
-            "uni1",
-            "supply",
-            "一种锂离子电池用陶瓷涂覆隔膜及其制备方法",
-            "陶瓷涂覆隔膜，提高耐热性，降低电池鼓包和热失控风险。",
-        )
-        .await;
-    t.published(
+    let separator = published(
+        &t,
+        "uni1",
+        "supply",
+        "一种锂离子电池用陶瓷涂覆隔膜及其制备方法",
+        "陶瓷涂覆隔膜，提高耐热性，降低电池鼓包和热失控风险。",
+    )
+    .await;
+    published(
+        &t,
         "uni2",
         "supply",
         "基于深度学习的带钢表面缺陷在线检测方法",
         "工业相机与卷积神经网络识别钢板表面划痕，替代人工目检。",
     )
     .await;
-    let swelling = t
-        .published(
-            "ent1",
-            "demand",
-            "锂电池鼓包客诉多",
-            "夏天电池鼓包投诉多，想改进隔膜耐热性。",
-        )
-        .await;
-    t.published(
+    let swelling = published(
+        &t,
+        "ent1",
+        "demand",
+        "锂电池鼓包客诉多",
+        "夏天电池鼓包投诉多，想改进隔膜耐热性。",
+    )
+    .await;
+    published(
+        &t,
         "ent2",
         "demand",
         "钢板表面划痕人工目检漏检严重",

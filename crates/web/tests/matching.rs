@@ -1,57 +1,12 @@
 //! Matching over HTTP (T3): who sees a listing's suggestions, their reasons, the owner's verdicts
 //! and the operator's counts of declines.
 
-use axum::Router;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 mod common;
 
-struct T {
-    router: Router,
-    tokens: std::collections::HashMap<&'static str, String>,
-}
-
-impl T {
-    async fn call(
-        &self,
-        who: Option<&str>,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let token = who.map(|w| self.tokens[w].as_str());
-        let (status, _, bytes) = common::send(
-            &self.router,
-            common::json_request(token, method, path, body),
-        )
-        .await;
-        let v = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, v)
-    }
-
-    /// Post a listing as `who`, submit it and have the operator publish it.
-    async fn published(&self, who: &str, body: Value) -> i64 {
-        let (s, v) = self
-            .call(Some(who), Method::POST, "/api/v1/listings", Some(body))
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{v}");
-        let id = v["id"].as_i64().unwrap();
-        for (actor, action) in [(who, "submit"), ("op", "publish")] {
-            let (s, v) = self
-                .call(
-                    Some(actor),
-                    Method::POST,
-                    &format!("/api/v1/listings/{id}/{action}"),
-                    None,
-                )
-                .await;
-            assert_eq!(s, StatusCode::OK, "{action}: {v}");
-        }
-        id
-    }
-}
+use common::Api as T;
 
 fn in_a_year() -> String {
     (chrono::Utc::now() + chrono::Duration::days(365))

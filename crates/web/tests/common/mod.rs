@@ -102,3 +102,56 @@ pub async fn send(
         .to_vec();
     (parts.status, parts.headers, bytes)
 }
+
+/// The router called as a user of the fixture (by name), for the binaries that drive whole
+/// stories (`matching`, `events`).
+#[allow(dead_code)] // not every test binary uses it
+pub struct Api {
+    pub router: Router,
+    pub tokens: HashMap<&'static str, String>,
+}
+
+#[allow(dead_code)]
+impl Api {
+    /// Status and body: JSON, or a page's HTML as a JSON string.
+    pub async fn call(
+        &self,
+        who: Option<&str>,
+        method: axum::http::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (axum::http::StatusCode, serde_json::Value) {
+        let (status, _, bytes) = self.raw(who, method, path, body).await;
+        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        });
+        (status, v)
+    }
+
+    pub async fn raw(
+        &self,
+        who: Option<&str>,
+        method: axum::http::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let token = who.map(|w| self.tokens[w].as_str());
+        send(&self.router, json_request(token, method, path, body)).await
+    }
+
+    /// Post a listing as `who`, submit it and have the user `op` publish it; its id.
+    pub async fn published(&self, who: &str, body: serde_json::Value) -> i64 {
+        use axum::http::{Method, StatusCode};
+        let (s, v) = self
+            .call(Some(who), Method::POST, "/api/v1/listings", Some(body))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        for (actor, action) in [(who, "submit"), ("op", "publish")] {
+            let path = format!("/api/v1/listings/{id}/{action}");
+            let (s, v) = self.call(Some(actor), Method::POST, &path, None).await;
+            assert_eq!(s, StatusCode::OK, "{action}: {v}");
+        }
+        id
+    }
+}
