@@ -682,4 +682,74 @@ mod tests {
             "{reasons:?}"
         );
     }
+
+    /// T3: a pair that shares little text and nothing else is not suggested (under 10 points),
+    /// though BM25 alone still finds it.
+    #[test]
+    fn weak_pairs_are_not_suggested() {
+        let m = matcher();
+        let mut weak = item(
+            2,
+            "一种城市污水处理用曝气装置",
+            "曝气头防堵塞，适用于污水厂，兼顾隔膜曝气。",
+            "资源与环境",
+            &["C02F 3/20"],
+        );
+        weak.side.modes = vec!["技术服务".into()];
+        weak.side.district_code = Some("310115".into());
+        let set = m.index(vec![supplies().remove(0), weak]);
+        let demand = MatchItem {
+            side: Side {
+                modes: vec!["转让".into()],
+                price: None,
+                district_code: Some("310104".into()),
+                ..Side::default()
+            },
+            ..item(
+                100,
+                "锂离子电池陶瓷涂覆隔膜耐热性差",
+                "锂离子电池隔膜受热收缩导致短路，想要陶瓷涂覆隔膜。",
+                "",
+                &[],
+            )
+        };
+        assert!(
+            set.text_only(&m, &demand, 5).contains(&2),
+            "a text candidate"
+        );
+        let top = set.suggest(&m, &demand, Direction::DemandToSupplies, 5, &HashSet::new());
+        assert_eq!(
+            top.iter().map(|s| s.id).collect::<Vec<_>>(),
+            vec![1],
+            "{top:?}"
+        );
+    }
+
+    /// T3: words that name no technology (设备, 客户, 投诉) never appear as shared key terms.
+    #[test]
+    fn boilerplate_words_are_not_key_terms() {
+        let m = matcher();
+        let set = m.index(vec![item(
+            1,
+            "一种锂电池隔膜涂覆设备",
+            "设备用于隔膜涂覆，客户投诉少。",
+            "新能源与节能",
+            &[],
+        )]);
+        let demand = item(
+            100,
+            "隔膜涂覆设备老化",
+            "设备老化，客户投诉多，隔膜涂覆不均。",
+            "",
+            &[],
+        );
+        let top = set.suggest(&m, &demand, Direction::DemandToSupplies, 1, &HashSet::new());
+        let Some(Reason::SharedTerms { terms }) = top[0].reasons.first() else {
+            panic!("{top:?}");
+        };
+        assert!(terms.iter().any(|t| t.contains("隔膜")), "{terms:?}");
+        for word in ["设备", "客户", "投诉"] {
+            assert!(!terms.iter().any(|t| t == word), "{terms:?}");
+        }
+    }
 }
