@@ -345,6 +345,15 @@ async fn t3_an_operator_runs_a_matchmaking_event_end_to_end() {
         home.contains("我的洽谈日程") && home.contains("与 电池大学"),
         "{home}"
     );
+    // The participant's page offers its agenda; the organiser (no meetings of its own) prints
+    // each participant's from the registrations instead.
+    let event_page = format!("/events/{id}");
+    let (_, mine) = t.call(Some("ent1"), Method::GET, &event_page, None).await;
+    assert!(mine.as_str().unwrap().contains("下载我的洽谈日程"));
+    let (_, organiser) = t.call(Some("op"), Method::GET, &event_page, None).await;
+    let organiser = organiser.as_str().unwrap();
+    assert!(!organiser.contains("下载我的洽谈日程"));
+    assert!(organiser.contains(&format!("/events/{id}/agenda.xlsx?org_id=")));
     // The event's public page.
     let (s, page) = t
         .call(None, Method::GET, &format!("/events/{id}"), None)
