@@ -12,5 +12,7 @@ pub mod listing;
 pub mod matching;
 pub mod money;
 pub mod org;
+pub mod patent;
 pub mod policy;
+pub mod precheck;
 pub mod validation;

@@ -108,6 +108,33 @@ impl Fen {
             .ok_or(MoneyError::TooLarge)
     }
 
+    /// Parse an amount in 万元 with at most two decimals (forms and APIs that speak in 万元 to the
+    /// hundred yuan, e.g. a pledge's secured amount `"500.25"`).
+    pub fn parse_wan_2dp(s: &str) -> Result<Fen, MoneyError> {
+        let f = Self::parse_wan(s)?;
+        if f.0 % (FEN_PER_WAN / 100) != 0 {
+            return Err(MoneyError::Malformed(s.to_string()));
+        }
+        Ok(f)
+    }
+
+    /// Format in 万元 with exactly two decimals, rounded half up: `2180.00`, `0.01`. This is how
+    /// the API answers amounts (`"contracted_wan": "120.50"`).
+    pub fn to_wan_2dp(self) -> String {
+        let unit = FEN_PER_WAN / 100;
+        let hundredths = (self.0 + unit / 2) / unit;
+        format!("{}.{:02}", hundredths / 100, hundredths % 100)
+    }
+
+    pub fn checked_add(self, other: Fen) -> Option<Fen> {
+        self.0.checked_add(other.0).map(Fen)
+    }
+
+    /// `self − other`, or zero when `other` is larger.
+    pub fn saturating_sub(self, other: Fen) -> Fen {
+        Fen((self.0 - other.0).max(0))
+    }
+
     /// Format in 万元 with up to six decimals, trailing zeros dropped: `1234.5`.
     pub fn to_wan_string(self) -> String {
         let int = self.0 / FEN_PER_WAN;
@@ -126,9 +153,75 @@ impl fmt::Display for Fen {
     }
 }
 
+/// An amount in 万元 as an API body gives it: a decimal string (`"120.50"`) or a JSON number
+/// (`120.5`), kept as text until checked so the error can quote it. A number is read through its
+/// shortest decimal form, never as a float sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WanText(pub String);
+
+impl<'de> serde::Deserialize<'de> for WanText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = WanText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an amount in 万元 as a decimal string or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WanText, E> {
+                Ok(WanText(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<WanText, E> {
+                Ok(WanText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<WanText, E> {
+                Ok(WanText(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<WanText, E> {
+                // Rust prints the shortest decimal that reads back as the same float: 120.5 → "120.5".
+                Ok(WanText(format!("{v}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl WanText {
+    /// Parse as 万元 with up to six decimals (one fen).
+    pub fn fen(&self) -> Result<Fen, MoneyError> {
+        Fen::parse_wan(&self.0)
+    }
+
+    /// Parse as 万元 with at most two decimals.
+    pub fn fen_2dp(&self) -> Result<Fen, MoneyError> {
+        Fen::parse_wan_2dp(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_in_wan_come_as_strings_or_numbers() {
+        let t: WanText = serde_json::from_str("120.5").unwrap();
+        assert_eq!(t.fen().unwrap().fen(), 120_500_000);
+        let t: WanText = serde_json::from_str("\"120.50\"").unwrap();
+        assert_eq!(t.fen().unwrap().to_wan_2dp(), "120.50");
+        let t: WanText = serde_json::from_str("40").unwrap();
+        assert_eq!(t.fen_2dp().unwrap().fen(), 40_000_000);
+        let t: WanText = serde_json::from_str("0.001").unwrap();
+        assert!(t.fen_2dp().is_err());
+        assert!(serde_json::from_str::<WanText>("true").is_err());
+    }
+
+    #[test]
+    fn two_decimal_wan_rounds_half_up() {
+        assert_eq!(Fen::from_fen(0).unwrap().to_wan_2dp(), "0.00");
+        assert_eq!(Fen::from_fen(4_999).unwrap().to_wan_2dp(), "0.00");
+        assert_eq!(Fen::from_fen(5_000).unwrap().to_wan_2dp(), "0.01");
+        assert_eq!(Fen::parse_wan("2180").unwrap().to_wan_2dp(), "2180.00");
+        assert_eq!(Fen::parse_wan("4868.8").unwrap().to_wan_2dp(), "4868.80");
+    }
 
     #[test]
     fn wan_parses_to_integer_fen() {
