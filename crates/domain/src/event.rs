@@ -2,6 +2,7 @@
 //! time slots of a matchmaking event, the 1:1 meeting scheduler with the operator's manual moves,
 //! and the outcome recorded for each meeting. Storage, notifications and pages live elsewhere.
 
+use crate::code::Code;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDateTime};
@@ -133,7 +134,7 @@ fn datetime(field: &str, label: &str, value: Option<&str>) -> Result<NaiveDateTi
         .ok_or_else(|| {
             FieldError::new(
                 field,
-                "bad_datetime",
+                Code::BadDatetime,
                 format!("{label}“{v}”不是有效的日期时间，应为 YYYY-MM-DD HH:MM"),
             )
         })
@@ -154,7 +155,7 @@ fn bounded(
         Some(n) if (min..=max).contains(&n) => Ok(u32::try_from(n).expect("bounds fit in u32")),
         Some(n) => Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应在 {min}–{max} 之间，而不是 {n}"),
         )),
     }
@@ -171,7 +172,7 @@ fn online_url(value: Option<&str>) -> Result<Option<String>, FieldError> {
     if n > ONLINE_URL_MAX_CHARS {
         return Err(FieldError::new(
             "online_url",
-            "too_long",
+            Code::TooLong,
             format!("线上链接过长：{n} 个字符，最多 {ONLINE_URL_MAX_CHARS} 个"),
         ));
     }
@@ -187,7 +188,7 @@ fn online_url(value: Option<&str>) -> Result<Option<String>, FieldError> {
         }
         _ => Err(FieldError::new(
             "online_url",
-            "bad_url",
+            Code::BadUrl,
             format!("线上链接“{v}”无效，应以 http:// 或 https:// 开头且不含空格"),
         )),
     }
@@ -218,7 +219,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
         Some(k) => errs.take(EventKind::parse(k).ok_or_else(|| {
             FieldError::new(
                 "kind",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "活动类型“{k}”应为 matchmaking（技术对接会）、bank_enterprise（银企对接会）或 training（培训宣传）"
                 ),
@@ -237,7 +238,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
             .and_then(|t| match t {
                 Some(t) if t.chars().count() < TITLE_MIN_CHARS => Err(FieldError::new(
                     "title",
-                    "too_short",
+                    Code::TooShort,
                     format!("活动名称过短：至少 {TITLE_MIN_CHARS} 个字符"),
                 )),
                 t => Ok(t),
@@ -262,7 +263,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
         Some(s) if s < now => {
             errs.push(FieldError::new(
                 "starts_at",
-                "in_the_past",
+                Code::InThePast,
                 format!(
                     "开始时间 {} 早于当前时间（{}）",
                     s.format("%Y-%m-%d %H:%M"),
@@ -278,7 +279,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
         (Some(s), Some(e)) if e <= s => {
             errs.push(FieldError::new(
                 "ends_at",
-                "ends_before_start",
+                Code::EndsBeforeStart,
                 "结束时间应晚于开始时间",
             ));
             None
@@ -286,7 +287,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
         (Some(s), Some(e)) if e - s > Duration::days(MAX_EVENT_DAYS) => {
             errs.push(FieldError::new(
                 "ends_at",
-                "too_long_duration",
+                Code::TooLongDuration,
                 format!("活动时长不能超过 {MAX_EVENT_DAYS} 天"),
             ));
             None
@@ -304,7 +305,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
     if let (Some(None), Some(None)) = (&place, &link) {
         errs.push(FieldError::new(
             "place",
-            "place_or_link_required",
+            Code::PlaceOrLinkRequired,
             "请填写活动地点或线上参会链接（http:// 或 https://）",
         ));
     }
@@ -321,7 +322,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
             Some(t) => theme_fields.push(t),
             None => errs.push(FieldError::new(
                 format!("theme_fields.{i}"),
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "主题领域“{f}”不在可选范围内，应为：{}",
                     TECH_FIELDS.join("、")
@@ -411,12 +412,12 @@ pub enum RegistrationRefusal {
 
 impl RegistrationRefusal {
     /// Stable code: `event_past`, `event_full`, `already_registered`, `event_cancelled`.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> Code {
         match self {
-            RegistrationRefusal::Past => "event_past",
-            RegistrationRefusal::Full => "event_full",
-            RegistrationRefusal::Already => "already_registered",
-            RegistrationRefusal::Cancelled => "event_cancelled",
+            RegistrationRefusal::Past => Code::EventPast,
+            RegistrationRefusal::Full => Code::EventFull,
+            RegistrationRefusal::Already => Code::AlreadyRegistered,
+            RegistrationRefusal::Cancelled => Code::EventCancelled,
         }
     }
 
@@ -751,14 +752,16 @@ mod tests {
     }
 
     fn codes(errs: &[FieldError]) -> Vec<(&str, &str)> {
-        errs.iter().map(|e| (e.field.as_str(), e.code)).collect()
+        errs.iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect()
     }
 
     fn errs_of(i: &EventInput) -> Vec<(String, &'static str)> {
         check_event(i, now())
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str()))
             .collect()
     }
 
@@ -1023,7 +1026,7 @@ mod tests {
             RegistrationRefusal::Already,
             RegistrationRefusal::Cancelled,
         ];
-        let codes: Vec<&str> = all.iter().map(|r| r.code()).collect();
+        let codes: Vec<&str> = all.iter().map(|r| r.code().as_str()).collect();
         assert_eq!(
             codes,
             [

@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod census;
+pub mod code;
 pub mod district;
 pub mod event;
 pub mod ident;
@@ -15,4 +16,5 @@ pub mod org;
 pub mod patent;
 pub mod policy;
 pub mod precheck;
+pub mod time;
 pub mod validation;

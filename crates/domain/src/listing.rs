@@ -2,6 +2,7 @@
 //! universities and enterprises offer. Input checking, the lifecycle, staleness and the masking of
 //! contact details for the public live here; storage, search and pages elsewhere.
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -93,9 +94,9 @@ pub struct IpcCode {
 impl IpcCode {
     pub fn parse(s: &str) -> Result<IpcCode, IdentError> {
         let n = normalize(s);
-        let bad = |m: String| IdentError::new("bad_ipc", m);
+        let bad = |m: String| IdentError::new(Code::BadIpc, m);
         if n.is_empty() {
-            return Err(IdentError::new("empty", "IPC 分类号不能为空"));
+            return Err(IdentError::new(Code::Empty, "IPC 分类号不能为空"));
         }
         let chars: Vec<char> = n.chars().collect();
         let ok_sub = chars.len() >= 4
@@ -188,7 +189,7 @@ pub fn parse_phone(s: &str) -> Result<String, IdentError> {
     let digits: String = n.chars().filter(|c| c.is_ascii_digit()).collect();
     let bad = || {
         IdentError::new(
-            "bad_phone",
+            Code::BadPhone,
             format!(
                 "联系电话“{s}”格式不正确：应为 11 位手机号，或带区号的座机号（如 021-23110892）"
             ),
@@ -326,7 +327,7 @@ fn one_of(
         .ok_or_else(|| {
             FieldError::new(
                 field,
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "{label}“{value}”不在可选范围内，应为：{}",
                     allowed.join("、")
@@ -346,7 +347,7 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
         Some(k) => errs.take(ListingKind::parse(k).ok_or_else(|| {
             FieldError::new(
                 "kind",
-                "unknown_value",
+                Code::UnknownValue,
                 format!("类型“{k}”应为 demand（技术需求）或 supply（专利供给）"),
             )
         })),
@@ -392,7 +393,11 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
         }
     }
     if input.modes.is_empty() {
-        errs.push(FieldError::new("modes", "required", "至少选择一种合作方式"));
+        errs.push(FieldError::new(
+            "modes",
+            Code::Required,
+            "至少选择一种合作方式",
+        ));
     }
     let price = match &input.price_wan {
         None => None,
@@ -412,7 +417,7 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
                 .ok_or_else(|| {
                     FieldError::new(
                         "district_code",
-                        "unknown_district",
+                        Code::UnknownDistrict,
                         format!("“{d}”不是上海市现行的区代码"),
                     )
                 }),
@@ -453,17 +458,17 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
         Some(v) => errs.take(match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Err(_) => Err(FieldError::new(
                 "valid_until",
-                "bad_date",
+                Code::BadDate,
                 format!("有效期“{v}”不是有效日期，应为 YYYY-MM-DD"),
             )),
             Ok(d) if d < today => Err(FieldError::new(
                 "valid_until",
-                "date_in_past",
+                Code::DateInPast,
                 format!("有效期 {v} 早于今天（{today}）"),
             )),
             Ok(d) if d > today + chrono::Duration::days(3 * 366) => Err(FieldError::new(
                 "valid_until",
-                "date_too_far",
+                Code::DateTooFar,
                 format!("有效期 {v} 超过三年，请定期确认后续期"),
             )),
             Ok(d) => Ok(d),
@@ -480,7 +485,7 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
         if !is_supply && kind.is_some() {
             errs.push(FieldError::new(
                 format!("patents.{i}"),
-                "not_applicable",
+                Code::NotApplicable,
                 "技术需求不关联专利",
             ));
             break;
@@ -508,7 +513,7 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
         Some(_) if !is_supply && kind.is_some() => {
             errs.push(FieldError::new(
                 "maturity",
-                "not_applicable",
+                Code::NotApplicable,
                 "技术成熟度只适用于专利供给",
             ));
             None
@@ -715,7 +720,10 @@ mod tests {
         dm.kind = Some("demand".into());
         dm.valid_until = Some("2026-11-27".into());
         let errs = check_listing(&dm, d("2026-11-28")).unwrap_err();
-        let codes: Vec<(&str, &str)> = errs.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        let codes: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             codes,
             [

@@ -5,6 +5,7 @@
 //! The text relevance itself (BM25 over jieba words with synonyms and character bigrams) is the
 //! search crate's; everything here is a pure function of what it found.
 
+use crate::code::Code;
 use serde::Serialize;
 
 use crate::listing::modes_compatible;
@@ -368,16 +369,16 @@ pub enum Verdict {
 
 impl Verdict {
     /// `interested`, or `not_relevant` with a reason (required).
-    pub fn parse(verdict: &str, reason: Option<&str>) -> Result<Verdict, &'static str> {
+    pub fn parse(verdict: &str, reason: Option<&str>) -> Result<Verdict, Code> {
         match verdict.trim() {
             "interested" | "感兴趣" => Ok(Verdict::Interested),
             "not_relevant" | "不相关" => match reason.map(str::trim).filter(|r| !r.is_empty()) {
-                None => Err("reason_required"),
+                None => Err(Code::ReasonRequired),
                 Some(r) => DeclineReason::parse(r)
                     .map(Verdict::NotRelevant)
-                    .ok_or("unknown_reason"),
+                    .ok_or(Code::UnknownReason),
             },
-            _ => Err("unknown_verdict"),
+            _ => Err(Code::UnknownVerdict),
         }
     }
 }
@@ -560,12 +561,15 @@ mod tests {
             Verdict::parse("not_relevant", Some("too_early")),
             Ok(Verdict::NotRelevant(DeclineReason::TooEarly))
         );
-        assert_eq!(Verdict::parse("not_relevant", None), Err("reason_required"));
+        assert_eq!(
+            Verdict::parse("not_relevant", None),
+            Err(Code::ReasonRequired)
+        );
         assert_eq!(
             Verdict::parse("not_relevant", Some("太贵")),
-            Err("unknown_reason")
+            Err(Code::UnknownReason)
         );
-        assert_eq!(Verdict::parse("maybe", None), Err("unknown_verdict"));
+        assert_eq!(Verdict::parse("maybe", None), Err(Code::UnknownVerdict));
     }
 
     /// T3 (evaluation): recall@k and nDCG@k as defined in the eval README.

@@ -1,5 +1,6 @@
 //! Money is integer fen (分). Never floats.
 
+use crate::code::Code;
 use std::fmt;
 
 use serde::Serialize;
@@ -25,12 +26,12 @@ pub enum MoneyError {
 }
 
 impl MoneyError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            MoneyError::Empty => "empty",
-            MoneyError::Malformed(_) => "bad_amount",
-            MoneyError::Negative => "negative_amount",
-            MoneyError::TooLarge => "amount_too_large",
+            MoneyError::Empty => Code::Empty,
+            MoneyError::Malformed(_) => Code::BadAmount,
+            MoneyError::Negative => Code::NegativeAmount,
+            MoneyError::TooLarge => Code::AmountTooLarge,
         }
     }
 }

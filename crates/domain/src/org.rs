@@ -1,5 +1,6 @@
 //! Organisations, the registry every party lives in, and the roles their users get.
 
+use crate::code::Code;
 use serde::{Deserialize, Serialize};
 
 use crate::district::{self, District};
@@ -258,7 +259,7 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
             if parsed.is_none() {
                 errs.push(FieldError::new(
                     "kind",
-                    "unknown_kind",
+                    Code::UnknownKind,
                     format!("未知的机构类型“{k}”"),
                 ));
             }
@@ -271,7 +272,7 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
     {
         errs.push(FieldError::new(
             "name",
-            "too_short",
+            Code::TooShort,
             "机构名称至少 2 个字符",
         ));
     }
@@ -306,7 +307,7 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
             if d.is_none() {
                 errs.push(FieldError::new(
                     "district_code",
-                    "unknown_district",
+                    Code::UnknownDistrict,
                     format!("“{code}”不是上海市现行的区代码"),
                 ));
             }
@@ -339,7 +340,7 @@ pub fn check_org(input: &OrgInput) -> Result<OrgRecord, Vec<FieldError>> {
             if !blank(v) && kind.is_some() {
                 errs.push(FieldError::new(
                     field,
-                    "not_applicable",
+                    Code::NotApplicable,
                     format!("{label}只适用于企业"),
                 ));
             }
@@ -371,7 +372,7 @@ fn check_enterprise_facts(input: &OrgInput, errs: &mut Errors) -> Option<Enterpr
             if p.is_none() {
                 errs.push(FieldError::new(
                     "size_class",
-                    "unknown_size_class",
+                    Code::UnknownSizeClass,
                     format!("未知的企业规模“{s}”，应为 large、medium、small 或 micro"),
                 ));
             }
@@ -399,7 +400,7 @@ fn check_enterprise_facts(input: &OrgInput, errs: &mut Errors) -> Option<Enterpr
             _ => {
                 errs.push(FieldError::new(
                     "employees",
-                    "bad_number",
+                    Code::BadNumber,
                     format!("从业人数应为非负整数，实为“{v}”"),
                 ));
                 None
@@ -459,7 +460,7 @@ fn cert_number(field: &str, label: &str, v: Option<&str>) -> Result<Option<Strin
     if t.chars().count() < 4 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(FieldError::new(
             field,
-            "bad_certificate_number",
+            Code::BadCertificateNumber,
             format!("{label}格式不正确：应为 4–32 位字母、数字或“-”"),
         ));
     }
@@ -556,7 +557,10 @@ mod tests {
             ..Default::default()
         })
         .unwrap_err();
-        let codes: Vec<(&str, &str)> = errs.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        let codes: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             codes,
             [

@@ -2,19 +2,21 @@
 
 use serde::Serialize;
 
+use crate::code::Code;
+
 /// One field that failed: a stable code for scripts, a Chinese message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Dotted path of the field, e.g. `uscc` or `practitioners.1.name`.
     pub field: String,
     /// Stable snake_case code, e.g. `bad_check_digit`.
-    pub code: &'static str,
+    pub code: Code,
     /// Chinese explanation naming the field and the reason.
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
             code,
@@ -23,7 +25,7 @@ impl FieldError {
     }
 
     pub fn required(field: impl Into<String>, label: &str) -> Self {
-        Self::new(field, "required", format!("{label}不能为空"))
+        Self::new(field, Code::Required, format!("{label}不能为空"))
     }
 }
 
@@ -80,14 +82,14 @@ pub fn text(
     if n > max_chars {
         return Err(FieldError::new(
             field,
-            "too_long",
+            Code::TooLong,
             format!("{label}过长：{n} 个字符，最多 {max_chars} 个"),
         ));
     }
     if v.chars().any(|c| c.is_control()) {
         return Err(FieldError::new(
             field,
-            "bad_character",
+            Code::BadCharacter,
             format!("{label}含有不可见的控制字符"),
         ));
     }

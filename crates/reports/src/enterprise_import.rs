@@ -6,6 +6,7 @@
 //! (A2 judges each row), so a bad row is reported, not refused.
 
 use std::collections::HashMap;
+use zhiyun_domain::code::Code;
 
 use rust_xlsxwriter::{DataValidation, Workbook};
 use zhiyun_domain::application::EnterpriseInput;
@@ -68,7 +69,7 @@ pub struct CellIssue {
     pub column: String,
     /// Stable snake_case: `missing_name`, `missing_uscc`, `invalid_uscc`, `duplicate_uscc`,
     /// `unknown_size`, `hte_malformed`.
-    pub code: String,
+    pub code: Code,
     /// Chinese; names the column, the value and the reason.
     pub message: String,
 }
@@ -106,25 +107,25 @@ fn parse_rows(table: Table) -> Result<ParsedEnterprises, ImportError> {
         .map(|(row, cells)| {
             let get = |i: Option<usize>| cell(&cells, i).map(str::to_string);
             let mut issues = Vec::new();
-            let mut issue = |column: &str, code: &str, message: String| {
+            let mut issue = |column: &str, code: Code, message: String| {
                 issues.push(CellIssue {
                     row,
                     column: column.to_string(),
-                    code: code.to_string(),
+                    code,
                     message,
                 })
             };
 
             let name = get(c_name);
             if name.is_none() {
-                issue(COL_NAME, "missing_name", format!("{COL_NAME}：不能为空"));
+                issue(COL_NAME, Code::MissingName, format!("{COL_NAME}：不能为空"));
             }
 
             let mut uscc = get(c_uscc);
             match uscc.as_deref().map(Uscc::parse) {
                 None => issue(
                     COL_USCC,
-                    "missing_uscc",
+                    Code::MissingUscc,
                     format!(
                         "{COL_USCC}：{}",
                         Uscc::parse("").err().map(|e| e.message).unwrap_or_default()
@@ -132,7 +133,7 @@ fn parse_rows(table: Table) -> Result<ParsedEnterprises, ImportError> {
                 ),
                 Some(Err(IdentError { message, .. })) => issue(
                     COL_USCC,
-                    "invalid_uscc",
+                    Code::InvalidUscc,
                     format!(
                         "{COL_USCC}{}：{message}",
                         quoted(uscc.as_deref().unwrap_or(""))
@@ -143,7 +144,7 @@ fn parse_rows(table: Table) -> Result<ParsedEnterprises, ImportError> {
                     match seen.get(&canonical) {
                         Some(first) => issue(
                             COL_USCC,
-                            "duplicate_uscc",
+                            Code::DuplicateUscc,
                             format!("{COL_USCC}{}：与第 {first} 行重复", quoted(&canonical)),
                         ),
                         None => {
@@ -158,14 +159,14 @@ fn parse_rows(table: Table) -> Result<ParsedEnterprises, ImportError> {
             match size.as_deref() {
                 None => issue(
                     COL_SIZE,
-                    "unknown_size",
+                    Code::UnknownSize,
                     format!("{COL_SIZE}：不能为空，应为大型、中型、小型或微型"),
                 ),
                 Some(s) => match parse_size(s) {
                     Some(k) => size = Some(k.slug().to_string()),
                     None => issue(
                         COL_SIZE,
-                        "unknown_size",
+                        Code::UnknownSize,
                         format!(
                             "{COL_SIZE}{}：无法识别，应为大型、中型、小型或微型",
                             quoted(s)
@@ -180,7 +181,7 @@ fn parse_rows(table: Table) -> Result<ParsedEnterprises, ImportError> {
                     Ok(c) => hte = Some(c.as_str().to_string()),
                     Err(e) => issue(
                         COL_HTE,
-                        "hte_malformed",
+                        Code::HteMalformed,
                         format!("{COL_HTE}{}：{}", quoted(v), e.message),
                     ),
                 }

@@ -6,6 +6,7 @@
 //! rows) are reported here; duplicates against what is already stored are the caller's to check.
 
 use std::collections::HashMap;
+use zhiyun_domain::code::Code;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{DataValidation, Workbook};
@@ -202,11 +203,11 @@ pub fn parse_listings(
     for (row, cells) in table.rows {
         let get = |c: Option<usize>| cell(&cells, c).map(str::to_string);
         let mut issues = Vec::new();
-        let mut issue = |column: &str, code: &str, message: String| {
+        let mut issue = |column: &str, code: Code, message: String| {
             issues.push(CellIssue {
                 row,
                 column: column.to_string(),
-                code: code.to_string(),
+                code,
                 message,
             })
         };
@@ -261,7 +262,7 @@ pub fn parse_listings(
             match titles.get(&(owner_key.clone(), l.title.clone())) {
                 Some(first) => issue(
                     COL_TITLE,
-                    "duplicate_in_file",
+                    Code::DuplicateInFile,
                     format!(
                         "{COL_TITLE}{}：与第 {first} 行同一机构、同一标题，重复",
                         quoted(&l.title)
@@ -275,7 +276,7 @@ pub fn parse_listings(
                 match patents_seen.get(p.number.as_str()) {
                     Some(first) => issue(
                         COL_PATENTS,
-                        "duplicate_in_file",
+                        Code::DuplicateInFile,
                         format!(
                             "{COL_PATENTS}“{}”：已在第 {first} 行关联，同一专利只能出现在一个条目中",
                             p.number

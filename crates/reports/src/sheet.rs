@@ -5,6 +5,7 @@
 //! spreadsheet's own, so a message can say "第 7 行".
 
 use std::io::Cursor;
+use zhiyun_domain::code::Code;
 
 use calamine::{DataRef, Reader, Xlsx};
 
@@ -31,13 +32,13 @@ pub enum ImportError {
 
 impl ImportError {
     /// Stable snake_case for scripts and the API.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ImportError::Unreadable(_) => "unreadable",
-            ImportError::MissingColumns(_) => "missing_columns",
-            ImportError::Empty => "empty",
-            ImportError::TooManyRows { .. } => "too_many_rows",
-            ImportError::UnsupportedType(_) => "unsupported_type",
+            ImportError::Unreadable(_) => Code::Unreadable,
+            ImportError::MissingColumns(_) => Code::MissingColumns,
+            ImportError::Empty => Code::Empty,
+            ImportError::TooManyRows { .. } => Code::TooManyRows,
+            ImportError::UnsupportedType(_) => Code::UnsupportedType,
         }
     }
 }

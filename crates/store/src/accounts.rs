@@ -1,6 +1,7 @@
 //! Users and personal API tokens. A user belongs to one organisation; the role follows from its kind.
 
 use serde::Serialize;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::org::{OrgKind, Role};
 use zhiyun_domain::policy::Actor;
 
@@ -114,7 +115,7 @@ impl Db {
                 .await?;
             if org.is_none() {
                 return Err(StoreError::Conflict {
-                    code: "unknown_organisation",
+                    code: Code::UnknownOrganisation,
                     field: Some("org_id"),
                     message: format!("机构 {} 不存在", u.org_id),
                 });
@@ -131,7 +132,7 @@ impl Db {
                 .await
                 .map_err(|e| if unique_violation(&e) {
                     StoreError::Conflict {
-                        code: "username_taken",
+                        code: Code::UsernameTaken,
                         field: Some("username"),
                         message: format!("用户名 {} 已存在", u.username),
                     }

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 use zhiyun_domain::application::OtherApplication;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::policy::ApplicationScope;
 
 use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
@@ -204,7 +205,7 @@ pub struct AppFilter {
 
 fn not_editable(status: AppStatus) -> StoreError {
     StoreError::Conflict {
-        code: "not_editable",
+        code: Code::NotEditable,
         field: None,
         message: format!("申报书当前状态为“{}”，不能修改", status.label()),
     }
@@ -223,7 +224,7 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| if unique_violation(&e) {
-                    StoreError::Conflict { code: "round_exists", field: Some("year"), message: format!("{year} 年度的申报轮次已存在") }
+                    StoreError::Conflict { code: Code::RoundExists, field: Some("year"), message: format!("{year} 年度的申报轮次已存在") }
                 } else { e.into() })?;
             audit!(tx, who, "create", "round", r.id, None::<&Round>, Some(&r));
             tx.commit().await?;
@@ -260,7 +261,7 @@ impl Db {
             let round: Option<i64> = sqlx::query_scalar("SELECT id FROM rounds WHERE year = $1")
                 .bind(round_year).fetch_optional(&mut *tx).await?;
             if round.is_none() {
-                return Err(StoreError::Conflict { code: "unknown_round", field: Some("round_year"), message: format!("{round_year} 年度尚未开放申报") });
+                return Err(StoreError::Conflict { code: Code::UnknownRound, field: Some("round_year"), message: format!("{round_year} 年度尚未开放申报") });
             }
             let row = sqlx::query_as::<_, AppRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(round_year).bind(operator_org_id).bind(&save.park_name).bind(&save.district_code)
@@ -381,7 +382,7 @@ impl Db {
                 .bind(app_id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
             let status = before.status();
             if status == AppStatus::Draft {
-                return Err(StoreError::Conflict { code: "not_submitted", field: None, message: "申报书尚未提交，不能审核".into() });
+                return Err(StoreError::Conflict { code: Code::NotSubmitted, field: None, message: "申报书尚未提交，不能审核".into() });
             }
             let next = match (r.kind, r.decision.as_deref()) {
                 ("decision", Some("approve")) => Some(AppStatus::Approved),
@@ -391,11 +392,11 @@ impl Db {
                 _ => None,
             };
             if r.kind != "comment" && matches!(status, AppStatus::Approved | AppStatus::Rejected) {
-                return Err(StoreError::Conflict { code: "already_decided", field: None,
+                return Err(StoreError::Conflict { code: Code::AlreadyDecided, field: None,
                     message: format!("申报书已{}，不能再审核", status.label()) });
             }
             if r.kind == "rule" && status == AppStatus::Returned {
-                return Err(StoreError::Conflict { code: "returned", field: None, message: "申报书已退回修改，待重新提交后再审核".into() });
+                return Err(StoreError::Conflict { code: Code::Returned, field: None, message: "申报书已退回修改，待重新提交后再审核".into() });
             }
             let review = sqlx::query_as::<_, Review>(
                 "INSERT INTO application_reviews (application_id, kind, rule, status, decision, comment, user_id, username, org_name, at)

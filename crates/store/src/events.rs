@@ -2,6 +2,7 @@
 //! slots), the 1:1 meetings of a matchmaking event and their outcomes, and deal leads.
 
 use serde::Serialize;
+use zhiyun_domain::code::Code;
 
 use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool};
 
@@ -315,7 +316,7 @@ impl Db {
                 .await;
             match done {
                 Err(e) if crate::unique_violation(&e) => Err(StoreError::Conflict {
-                    code: "table_taken",
+                    code: Code::TableTaken,
                     field: Some("table"),
                     message: "该时段的这张桌位已有安排".into(),
                 }),
@@ -390,7 +391,7 @@ impl Db {
             .map_err(|e| {
                 if crate::unique_violation(&e) {
                     StoreError::Conflict {
-                        code: "lead_exists",
+                        code: Code::LeadExists,
                         field: None,
                         message: "该洽谈已转为交易线索".into(),
                     }

@@ -77,7 +77,7 @@ pub enum StoreError {
     /// A uniqueness or state conflict the user can act on.
     #[error("{message}")]
     Conflict {
-        code: &'static str,
+        code: zhiyun_domain::code::Code,
         field: Option<&'static str>,
         message: String,
     },

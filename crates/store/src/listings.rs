@@ -1,6 +1,7 @@
 //! Supply and demand listings and the patents they link (T1, T2).
 
 use serde::Serialize;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::listing::{Listing, ListingStatus};
 
 use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
@@ -74,7 +75,7 @@ fn cols(l: &Listing) -> Result<Cols> {
 
 fn duplicate(title: &str) -> StoreError {
     StoreError::Conflict {
-        code: "duplicate_listing",
+        code: Code::DuplicateListing,
         field: Some("title"),
         message: format!("本机构已有同名条目“{title}”"),
     }
@@ -109,7 +110,7 @@ impl Db {
                     .await?;
                 if let Some((id, title)) = taken {
                     return Err(StoreError::Conflict {
-                        code: "patent_already_listed",
+                        code: Code::PatentAlreadyListed,
                         field: Some("patents"),
                         message: format!("专利 {} 已在第 {id} 号条目“{title}”中发布或待发布", patent.number),
                     });
@@ -312,7 +313,7 @@ impl Db {
 
 fn status_changed() -> StoreError {
     StoreError::Conflict {
-        code: "status_changed",
+        code: Code::StatusChanged,
         field: None,
         message: "条目状态已被他人更改，请刷新后重试".into(),
     }
@@ -399,7 +400,7 @@ pub enum ImportWrite {
 pub struct ImportConflict {
     pub row: usize,
     /// `duplicate_listing` | `patent_already_listed`
-    pub code: &'static str,
+    pub code: Code,
     /// `title` | `patents`
     pub field: &'static str,
     pub message: String,
@@ -488,7 +489,7 @@ impl Db {
                     ok = false;
                     out.conflicts.push(ImportConflict {
                         row: it.row,
-                        code: "duplicate_listing",
+                        code: Code::DuplicateListing,
                         field: "title",
                         message: format!("该机构已有同名条目“{}”（第 {id} 号）", l.title),
                     });
@@ -498,7 +499,7 @@ impl Db {
                         ok = false;
                         out.conflicts.push(ImportConflict {
                             row: it.row,
-                            code: "patent_already_listed",
+                            code: Code::PatentAlreadyListed,
                             field: "patents",
                             message: format!("专利 {} 已在第 {id} 号条目“{title}”中发布或待发布", pt.number),
                         });

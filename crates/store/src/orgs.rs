@@ -1,6 +1,7 @@
 //! The organisation registry and agencies' practitioners.
 
 use serde::Serialize;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::org::{OrgKind, OrgRecord, PractitionerRecord};
 use zhiyun_domain::policy::OrgScope;
 
@@ -76,7 +77,7 @@ const COLUMNS: &str = "id, kind, name, uscc, district_code, address, size_class,
 
 fn uscc_taken(uscc: &str) -> StoreError {
     StoreError::Conflict {
-        code: "uscc_taken",
+        code: Code::UsccTaken,
         field: Some("uscc"),
         message: format!("统一社会信用代码 {uscc} 已被其他机构使用"),
     }
@@ -292,7 +293,7 @@ impl Db {
                 None => return Err(StoreError::NotFound),
                 Some("agency") => {}
                 Some(_) => return Err(StoreError::Conflict {
-                    code: "not_an_agency",
+                    code: Code::NotAnAgency,
                     field: None,
                     message: "只有知识产权服务机构可以登记从业人员".to_string(),
                 }),

@@ -1,6 +1,7 @@
 //! One story through the whole store API, on SQLite always and on Postgres when
 //! `ZHIYUN_TEST_POSTGRES_URL` is set (atuin's pattern).
 
+use zhiyun_domain::code::Code;
 use zhiyun_domain::org::{OrgInput, PractitionerInput, check_org, check_practitioner};
 use zhiyun_store::accounts::NewUser;
 use zhiyun_store::audit::AuditFilter;
@@ -59,7 +60,7 @@ async fn story(db: Db) {
         matches!(
             dup,
             Err(StoreError::Conflict {
-                code: "uscc_taken",
+                code: Code::UsccTaken,
                 ..
             })
         ),
@@ -92,7 +93,7 @@ async fn story(db: Db) {
     assert!(matches!(
         refused,
         Err(StoreError::Conflict {
-            code: "not_an_agency",
+            code: Code::NotAnAgency,
             ..
         })
     ));
@@ -192,7 +193,7 @@ async fn story(db: Db) {
     assert!(matches!(
         again,
         Err(StoreError::Conflict {
-            code: "username_taken",
+            code: Code::UsernameTaken,
             ..
         })
     ));
@@ -249,7 +250,7 @@ async fn application_story(db: Db) {
     assert!(matches!(
         db.round_create(2021, "2021-07-30", &who).await,
         Err(StoreError::Conflict {
-            code: "round_exists",
+            code: Code::RoundExists,
             ..
         })
     ));
@@ -267,7 +268,7 @@ async fn application_story(db: Db) {
         db.application_create(2030, op.id, &save("x", &[]), &who)
             .await,
         Err(StoreError::Conflict {
-            code: "unknown_round",
+            code: Code::UnknownRound,
             ..
         })
     ));
@@ -313,7 +314,7 @@ async fn application_story(db: Db) {
         .application_submit(b.id, &who, |_, others| {
             assert_eq!(others.len(), 1);
             Err(StoreError::Conflict {
-                code: "agency_cluster_limit",
+                code: Code::AgencyClusterLimit,
                 field: None,
                 message: "x".into(),
             })
@@ -322,7 +323,7 @@ async fn application_story(db: Db) {
     assert!(matches!(
         refused,
         Err(StoreError::Conflict {
-            code: "agency_cluster_limit",
+            code: Code::AgencyClusterLimit,
             ..
         })
     ));
@@ -334,7 +335,7 @@ async fn application_story(db: Db) {
     assert!(matches!(
         db.application_update(a.id, &save("改", &[]), &who).await,
         Err(StoreError::Conflict {
-            code: "not_editable",
+            code: Code::NotEditable,
             ..
         })
     ));
@@ -350,7 +351,7 @@ async fn application_story(db: Db) {
     assert!(matches!(
         db.review_add(b.id, &review("comment", None), &who).await,
         Err(StoreError::Conflict {
-            code: "not_submitted",
+            code: Code::NotSubmitted,
             ..
         })
     ));
@@ -371,7 +372,7 @@ async fn application_story(db: Db) {
         db.review_add(a.id, &review("decision", Some("reject")), &who)
             .await,
         Err(StoreError::Conflict {
-            code: "already_decided",
+            code: Code::AlreadyDecided,
             ..
         })
     ));
@@ -442,7 +443,7 @@ async fn listing_story(db: Db) {
         matches!(
             dup,
             Err(StoreError::Conflict {
-                code: "patent_already_listed",
+                code: Code::PatentAlreadyListed,
                 ..
             })
         ),
@@ -452,7 +453,7 @@ async fn listing_story(db: Db) {
     assert!(matches!(
         db.listing_create(owner.id, &same_title, "{}", &who).await,
         Err(StoreError::Conflict {
-            code: "duplicate_listing",
+            code: Code::DuplicateListing,
             ..
         })
     ));
@@ -478,7 +479,7 @@ async fn listing_story(db: Db) {
         )
         .await,
         Err(StoreError::Conflict {
-            code: "status_changed",
+            code: Code::StatusChanged,
             ..
         })
     ));

@@ -1,6 +1,7 @@
 //! Accounts: my account (password, personal API tokens) and user administration.
 
 use std::collections::HashMap;
+use zhiyun_domain::code::Code;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -349,7 +350,7 @@ async fn create_user(
 ) -> Result<(User, Option<String>), Vec<FieldError>> {
     let mut errs = Vec::new();
     let username = check_username(&req.username)
-        .map_err(|m| errs.push(FieldError::new("username", "bad_username", m)))
+        .map_err(|m| errs.push(FieldError::new("username", Code::BadUsername, m)))
         .ok();
     let display_name =
         zhiyun_domain::validation::text("display_name", "姓名", Some(&req.display_name), false, 40)
@@ -371,7 +372,7 @@ async fn create_user(
         req.password.clone().unwrap_or_default()
     };
     if let Err(m) = check_new_password(&password) {
-        errs.push(FieldError::new("password", "weak_password", m));
+        errs.push(FieldError::new("password", Code::WeakPassword, m));
     }
     if !errs.is_empty() {
         return Err(errs);
@@ -399,7 +400,7 @@ async fn create_user(
             tracing::error!(error = %e, "user create");
             Err(vec![FieldError::new(
                 "",
-                "internal",
+                Code::Internal,
                 "服务器内部错误，请稍后重试",
             )])
         }
@@ -546,7 +547,7 @@ pub async fn api_user_create(
         Err(errs) => {
             let conflict = errs
                 .iter()
-                .any(|e| e.code.ends_with("_taken") || e.code == "unknown_organisation");
+                .any(|e| e.code.as_str().ends_with("_taken") || e.code == "unknown_organisation");
             let mut err = ApiError::invalid(errs);
             if conflict {
                 err.status = StatusCode::CONFLICT;
@@ -572,7 +573,7 @@ pub async fn api_user_state(
     if disabled && username.trim().to_lowercase() == me.username {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "cannot_disable_self",
+            Code::CannotDisableSelf,
             "不能停用自己的账号",
         ));
     }

@@ -12,6 +12,7 @@ use zhiyun_domain::application::{
     Application, ApplicationInput, Context, PartnerKind, Rule, RuleReview, Status, Verdict,
     check_input, evaluate, missing_for_submission,
 };
+use zhiyun_domain::code::Code;
 use zhiyun_domain::policy::{self, ApplicationScope};
 use zhiyun_domain::validation::FieldError;
 use zhiyun_store::StoreError;
@@ -74,7 +75,7 @@ pub async fn load(state: &AppState, id: i64) -> Result<Loaded, ApiError> {
         tracing::error!(id, error = %e, "stored application body");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Code::Internal,
             "申报书数据损坏",
         )
     })?;
@@ -82,7 +83,7 @@ pub async fn load(state: &AppState, id: i64) -> Result<Loaded, ApiError> {
         tracing::error!(id, ?errs, "stored application no longer checks");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Code::Internal,
             "申报书数据损坏",
         )
     })?;
@@ -167,7 +168,7 @@ pub fn a5_limit(
                 .collect::<Vec<_>>()
                 .join("、");
             return Err(StoreError::Conflict {
-                code: "agency_cluster_limit",
+                code: Code::AgencyClusterLimit,
                 field: Some("partners"),
                 message: format!(
                     "服务机构“{name}”（{uscc}）已参与本轮 {list} 两个集聚区申报，每家服务机构最多参与 2 个集聚区项目（A5）"
@@ -187,20 +188,20 @@ pub async fn submit(state: &AppState, user: &Principal, id: i64) -> Result<AppRo
     if !l.row.status().editable() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "not_editable",
+            Code::NotEditable,
             format!("申报书当前状态为“{}”，不能提交", l.row.status().label()),
         ));
     }
     let round =
         state.db.round_get(l.row.round_year).await?.ok_or_else(|| {
-            ApiError::new(StatusCode::CONFLICT, "unknown_round", "申报轮次不存在")
+            ApiError::new(StatusCode::CONFLICT, Code::UnknownRound, "申报轮次不存在")
         })?;
     if let Ok(deadline) = NaiveDate::parse_from_str(&round.deadline, "%Y-%m-%d")
         && today() > deadline
     {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "deadline_passed",
+            Code::DeadlinePassed,
             format!(
                 "{} 年度申报已于 {} 截止，不能再提交",
                 round.year, round.deadline
@@ -210,7 +211,7 @@ pub async fn submit(state: &AppState, user: &Principal, id: i64) -> Result<AppRo
     let missing = missing_for_submission(&l.app);
     if !missing.is_empty() {
         let mut err = ApiError::invalid(missing);
-        err.detail.code = "incomplete".into();
+        err.detail.code = Code::Incomplete;
         err.detail.message = format!(
             "申报书尚不完整，缺少 {} 项：{}",
             err.detail.errors.len(),
@@ -307,7 +308,7 @@ pub fn check_round(year: i32, deadline: &str) -> Result<NaiveDate, Vec<FieldErro
     if !(2000..=2100).contains(&year) {
         errs.push(FieldError::new(
             "year",
-            "bad_year",
+            Code::BadYear,
             format!("年度应在 2000—2100 之间，实为 {year}"),
         ));
     }
@@ -315,7 +316,7 @@ pub fn check_round(year: i32, deadline: &str) -> Result<NaiveDate, Vec<FieldErro
     if d.is_none() {
         errs.push(FieldError::new(
             "deadline",
-            "bad_date",
+            Code::BadDate,
             format!("截止日期“{deadline}”不是有效日期，应为 YYYY-MM-DD"),
         ));
     }
@@ -408,7 +409,7 @@ pub async fn api_update(
     if i64::from(app.round_year) != l.row.round_year {
         return Err(ApiError::invalid(vec![FieldError::new(
             "round_year",
-            "round_changed",
+            Code::RoundChanged,
             "申报书的年度不能修改",
         )]));
     }
@@ -540,7 +541,7 @@ pub async fn review(
     if comment.chars().count() > 2000 {
         return Err(ApiError::invalid(vec![FieldError::new(
             "comment",
-            "too_long",
+            Code::TooLong,
             "审核意见最多 2000 字",
         )]));
     }
@@ -548,7 +549,7 @@ pub async fn review(
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(vec![FieldError::new(
                 "decision",
-                "ambiguous",
+                Code::Ambiguous,
                 "一次只能审核一项条件或作出一项结论",
             )]));
         }
@@ -559,14 +560,14 @@ pub async fn review(
             let rule = Rule::parse(rule).ok_or_else(|| {
                 ApiError::invalid(vec![FieldError::new(
                     "rule",
-                    "unknown_rule",
+                    Code::UnknownRule,
                     format!("未知的条件“{rule}”，应为 A1—A6"),
                 )])
             })?;
             let status = b.status.as_deref().and_then(Status::parse).ok_or_else(|| {
                 ApiError::invalid(vec![FieldError::new(
                     "status",
-                    "unknown_status",
+                    Code::UnknownStatus,
                     "审核结论应为 pass、fail 或 needs_review",
                 )])
             })?;
@@ -576,7 +577,7 @@ pub async fn review(
                 if !attached.iter().any(|a| a.part == "credit_report") {
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
-                        "credit_report_missing",
+                        Code::CreditReportMissing,
                         "尚未上传园区管理主体的信用报告，不能确认 A6",
                     ));
                 }
@@ -603,7 +604,7 @@ pub async fn review(
             if !matches!(decision, "approve" | "reject" | "return") {
                 return Err(ApiError::invalid(vec![FieldError::new(
                     "decision",
-                    "unknown_decision",
+                    Code::UnknownDecision,
                     "结论应为 approve、reject 或 return",
                 )]));
             }
@@ -618,7 +619,7 @@ pub async fn review(
                 if verdict.eligible != Some(true) {
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
-                        "not_eligible",
+                        Code::NotEligible,
                         "仍有条件不符合或待审核，不能批准；请先逐项确认或改判",
                     ));
                 }
@@ -771,7 +772,7 @@ pub async fn docx_bytes(state: &AppState, l: &Loaded) -> Result<Vec<u8>, ApiErro
         tracing::error!(error = %e, "docx");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Code::Internal,
             "生成申报书失败",
         )
     })
@@ -791,7 +792,7 @@ pub async fn api_round_xlsx(
         tracing::error!(error = %e, "xlsx");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Code::Internal,
             "生成汇总表失败",
         )
     })?;
@@ -873,14 +874,14 @@ pub async fn api_attachment_upload(
     if !l.row.status().accepts_attachments() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "already_decided",
+            Code::AlreadyDecided,
             format!("申报书已{}，不能再上传材料", l.row.status().label()),
         ));
     }
     if !pages::PARTS.iter().any(|(k, _)| *k == p.part) {
         return Err(ApiError::invalid(vec![FieldError::new(
             "part",
-            "unknown_part",
+            Code::UnknownPart,
             format!("未知的材料类别“{}”", p.part),
         )]));
     }
@@ -891,7 +892,7 @@ pub async fn api_attachment_upload(
     let Some(content_type) = pages::sniff(&body) else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_file_type",
+            Code::UnsupportedFileType,
             format!("“{filename}”不是 PDF、PNG 或 JPEG 文件"),
         ));
     };

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use zhiyun_domain::code::Code;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -29,7 +30,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             Ok(None) => {
                 return ApiError::new(
                     StatusCode::UNAUTHORIZED,
-                    "invalid_token",
+                    Code::InvalidToken,
                     "API 令牌无效或已撤销",
                 )
                 .into_response();
@@ -101,7 +102,7 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
     if cross {
         let msg = "跨站请求已被拒绝（CSRF 防护）";
         return if req.uri().path().starts_with("/api/") {
-            ApiError::new(StatusCode::FORBIDDEN, "csrf_rejected", msg).into_response()
+            ApiError::new(StatusCode::FORBIDDEN, Code::CsrfRejected, msg).into_response()
         } else {
             PageError::new(StatusCode::FORBIDDEN, msg).into_response()
         };

@@ -4,6 +4,7 @@
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::validation::FieldError;
 use zhiyun_store::StoreError;
 
@@ -12,7 +13,8 @@ use crate::layout::render_error_page;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable snake_case code, e.g. `bad_check_digit`, `forbidden`, `uscc_taken`.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: Code,
     /// 中文说明
     pub message: String,
     /// Dotted path of the offending field, or null.
@@ -36,11 +38,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: Code, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             detail: ErrorDetail {
-                code: code.to_string(),
+                code,
                 message: message.into(),
                 field: None,
                 errors: Vec::new(),
@@ -54,15 +56,15 @@ impl ApiError {
     }
 
     pub fn unauthenticated() -> ApiError {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")
+        Self::new(StatusCode::UNAUTHORIZED, Code::Unauthenticated, "请先登录")
     }
 
     pub fn forbidden() -> ApiError {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "您无权执行此操作")
+        Self::new(StatusCode::FORBIDDEN, Code::Forbidden, "您无权执行此操作")
     }
 
     pub fn not_found() -> ApiError {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "未找到该记录")
+        Self::new(StatusCode::NOT_FOUND, Code::NotFound, "未找到该记录")
     }
 
     /// 422 with every failing field; the first one is the headline.
@@ -70,11 +72,11 @@ impl ApiError {
         let first = errors
             .first()
             .cloned()
-            .unwrap_or_else(|| FieldError::new("", "invalid", "输入有误"));
+            .unwrap_or_else(|| FieldError::new("", Code::Invalid, "输入有误"));
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             detail: ErrorDetail {
-                code: first.code.to_string(),
+                code: first.code,
                 message: first.message,
                 field: Some(first.field).filter(|f| !f.is_empty()),
                 errors,
@@ -106,7 +108,7 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %other, "store error");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    Code::Internal,
                     "服务器内部错误，请稍后重试",
                 )
             }
@@ -164,7 +166,7 @@ impl IntoResponse for PageError {
 /// Unknown paths: JSON under `/api`, a page elsewhere.
 pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口").into_response()
+        ApiError::new(StatusCode::NOT_FOUND, Code::NotFound, "没有这个接口").into_response()
     } else {
         PageError::not_found().into_response()
     }
@@ -193,18 +195,18 @@ pub async fn api_errors_as_json(
         .unwrap_or_default();
     let (code, message) = match status {
         StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "该接口不支持此请求方法".to_string())
+            (Code::MethodNotAllowed, "该接口不支持此请求方法".to_string())
         }
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!("请求体过大，最大 {} KB", crate::MAX_BODY_BYTES / 1024),
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupported_media_type", "不支持的请求体类型".to_string())
+            (Code::UnsupportedMediaType, "不支持的请求体类型".to_string())
         }
-        StatusCode::NOT_FOUND => ("not_found", "没有这个接口".to_string()),
-        s if s.is_server_error() => ("internal", "服务器内部错误，请稍后重试".to_string()),
-        _ => ("bad_request", format!("请求参数不正确：{detail}")),
+        StatusCode::NOT_FOUND => (Code::NotFound, "没有这个接口".to_string()),
+        s if s.is_server_error() => (Code::Internal, "服务器内部错误，请稍后重试".to_string()),
+        _ => (Code::BadRequest, format!("请求参数不正确：{detail}")),
     };
     ApiError::new(status, code, message).into_response()
 }

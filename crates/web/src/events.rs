@@ -5,6 +5,7 @@
 //! deal leads made of them.
 
 use std::collections::HashMap;
+use zhiyun_domain::code::Code;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -82,7 +83,7 @@ fn organiser(actor: &policy::Actor, row: &EventRow) -> bool {
     actor.admin || actor.org_id == row.organiser_org_id
 }
 
-fn conflict(code: &'static str, message: &str) -> ApiError {
+fn conflict(code: Code, message: &str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
@@ -260,7 +261,7 @@ async fn register(
     if !policy::can_register_event(&user.actor(), kind) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            Code::Forbidden,
             format!("{}不在{}的报名范围内", user.role().label(), kind.label()),
         ));
     }
@@ -270,7 +271,7 @@ async fn register(
     {
         return Err(ApiError::invalid(vec![FieldError::new(
             "unavailable_slots",
-            "slot_outside_event",
+            Code::SlotOutsideEvent,
             format!(
                 "不可参加的时段 {:?} 不在活动的 {slot_count} 个时段之内（编号从 0 开始）",
                 bad
@@ -320,7 +321,7 @@ async fn propose(state: &AppState, user: &Principal, id: i64) -> Result<Schedule
     let row = organised(state, user, id).await?;
     if kind_of(&row) != EventKind::Matchmaking {
         return Err(conflict(
-            "not_matchmaking",
+            Code::NotMatchmaking,
             "只有技术对接会需要排定一对一洽谈",
         ));
     }
@@ -392,7 +393,13 @@ async fn propose(state: &AppState, user: &Principal, id: i64) -> Result<Schedule
         best
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Code::Internal,
+            e.to_string(),
+        )
+    })?;
     let mut proposals: Vec<Proposal> = best.into_values().collect();
     proposals.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.key.cmp(&y.key)));
     let input = ScheduleInput {
@@ -477,12 +484,12 @@ async fn meeting_action(
             if slot < 0 || table < 1 {
                 return Err(ApiError::invalid(vec![FieldError::new(
                     "slot",
-                    "out_of_range",
+                    Code::OutOfRange,
                     "时段从 0、桌号从 1 开始编号",
                 )]));
             }
             check_move(&plan, &input, at, slot as usize, table as usize - 1)
-                .map_err(|m| ApiError::new(StatusCode::CONFLICT, "cannot_move", m))?;
+                .map_err(|m| ApiError::new(StatusCode::CONFLICT, Code::CannotMove, m))?;
             state.db.event_move_meeting(mid, slot, table, &who).await?;
             Ok(None)
         }
@@ -498,7 +505,7 @@ async fn meeting_action(
                 .ok_or_else(|| {
                     ApiError::invalid(vec![FieldError::new(
                         "outcome",
-                        "unknown_value",
+                        Code::UnknownValue,
                         format!(
                             "洽谈结果应为：{}",
                             Outcome::ALL.map(Outcome::label).join("、")
@@ -517,7 +524,7 @@ async fn meeting_action(
                 Some(o) if o.may_become_deal_lead() => {}
                 _ => {
                     return Err(conflict(
-                        "outcome_required",
+                        Code::OutcomeRequired,
                         "先记录“继续跟进”“签订意向”或“达成交易”的洽谈结果，再转为交易线索",
                     ));
                 }

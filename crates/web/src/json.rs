@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
+use zhiyun_domain::code::Code;
 
 use crate::error::ApiError;
 
@@ -22,7 +23,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                Code::UnsupportedMediaType,
                 "请求体应为 JSON（Content-Type: application/json）",
             ));
         }
@@ -37,11 +38,11 @@ pub fn body_error(status: StatusCode) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!("请求体过大，最大 {} KB", crate::MAX_BODY_BYTES / 1024),
         )
     } else {
-        ApiError::new(status, "bad_request", "无法读取请求体")
+        ApiError::new(status, Code::BadRequest, "无法读取请求体")
     }
 }
 
@@ -60,7 +61,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             format!("字段类型或取值不正确：{inner}")
         };
-        let err = ApiError::new(StatusCode::BAD_REQUEST, "bad_json", message);
+        let err = ApiError::new(StatusCode::BAD_REQUEST, Code::BadJson, message);
         if path.is_empty() || path == "." {
             err
         } else {

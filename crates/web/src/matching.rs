@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
+use zhiyun_domain::code::Code;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -115,7 +116,13 @@ async fn match_set(state: &AppState, kind: ListingKind) -> Result<Arc<MatchSet>,
     let m = matcher(state).clone();
     let set = tokio::task::spawn_blocking(move || Arc::new(m.index(items)))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Code::Internal,
+                e.to_string(),
+            )
+        })?;
     state
         .matching
         .sets
@@ -174,7 +181,11 @@ pub async fn suggestions(
         tokio::task::spawn_blocking(move || set.suggest(&m, &item, direction, limit, &declined))
             .await
             .map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Code::Internal,
+                    e.to_string(),
+                )
             })?;
     Ok(found
         .into_iter()
@@ -225,7 +236,7 @@ async fn api_matches(
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::invalid(vec![FieldError::new(
             "limit",
-            "out_of_range",
+            Code::OutOfRange,
             format!("limit 应在 1 到 {MAX_LIMIT} 之间"),
         )]));
     }
@@ -286,14 +297,14 @@ async fn judge(
     if !policy::can_judge_match(&user.actor(), row.owner_org_id) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            Code::Forbidden,
             "只有条目的发布机构可以评价推荐",
         ));
     }
     let verdict = Verdict::parse(&body.verdict, body.reason.as_deref()).map_err(|code| {
         let (field, message) = match code {
-            "reason_required" => ("reason", "标记“不相关”时请选择原因".to_string()),
-            "unknown_reason" => (
+            Code::ReasonRequired => ("reason", "标记“不相关”时请选择原因".to_string()),
+            Code::UnknownReason => (
                 "reason",
                 format!(
                     "原因应为：{}",

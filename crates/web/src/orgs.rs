@@ -1,6 +1,7 @@
 //! The organisation registry: pages (`/orgs`) and API (`/api/v1/orgs`), with agencies' practitioners.
 
 use std::collections::HashMap;
+use zhiyun_domain::code::Code;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -153,7 +154,7 @@ fn create_refusal(actor: &Actor, rec: &OrgRecord) -> Option<FieldError> {
     (!policy::can_create_org(actor, rec.kind, d)).then(|| {
         FieldError::new(
             "kind",
-            "forbidden",
+            Code::Forbidden,
             format!(
                 "您无权在{}登记“{}”类机构",
                 rec.district.map(|d| d.name).unwrap_or("该区"),
@@ -167,7 +168,7 @@ fn create_refusal(actor: &Actor, rec: &OrgRecord) -> Option<FieldError> {
 /// unless it stays as it was (an enterprise editing its own profile keeps its kind).
 fn update_refusal(actor: &Actor, current: &Org, rec: &OrgRecord) -> Option<FieldError> {
     if !policy::can_edit_org(actor, &current.scope()) {
-        return Some(FieldError::new("", "forbidden", "您无权修改该机构"));
+        return Some(FieldError::new("", Code::Forbidden, "您无权修改该机构"));
     }
     let moved = rec.kind != current.kind()
         || rec.district.map(|d| d.code) != current.district_code.as_deref();
@@ -236,7 +237,7 @@ impl ListQuery {
         let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
             None => None,
             Some(k) => Some(OrgKind::parse(k).ok_or_else(|| {
-                FieldError::new("kind", "unknown_kind", format!("未知的机构类型“{k}”"))
+                FieldError::new("kind", Code::UnknownKind, format!("未知的机构类型“{k}”"))
             })?),
         };
         let district_code = match self.district.as_deref().filter(|d| !d.is_empty()) {
@@ -246,7 +247,7 @@ impl ListQuery {
                     .ok_or_else(|| {
                         FieldError::new(
                             "district",
-                            "unknown_district",
+                            Code::UnknownDistrict,
                             format!("“{d}”不是上海市现行的区代码"),
                         )
                     })?
@@ -705,7 +706,7 @@ fn scalar(field: &str, v: &Option<serde_json::Value>) -> Result<Option<String>, 
         Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
         Some(_) => Err(FieldError::new(
             field,
-            "bad_type",
+            Code::BadType,
             format!("{field} 应为数字或字符串"),
         )),
     }
@@ -792,7 +793,9 @@ pub async fn api_create(
     let actor = user.actor();
     let rec = check_org(&body.input()?).map_err(ApiError::invalid)?;
     if let Some(e) = create_refusal(&actor, &rec) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.message).with_field("kind"));
+        return Err(
+            ApiError::new(StatusCode::FORBIDDEN, Code::Forbidden, e.message).with_field("kind"),
+        );
     }
     let org = state.db.org_create(&rec, &user.who()).await?;
     Ok((StatusCode::CREATED, Json(OrgView::of(&org, Some(&actor)))).into_response())
@@ -828,7 +831,11 @@ pub async fn api_update(
     }
     let rec = check_org(&body.input()?).map_err(ApiError::invalid)?;
     if let Some(e) = update_refusal(&actor, &current, &rec) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.message));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            Code::Forbidden,
+            e.message,
+        ));
     }
     let org = state.db.org_update(id, &rec, &user.who()).await?;
     Ok(Json(OrgView::of(&org, Some(&actor))))

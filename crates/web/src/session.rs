@@ -1,6 +1,7 @@
 //! Login and logout, in the browser (`/login`) and for scripts (`/api/v1/session`).
 
 use std::sync::OnceLock;
+use zhiyun_domain::code::Code;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -48,11 +49,11 @@ impl From<LoginError> for ApiError {
         match e {
             LoginError::Throttled(_) => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
+                Code::TooManyAttempts,
                 e.message(),
             ),
             LoginError::BadCredentials => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", e.message())
+                ApiError::new(StatusCode::UNAUTHORIZED, Code::BadCredentials, e.message())
             }
             LoginError::Store(s) => ApiError::from(s),
         }

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::ident::{IdentKind, Validation, validate};
 
 use crate::AppState;
@@ -32,7 +33,7 @@ fn kind_of(slug: &str) -> Result<IdentKind, ApiError> {
     IdentKind::from_slug(slug).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "unknown_kind",
+            Code::UnknownKind,
             format!(
                 "未知的编号类型“{slug}”，应为 patent-application、patent-publication、uscc、trademark 或 hte-certificate"
             ),
@@ -59,7 +60,7 @@ pub async fn api_validate(
     let kind = kind_of(&kind)?;
     if body.value.chars().count() > 200 {
         return Err(
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "too_long", "输入过长")
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Code::TooLong, "输入过长")
                 .with_field("value"),
         );
     }

@@ -4,6 +4,7 @@
 //! Each rule is its own function ([`a1`] … [`a6`]) returning one [`Check`] with a Chinese message and
 //! its evidence; [`evaluate`] runs them in order and applies the reviewers' decisions.
 
+use crate::code::Code;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -138,7 +139,7 @@ fn choice<T: Copy>(
     let allowed: Vec<&str> = choices.iter().map(|(s, _)| *s).collect();
     errs.push(FieldError::new(
         field,
-        "unknown_value",
+        Code::UnknownValue,
         format!(
             "{label}“{v}”不是可选的值，应为以下之一：{}",
             allowed.join("、")
@@ -232,7 +233,7 @@ fn check_park(p: &ParkInput, errs: &mut Errors) -> Park {
             if d.is_none() {
                 errs.push(FieldError::new(
                     "park.district_code",
-                    "unknown_district",
+                    Code::UnknownDistrict,
                     format!("园区所在区：“{code}”不是上海市现行的区代码"),
                 ));
             }
@@ -374,7 +375,7 @@ fn check_partner(i: usize, p: &PartnerInput, errs: &mut Errors) -> Option<Partne
                 date_ok = false;
                 errs.push(FieldError::new(
                     path("agreement_date"),
-                    "bad_date",
+                    Code::BadDate,
                     format!(
                         "第 {n} 家合作机构的战略合作协议签订日期“{v}”不对：应为 YYYY-MM-DD 格式的真实日期，如 2024-03-15"
                     ),
@@ -401,7 +402,7 @@ fn check_partner(i: usize, p: &PartnerInput, errs: &mut Errors) -> Option<Partne
         practitioners_ok = false;
         errs.push(FieldError::new(
             path("practitioners"),
-            "not_applicable",
+            Code::NotApplicable,
             format!("第 {n} 家合作机构不是知识产权服务机构：只有服务机构需要填写双证从业人员"),
         ));
     } else {
@@ -451,7 +452,7 @@ pub fn check_input(input: &ApplicationInput) -> Result<Application, Vec<FieldErr
         Some(y) if !ROUND_YEARS.contains(&y) => {
             errs.push(FieldError::new(
                 "round_year",
-                "bad_year",
+                Code::BadYear,
                 format!(
                     "申报年度 {y} 不对：应在 {}–{} 之间",
                     ROUND_YEARS.start(),
@@ -467,7 +468,7 @@ pub fn check_input(input: &ApplicationInput) -> Result<Application, Vec<FieldErr
     if input.enterprises.len() > MAX_ENTERPRISE_ROWS {
         errs.push(FieldError::new(
             "enterprises",
-            "too_many_rows",
+            Code::TooManyRows,
             format!(
                 "园区企业名单过长：{} 行，最多 {MAX_ENTERPRISE_ROWS} 行",
                 input.enterprises.len()
@@ -541,14 +542,14 @@ pub fn missing_for_submission(app: &Application) -> Vec<FieldError> {
     if p.leading_industries.is_empty() {
         out.push(FieldError::new(
             "park.leading_industries",
-            "required",
+            Code::Required,
             "园区主导产业不能为空：请至少填写一个主导产业",
         ));
     }
     if app.enterprises.is_empty() {
         out.push(FieldError::new(
             "enterprises",
-            "required",
+            Code::Required,
             "园区企业名单不能为空：请至少填写一家企业",
         ));
     }
@@ -577,7 +578,7 @@ pub fn missing_for_submission(app: &Application) -> Vec<FieldError> {
     if app.partners.is_empty() {
         out.push(FieldError::new(
             "partners",
-            "required",
+            Code::Required,
             "合作机构不能为空：请至少填写一家合作机构",
         ));
     }
@@ -2028,7 +2029,7 @@ mod tests {
                 "partners.1.uscc"
             ]
         );
-        let codes: Vec<&str> = errs.iter().map(|e| e.code).collect();
+        let codes: Vec<&str> = errs.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(
             codes[..3],
             ["unknown_district", "unknown_value", "bad_date"]
@@ -2113,14 +2114,14 @@ mod tests {
         i.round_year = None;
         let errs = check_input(&i).unwrap_err();
         assert_eq!(
-            (errs[0].field.as_str(), errs[0].code),
+            (errs[0].field.as_str(), errs[0].code.as_str()),
             ("round_year", "required")
         );
         for y in [1999, 2101] {
             i.round_year = Some(y);
             let errs = check_input(&i).unwrap_err();
             assert_eq!(
-                (errs[0].field.as_str(), errs[0].code),
+                (errs[0].field.as_str(), errs[0].code.as_str()),
                 ("round_year", "bad_year")
             );
         }
@@ -2207,7 +2208,7 @@ mod tests {
                 "partners.5.practitioners.0.patent_attorney_cert",
             ]
         );
-        let codes: Vec<&str> = errs.iter().map(|e| e.code).collect();
+        let codes: Vec<&str> = errs.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(
             codes,
             [

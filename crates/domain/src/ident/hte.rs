@@ -2,6 +2,7 @@
 
 use super::province::province_name;
 use super::{IdentError, normalize, quote, string_ident};
+use crate::code::Code;
 
 /// The current numbering started in 2008.
 const FIRST_YEAR: u16 = 2008;
@@ -23,19 +24,19 @@ impl HteCertificate {
         }
         let Some(rest) = n.strip_prefix("GR") else {
             return Err(IdentError::new(
-                "bad_prefix",
+                Code::BadPrefix,
                 "应以 GR 开头，如 GR202231005683",
             ));
         };
         if let Some(c) = rest.chars().find(|c| !c.is_ascii_digit()) {
             return Err(IdentError::new(
-                "bad_character",
+                Code::BadCharacter,
                 format!("含有不允许的字符{}：GR 之后只能是数字", quote(c)),
             ));
         }
         if rest.len() != 12 {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!(
                     "应为 14 位：GR + 4 位年份 + 2 位省份代码 + 6 位序号，实为 {} 位",
                     n.len()
@@ -45,14 +46,14 @@ impl HteCertificate {
         let year: u16 = rest[..4].parse().expect("digits");
         if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
             return Err(IdentError::new(
-                "bad_year",
+                Code::BadYear,
                 format!("发证年份 {year} 不对：应在 {FIRST_YEAR}–{LAST_YEAR} 之间"),
             ));
         }
         let province = &rest[4..6];
         if province_name(province).is_none() {
             return Err(IdentError::new(
-                "bad_province",
+                Code::BadProvince,
                 format!(
                     "第 7–8 位省份代码 {province} 不是省级行政区代码（如 31 上海市、11 北京市）"
                 ),

@@ -20,6 +20,8 @@ mod testutil;
 
 use serde::Serialize;
 
+use crate::code::Code;
+
 pub use hte::HteCertificate;
 pub use patent::{
     PatentApplicationNumber, PatentPublicationNumber, PatentType, PublicationKind,
@@ -38,12 +40,12 @@ pub use uscc::{ShanghaiRegion, Uscc, org_code_check_char, uscc_check_char};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct IdentError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl IdentError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         IdentError {
             code,
             message: message.into(),
@@ -51,7 +53,7 @@ impl IdentError {
     }
 
     pub(crate) fn empty(example: &str) -> Self {
-        Self::new("empty", format!("不能为空，应填写如 {example}"))
+        Self::new(Code::Empty, format!("不能为空，应填写如 {example}"))
     }
 }
 
@@ -345,7 +347,7 @@ mod tests {
 
     #[test]
     fn ident_error_displays_its_message() {
-        let e = IdentError::new("bad_check_digit", "校验位应为 7，实为 X");
+        let e = IdentError::new(Code::BadCheckDigit, "校验位应为 7，实为 X");
         assert_eq!(e.to_string(), "校验位应为 7，实为 X");
         let _: &dyn std::error::Error = &e;
     }

@@ -1,5 +1,6 @@
 //! Chinese patent application numbers and publication / grant numbers (DOMAIN.md §1.1).
 
+use crate::code::Code;
 use serde::Serialize;
 
 use super::{IdentError, normalize, quote, string_ident};
@@ -111,7 +112,7 @@ impl PatentApplicationNumber {
             "CN" | "ZL" => &n[2..],
             other => {
                 return Err(IdentError::new(
-                    "bad_prefix",
+                    Code::BadPrefix,
                     format!("前缀“{other}”无法识别：只可带 CN 或 ZL 前缀，或不带前缀"),
                 ));
             }
@@ -121,7 +122,7 @@ impl PatentApplicationNumber {
             let fine = c.is_ascii_digit() || c == '.' || (i == last && c.is_ascii_alphabetic());
             if !fine {
                 return Err(IdentError::new(
-                    "bad_character",
+                    Code::BadCharacter,
                     format!(
                         "含有不允许的字符{}：只能是数字和小数点，校验位可为 X",
                         quote(c)
@@ -133,7 +134,7 @@ impl PatentApplicationNumber {
         let (body, check) = match rest.split_once('.') {
             Some((_, c)) if c.contains('.') => {
                 return Err(IdentError::new(
-                    "bad_character",
+                    Code::BadCharacter,
                     "只能有一个小数点（在校验位之前）",
                 ));
             }
@@ -143,19 +144,19 @@ impl PatentApplicationNumber {
         };
         if body.bytes().any(|b| !b.is_ascii_digit()) {
             return Err(IdentError::new(
-                "bad_character",
+                Code::BadCharacter,
                 "小数点之前只能是数字（字母 X 只能作校验位）",
             ));
         }
         if body.len() != 12 && body.len() != 8 {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!("位数不对：{APP_FORMAT}，实为 {} 位数字", body.len()),
             ));
         }
         if check.is_empty() {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!(
                     "缺少校验位：{} 位数字之后应有“.”和一位校验位（0–9 或 X）",
                     body.len()
@@ -164,7 +165,7 @@ impl PatentApplicationNumber {
         }
         if check.len() > 1 {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!("校验位只有一位（0–9 或 X），实为“{check}”"),
             ));
         }
@@ -176,7 +177,7 @@ impl PatentApplicationNumber {
                 0..=3 => 2000 + yy,
                 _ => {
                     return Err(IdentError::new(
-                        "bad_year",
+                        Code::BadYear,
                         format!(
                             "年份“{yy:02}”不对：8 位旧格式申请号用于 1985 年至 2003 年（85–99、00–03），2003 年 10 月 1 日起为 12 位"
                         ),
@@ -187,7 +188,7 @@ impl PatentApplicationNumber {
             let y: u16 = body[..4].parse().expect("digits");
             if !(2003..=2100).contains(&y) {
                 return Err(IdentError::new(
-                    "bad_year",
+                    Code::BadYear,
                     format!("年份 {y} 不对：12 位申请号始于 2003 年，年份应在 2003–2100 之间"),
                 ));
             }
@@ -196,7 +197,7 @@ impl PatentApplicationNumber {
         let t = char::from(body.as_bytes()[if old { 2 } else { 4 }]);
         let Some(patent_type) = PatentType::from_digit(t) else {
             return Err(IdentError::new(
-                "bad_patent_type",
+                Code::BadPatentType,
                 format!(
                     "专利类型位（第 {} 位）应为 1 发明、2 实用新型、3 外观设计、8 PCT 发明或 9 PCT 实用新型，实为 {t}",
                     if old { 3 } else { 5 }
@@ -207,7 +208,7 @@ impl PatentApplicationNumber {
         let actual = check.chars().next().expect("one char");
         if actual != expected {
             return Err(IdentError::new(
-                "bad_check_digit",
+                Code::BadCheckDigit,
                 format!("校验位应为 {expected}，实为 {actual}"),
             ));
         }
@@ -346,38 +347,38 @@ impl PatentPublicationNumber {
         }
         let Some(rest) = n.strip_prefix("CN") else {
             return Err(IdentError::new(
-                "bad_prefix",
+                Code::BadPrefix,
                 "应以 CN 开头，如 CN112345678A",
             ));
         };
         let chars: Vec<char> = rest.chars().collect();
         let Some((&last, digits)) = chars.split_last() else {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 "CN 之后应有 9 位（早期为 7 位）数字和一个种类代码字母，如 CN112345678A",
             ));
         };
         let kind = if last.is_ascii_alphabetic() {
             PublicationKind::from_letter(last).ok_or_else(|| {
                 IdentError::new(
-                    "bad_kind_code",
+                    Code::BadKindCode,
                     format!("种类代码“{last}”无效：应为 {PUB_KINDS}"),
                 )
             })?
         } else if last.is_ascii_digit() {
             return Err(match digits.last() {
                 Some(k) if k.is_ascii_alphabetic() => IdentError::new(
-                    "bad_kind_code",
+                    Code::BadKindCode,
                     format!("种类代码只有一个字母（{PUB_KINDS}），其后不带数字“{last}”"),
                 ),
                 _ => IdentError::new(
-                    "bad_kind_code",
+                    Code::BadKindCode,
                     format!("缺少种类代码：末尾应为一个字母，{PUB_KINDS}"),
                 ),
             });
         } else {
             return Err(IdentError::new(
-                "bad_character",
+                Code::BadCharacter,
                 format!(
                     "含有不允许的字符{}：末尾应为种类代码字母 {PUB_KINDS}",
                     quote(last)
@@ -386,7 +387,7 @@ impl PatentPublicationNumber {
         };
         if let Some(c) = digits.iter().copied().find(|c| !c.is_ascii_digit()) {
             return Err(IdentError::new(
-                "bad_character",
+                Code::BadCharacter,
                 format!(
                     "含有不允许的字符{}：CN 与末尾的种类代码之间只能是数字",
                     quote(c)
@@ -395,7 +396,7 @@ impl PatentPublicationNumber {
         }
         if digits.len() != 9 && digits.len() != 7 {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!(
                     "位数不对：CN 之后应为 9 位数字（早期为 7 位），实为 {} 位",
                     digits.len()

@@ -1,6 +1,7 @@
 //! Trademark registration numbers (商标注册号, DOMAIN.md §1.3).
 
 use super::{IdentError, normalize, quote, string_ident};
+use crate::code::Code;
 
 /// Longest number accepted. DOMAIN.md §1.3 sets no fixed length; this only keeps out nonsense.
 const MAX_DIGITS: usize = 12;
@@ -57,7 +58,7 @@ impl TrademarkNumber {
         };
         if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
             return Err(IdentError::new(
-                "bad_character",
+                Code::BadCharacter,
                 format!(
                     "含有不允许的字符{}：应为数字，分割申请在末尾加 A，马德里国际注册在开头加 G",
                     quote(c)
@@ -66,7 +67,7 @@ impl TrademarkNumber {
         }
         if digits.is_empty() || digits.len() > MAX_DIGITS {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!("数字部分应为 1–{MAX_DIGITS} 位，实为 {} 位", digits.len()),
             ));
         }

@@ -1,6 +1,7 @@
 //! Unified Social Credit Code (统一社会信用代码, GB 32100-2015; DOMAIN.md §1.2).
 
 use super::{IdentError, IdentWarning, normalize, quote, string_ident};
+use crate::code::Code;
 use crate::district::{self, District};
 
 /// The 31 characters of the code, in value order 0..30 (no I, O, Z, S, V).
@@ -113,14 +114,14 @@ impl Uscc {
                 "只能是数字和大写字母（不含 I、O、Z、S、V）"
             };
             return Err(IdentError::new(
-                "bad_character",
+                Code::BadCharacter,
                 format!("第 {} 位{}不是允许的字符：{why}{hint}", i + 1, quote(c)),
             ));
         }
         let len = n.chars().count();
         if len != 18 {
             return Err(IdentError::new(
-                "bad_length",
+                Code::BadLength,
                 format!("应为 18 位，实为 {len} 位"),
             ));
         }
@@ -128,14 +129,14 @@ impl Uscc {
         let authority = char::from(b[0]);
         if !AUTHORITIES.contains(authority) {
             return Err(IdentError::new(
-                "bad_authority",
+                Code::BadAuthority,
                 format!("第 1 位登记管理部门代码应为 1–9、A、N 或 Y，实为 {authority}"),
             ));
         }
         let region = &n[2..8];
         if !region.bytes().all(|c| c.is_ascii_digit()) {
             return Err(IdentError::new(
-                "bad_region",
+                Code::BadRegion,
                 format!("第 3–8 位登记管理机关行政区划码应为 6 位数字，实为 {region}"),
             ));
         }
@@ -143,7 +144,7 @@ impl Uscc {
         let actual = char::from(b[17]);
         if actual != expected {
             return Err(IdentError::new(
-                "bad_check_digit",
+                Code::BadCheckDigit,
                 format!("校验位应为 {expected}，实为 {actual}（第 18 位）"),
             ));
         }
@@ -232,7 +233,7 @@ impl Uscc {
             return Vec::new();
         }
         vec![IdentError::new(
-            "org_code_check_mismatch",
+            Code::OrgCodeCheckMismatch,
             format!(
                 "第 9–17 位组织机构代码 {} 的校验位应为 {}，实为 {}（仅提示，国家标准不要求，代码仍有效）",
                 self.org_code(),

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use zhiyun_domain::code::Code;
 
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -76,7 +77,8 @@ pub struct ImportIssue {
     pub column: String,
     /// Stable code, e.g. `bad_check_digit`, `required`, `duplicate_in_file`, `duplicate_listing`,
     /// `patent_already_listed`, `unknown_org`, `forbidden_owner`.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: Code,
     /// Chinese: the column, the value and the reason.
     pub message: String,
 }
@@ -119,7 +121,7 @@ pub type ProgressFn = dyn Fn(Progress) + Send + Sync;
 /// The file could not be read as a listings table at all.
 #[derive(Debug, Clone)]
 pub struct FileError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
@@ -160,7 +162,7 @@ pub async fn run_import(
 ) -> Result<ImportReport, FileError> {
     if !importer.may_set(status) {
         return Err(FileError {
-            code: "forbidden_status",
+            code: Code::ForbiddenStatus,
             message: format!("您不能将导入的条目直接设为“{}”", status.label()),
         });
     }
@@ -175,7 +177,7 @@ pub async fn run_import(
     })
     .await
     .map_err(|e| FileError {
-        code: "internal",
+        code: Code::Internal,
         message: format!("读取文件失败：{e}"),
     })?
     .map_err(|e| FileError {
@@ -196,7 +198,7 @@ pub async fn run_import(
         .map(|i| ImportIssue {
             row: i.row,
             column: i.column.clone(),
-            code: i.code.clone(),
+            code: i.code,
             message: i.message.clone(),
         })
         .collect();
@@ -217,7 +219,7 @@ pub async fn run_import(
             Some(uscc) => {
                 if !owners.contains_key(uscc) {
                     let org = db.org_by_uscc(uscc).await.map_err(|e| FileError {
-                        code: "internal",
+                        code: Code::Internal,
                         message: e.to_string(),
                     })?;
                     let found = org.map(|o| {
@@ -234,7 +236,7 @@ pub async fn run_import(
                         issues.push(ImportIssue {
                             row: r.row,
                             column: COL_OWNER_USCC.into(),
-                            code: "unknown_org".into(),
+                            code: Code::UnknownOrg,
                             message: format!(
                                 "{COL_OWNER_USCC}“{uscc}”：该机构未在平台机构名录中登记，请先登记机构"
                             ),
@@ -250,7 +252,7 @@ pub async fn run_import(
                 issues.push(ImportIssue {
                     row: r.row,
                     column: COL_OWNER_USCC.into(),
-                    code: "required".into(),
+                    code: Code::Required,
                     message: format!("{COL_OWNER_USCC}：代机构导入时必须填写发布机构的信用代码"),
                 });
                 None
@@ -268,7 +270,7 @@ pub async fn run_import(
             issues.push(ImportIssue {
                 row: r.row,
                 column: COL_OWNER_USCC.into(),
-                code: "forbidden_owner".into(),
+                code: Code::ForbiddenOwner,
                 message: format!(
                     "无权为{who}导入该{}：企业和高校只能导入本机构的条目（技术需求限企业），运营机构只能代录本区的条目",
                     kind.label()
@@ -306,7 +308,7 @@ pub async fn run_import(
         })
         .await
         .map_err(|e| FileError {
-            code: "store",
+            code: Code::Store,
             message: e.to_string(),
         })?;
     for c in &outcome.conflicts {
@@ -318,7 +320,7 @@ pub async fn run_import(
                 COL_TITLE
             }
             .into(),
-            code: c.code.into(),
+            code: c.code,
             message: c.message.clone(),
         });
     }
@@ -368,7 +370,7 @@ pub async fn api_import(
     let bad = |field: &str, message: String| {
         ApiError::invalid(vec![zhiyun_domain::validation::FieldError::new(
             field,
-            "unknown_value",
+            Code::UnknownValue,
             message,
         )])
     };
@@ -406,7 +408,7 @@ pub async fn api_import(
     if !importer.may_set(status) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forbidden_status",
+            Code::ForbiddenStatus,
             format!("您不能将导入的条目直接设为“{}”", status.label()),
         ));
     }
@@ -425,7 +427,7 @@ pub async fn api_import(
     if write == ImportWrite::AllOrNothing && !report.written {
         let err = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "import_has_errors",
+            Code::ImportHasErrors,
             format!(
                 "有 {} 处问题，按“全部导入”的要求未导入任何条目",
                 report.issues.len()

@@ -351,7 +351,7 @@ async fn issues_csv(
             vec![
                 i.row.to_string(),
                 i.column.clone(),
-                i.code.clone(),
+                i.code.to_string(),
                 i.message.clone(),
             ]
         })

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
+use zhiyun_domain::code::Code;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::{
     DEFAULT_STALE_AFTER_DAYS, ListingInput, ListingKind, ListingStatus, Transition, check_listing,
@@ -201,12 +202,12 @@ pub async fn api_create(
     if !policy::can_post_listing(&user.actor(), listing.kind) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            Code::Forbidden,
             format!("{}不能发布{}", user.role().label(), listing.kind.label()),
         ));
     }
     let body = serde_json::to_string(&input)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_json", e.to_string()))?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, Code::BadJson, e.to_string()))?;
     let row = state
         .db
         .listing_create(user.org_id, &listing, &body, &user.who())
@@ -305,7 +306,7 @@ pub async fn act(
         ]));
     }
     let to = transition(row.status(), t)
-        .map_err(|m| ApiError::new(StatusCode::CONFLICT, "bad_transition", m))?;
+        .map_err(|m| ApiError::new(StatusCode::CONFLICT, Code::BadTransition, m))?;
     let row = state
         .db
         .listing_set_status(id, row.status(), to, reason, &user.who())

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use zhiyun_domain::code::Code;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::ListingKind;
 use zhiyun_search::{PriceBand, Sort};
@@ -122,7 +123,7 @@ async fn run(
         tracing::error!(error = %e, "search");
         ApiError::new(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Code::Internal,
             "检索出错，请稍后重试",
         )
     })?;

@@ -1,0 +1,193 @@
+//! Every stable error code the platform answers, in one enum (lemmy's practice): scripts match on
+//! these snake_case words (`{"error": {"code": "bad_check_digit"}}`), people read the Chinese
+//! message that comes with each. A code, once published, keeps its spelling.
+
+use std::fmt;
+
+use serde::Serialize;
+
+macro_rules! codes {
+    ($($variant:ident = $text:literal,)*) => {
+        /// A stable error code. Serialises as its snake_case text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The code as scripts see it, e.g. `bad_check_digit`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    AgencyClusterLimit = "agency_cluster_limit",
+    AlreadyDecided = "already_decided",
+    AlreadyRegistered = "already_registered",
+    Ambiguous = "ambiguous",
+    AmountTooLarge = "amount_too_large",
+    BadAmount = "bad_amount",
+    BadAuthority = "bad_authority",
+    BadCertificateNumber = "bad_certificate_number",
+    BadCharacter = "bad_character",
+    BadCheckDigit = "bad_check_digit",
+    BadCredentials = "bad_credentials",
+    BadDate = "bad_date",
+    BadDatetime = "bad_datetime",
+    BadIpc = "bad_ipc",
+    BadJson = "bad_json",
+    BadKindCode = "bad_kind_code",
+    BadLength = "bad_length",
+    BadNumber = "bad_number",
+    BadPatentType = "bad_patent_type",
+    BadPhone = "bad_phone",
+    BadPrefix = "bad_prefix",
+    BadProvince = "bad_province",
+    BadRegion = "bad_region",
+    BadRequest = "bad_request",
+    BadTransition = "bad_transition",
+    BadType = "bad_type",
+    BadUrl = "bad_url",
+    BadUsername = "bad_username",
+    BadYear = "bad_year",
+    CannotDisableSelf = "cannot_disable_self",
+    CannotMove = "cannot_move",
+    CreditReportMissing = "credit_report_missing",
+    CsrfRejected = "csrf_rejected",
+    DateInPast = "date_in_past",
+    DateTooFar = "date_too_far",
+    DeadlinePassed = "deadline_passed",
+    DuplicateInFile = "duplicate_in_file",
+    DuplicateListing = "duplicate_listing",
+    DuplicateUscc = "duplicate_uscc",
+    Empty = "empty",
+    EndsBeforeStart = "ends_before_start",
+    EventCancelled = "event_cancelled",
+    EventFull = "event_full",
+    EventPast = "event_past",
+    Forbidden = "forbidden",
+    ForbiddenOwner = "forbidden_owner",
+    ForbiddenStatus = "forbidden_status",
+    HteMalformed = "hte_malformed",
+    ImportHasErrors = "import_has_errors",
+    InThePast = "in_the_past",
+    Incomplete = "incomplete",
+    Internal = "internal",
+    Invalid = "invalid",
+    InvalidToken = "invalid_token",
+    InvalidUscc = "invalid_uscc",
+    LeadExists = "lead_exists",
+    MethodNotAllowed = "method_not_allowed",
+    MissingColumns = "missing_columns",
+    MissingName = "missing_name",
+    MissingUscc = "missing_uscc",
+    NegativeAmount = "negative_amount",
+    NotAnAgency = "not_an_agency",
+    NotApplicable = "not_applicable",
+    NotEditable = "not_editable",
+    NotEligible = "not_eligible",
+    NotFound = "not_found",
+    NotMatchmaking = "not_matchmaking",
+    NotSubmitted = "not_submitted",
+    OrgCodeCheckMismatch = "org_code_check_mismatch",
+    OutOfRange = "out_of_range",
+    OutcomeRequired = "outcome_required",
+    PatentAlreadyListed = "patent_already_listed",
+    PayloadTooLarge = "payload_too_large",
+    PlaceOrLinkRequired = "place_or_link_required",
+    ReasonRequired = "reason_required",
+    Required = "required",
+    Returned = "returned",
+    RoundChanged = "round_changed",
+    RoundExists = "round_exists",
+    SlotOutsideEvent = "slot_outside_event",
+    StatusChanged = "status_changed",
+    Store = "store",
+    TableTaken = "table_taken",
+    TooLong = "too_long",
+    TooLongDuration = "too_long_duration",
+    TooManyAttempts = "too_many_attempts",
+    TooManyRows = "too_many_rows",
+    TooShort = "too_short",
+    Unauthenticated = "unauthenticated",
+    UnknownDecision = "unknown_decision",
+    UnknownDistrict = "unknown_district",
+    UnknownKind = "unknown_kind",
+    UnknownOrg = "unknown_org",
+    UnknownOrganisation = "unknown_organisation",
+    UnknownPart = "unknown_part",
+    UnknownReason = "unknown_reason",
+    UnknownRound = "unknown_round",
+    UnknownRule = "unknown_rule",
+    UnknownSize = "unknown_size",
+    UnknownSizeClass = "unknown_size_class",
+    UnknownStatus = "unknown_status",
+    UnknownValue = "unknown_value",
+    UnknownVerdict = "unknown_verdict",
+    Unreadable = "unreadable",
+    UnsupportedFileType = "unsupported_file_type",
+    UnsupportedMediaType = "unsupported_media_type",
+    UnsupportedType = "unsupported_type",
+    UsccTaken = "uscc_taken",
+    UsernameTaken = "username_taken",
+    WeakPassword = "weak_password",
+}
+
+impl Code {
+    pub fn parse(s: &str) -> Option<Code> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_words() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(
+                !s.is_empty()
+                    && s.starts_with(|ch: char| ch.is_ascii_lowercase())
+                    && s.chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'),
+                "{s} is not snake_case"
+            );
+            assert_eq!(Code::parse(s), Some(*c));
+        }
+    }
+}
