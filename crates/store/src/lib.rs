@@ -81,6 +81,14 @@ pub enum StoreError {
         field: Option<&'static str>,
         message: String,
     },
+    /// A stored value that does not decode into its type: the data is wrong, not the request.
+    /// Rows are decoded once, here in the store; nothing downstream re-parses or defaults.
+    #[error("corrupt {entity} {id}: {detail}")]
+    Corrupt {
+        entity: &'static str,
+        id: i64,
+        detail: String,
+    },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     #[error(transparent)]

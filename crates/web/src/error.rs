@@ -116,6 +116,32 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A use case's error, answered with the status its kind calls for.
+impl From<zhiyun_service::Error> for ApiError {
+    fn from(e: zhiyun_service::Error) -> ApiError {
+        use zhiyun_service::Kind;
+        let status = match e.kind {
+            Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError {
+            status,
+            detail: ErrorDetail {
+                code: e.code,
+                message: e.message,
+                field: e.field,
+                errors: e.errors,
+            },
+        }
+    }
+}
+
 /// An error shown to a person as a page.
 #[derive(Debug)]
 pub struct PageError {
@@ -144,6 +170,12 @@ impl PageError {
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> PageError {
         PageError::new(e.status, e.detail.message)
+    }
+}
+
+impl From<zhiyun_service::Error> for PageError {
+    fn from(e: zhiyun_service::Error) -> PageError {
+        PageError::from(ApiError::from(e))
     }
 }
 

@@ -58,6 +58,9 @@ impl Default for Config {
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The use cases' context: every read and write goes through `zhiyun_service`.
+    pub svc: zhiyun_service::Ctx,
+    /// Transitional: handlers not yet moved behind a use case still reach the store.
     pub db: Db,
     pub hasher: Hasher,
     pub config: Arc<Config>,
@@ -66,7 +69,6 @@ pub struct AppState {
     pub search: zhiyun_search::SearchIndex,
     /// Listing imports started from the upload page, with their progress and reports.
     pub imports: Arc<listings::import::Jobs>,
-    pub matching: Arc<matching::MatchCache>,
 }
 
 impl AppState {
@@ -92,14 +94,19 @@ impl AppState {
         config: Config,
         search: zhiyun_search::SearchIndex,
     ) -> AppState {
+        Self::with_ctx(zhiyun_service::Ctx::with_search(db, hasher, search), config)
+    }
+
+    /// Over a use-case context (tests pass one with a fixed clock).
+    pub fn with_ctx(svc: zhiyun_service::Ctx, config: Config) -> AppState {
         AppState {
-            db,
-            hasher,
+            db: svc.db().clone(),
+            hasher: svc.hasher().clone(),
+            search: svc.search().clone(),
+            svc,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
-            search,
             imports: Arc::default(),
-            matching: Arc::default(),
         }
     }
 

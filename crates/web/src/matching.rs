@@ -6,7 +6,7 @@
 //! their kind changes (count or newest `updated_at` differs); a set of 100,000 builds in seconds.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use zhiyun_domain::code::Code;
 
 use askama::Template;
@@ -57,19 +57,10 @@ pub fn routes() -> Router<AppState> {
         .route("/matching/declines", get(declines_page))
 }
 
-/// A kind's match set and the fingerprint of the listings it was built from.
-type Versioned = ((i64, i64), Arc<MatchSet>);
-
-/// The in-memory match sets, one per kind, and the analyser they share.
-#[derive(Default)]
-pub struct MatchCache {
-    matcher: OnceLock<Matcher>,
-    sets: Mutex<HashMap<&'static str, Versioned>>,
-}
-
 pub(crate) fn matcher(state: &AppState) -> &Matcher {
     state
-        .matching
+        .svc
+        .match_cache()
         .matcher
         .get_or_init(|| Matcher::new(state.search.synonyms().clone()))
 }
@@ -102,7 +93,8 @@ async fn match_set(state: &AppState, kind: ListingKind) -> Result<Arc<MatchSet>,
     let slug = kind.slug();
     let version = state.db.listings_version(slug).await?;
     if let Some((v, set)) = state
-        .matching
+        .svc
+        .match_cache()
         .sets
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -124,7 +116,8 @@ async fn match_set(state: &AppState, kind: ListingKind) -> Result<Arc<MatchSet>,
             )
         })?;
     state
-        .matching
+        .svc
+        .match_cache()
         .sets
         .lock()
         .unwrap_or_else(|p| p.into_inner())

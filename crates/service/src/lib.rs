@@ -1,0 +1,91 @@
+//! 知运 use cases: the one layer between the web (and the CLI) and the store, search and reports.
+//!
+//! Each use case is a function over a [`Ctx`] (database, search index, match sets, clock, password
+//! hasher) that takes a typed command and the caller, checks access through
+//! `zhiyun_domain::policy`, runs the domain's rules, writes in one transaction with its audit entry,
+//! keeps derived state (the search index, the match sets) in step itself, and returns a typed
+//! result or an [`Error`] with a stable code. The web turns results into JSON or pages; the CLI
+//! into lines of text. Neither calls the store.
+
+use std::sync::Arc;
+
+use zhiyun_search::{SearchIndex, Synonyms};
+use zhiyun_store::Db;
+use zhiyun_store::password::Hasher;
+
+pub mod clock;
+pub mod error;
+pub mod matching;
+
+pub use clock::Clock;
+pub use error::{Error, Kind, Result};
+pub use zhiyun_store::accounts::Principal;
+pub use zhiyun_store::{StoreError, Who};
+
+/// What every use case runs against. Cheap to clone (handles and `Arc`s).
+#[derive(Clone)]
+pub struct Ctx {
+    pub(crate) db: Db,
+    pub(crate) search: SearchIndex,
+    pub(crate) matching: Arc<matching::MatchCache>,
+    pub(crate) clock: Clock,
+    pub(crate) hasher: Hasher,
+}
+
+impl Ctx {
+    /// With an in-memory search index using the built-in synonyms (fill it with
+    /// `listings::reindex`) and the system clock.
+    pub fn new(db: Db, hasher: Hasher) -> Ctx {
+        let search =
+            SearchIndex::in_ram(Synonyms::builtin()).expect("an in-memory index always opens");
+        Self::with_search(db, hasher, search)
+    }
+
+    pub fn with_search(db: Db, hasher: Hasher, search: SearchIndex) -> Ctx {
+        Ctx {
+            db,
+            search,
+            matching: Arc::default(),
+            clock: Clock::system(),
+            hasher,
+        }
+    }
+
+    /// The same context reading another clock (tests set a fixed one).
+    pub fn with_clock(mut self, clock: Clock) -> Ctx {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        self.db.backend()
+    }
+
+    /// The database, for the transition while features move behind use cases. New code calls
+    /// use cases; this goes away when the web no longer needs it.
+    #[doc(hidden)]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The search index, for the same transition.
+    #[doc(hidden)]
+    pub fn search(&self) -> &SearchIndex {
+        &self.search
+    }
+
+    #[doc(hidden)]
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
+    }
+
+    #[doc(hidden)]
+    pub fn match_cache(&self) -> &Arc<matching::MatchCache> {
+        &self.matching
+    }
+}
