@@ -15,4 +15,5 @@ pub mod org;
 pub mod patent;
 pub mod policy;
 pub mod precheck;
+pub mod trademark;
 pub mod validation;
