@@ -160,6 +160,13 @@ pub struct HighValue {
     pub why_not: Option<String>,
 }
 
+impl HighValue {
+    /// The categories met as the API lists them: `["strategic_emerging", "award"]`.
+    pub fn slugs(&self) -> Vec<&'static str> {
+        self.categories.iter().map(|c| c.category.slug()).collect()
+    }
+}
+
 /// Is this patent high-value on `as_of` (a year end for K5, today for the register page)?
 pub fn high_value(facts: &HighValueFacts, rules: &HighValueRules, as_of: NaiveDate) -> HighValue {
     let p = facts.patent;

@@ -46,7 +46,7 @@ fn hv(p: &Patent, rules: &HighValueRules, as_of: &str) -> HighValue {
 }
 
 fn slugs(h: &HighValue) -> Vec<&'static str> {
-    h.categories.iter().map(|c| c.category.slug()).collect()
+    h.slugs()
 }
 
 fn us_grant() -> OverseasMember {

@@ -107,6 +107,18 @@ pub struct FeeFacts {
     pub fee_paid_until: Option<NaiveDate>,
 }
 
+impl From<&crate::precheck::PatentFacts> for FeeFacts {
+    /// The deal and pledge pre-checks (T4, T5) ask the same fee rules.
+    fn from(f: &crate::precheck::PatentFacts) -> FeeFacts {
+        FeeFacts {
+            legal_status: f.legal_status,
+            filed_on: f.filed_on,
+            expires_on: f.expires_on,
+            fee_paid_until: f.fee_paid_until,
+        }
+    }
+}
+
 /// The next annual fee: the patent year it is for and the day it falls due (the anniversary that
 /// starts that year). `None` when the fees are paid to the end of the term.
 pub fn next_fee_due(
