@@ -17,4 +17,5 @@ pub mod patent;
 pub mod policy;
 pub mod precheck;
 pub mod time;
+pub mod trademark;
 pub mod validation;

@@ -270,6 +270,78 @@ pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
 }
 
+// ---------- patent and trademark register ----------
+
+/// Organisation kinds whose patents and trademarks the register holds (issue 11: "an enterprise or
+/// university keeps its portfolio"). Banks, agencies, parks and bureaus own few and act for others;
+/// their own portfolios are out of the register's scope.
+pub fn may_own_ip(kind: OrgKind) -> bool {
+    matches!(kind, OrgKind::Enterprise | OrgKind::University)
+}
+
+fn manages_ip_of(actor: &Actor, owner: &OrgScope) -> bool {
+    if !may_own_ip(owner.kind) {
+        return false;
+    }
+    if actor.admin || actor.org_id == owner.id {
+        return true;
+    }
+    // Issue 11: "the cluster operator and the agencies serving it can do the same for the
+    // enterprises of its district". Universities keep their own portfolios.
+    owner.kind == OrgKind::Enterprise
+        && matches!(actor.role, Role::Operator | Role::Agency)
+        && actor.same_district(owner.district)
+}
+
+/// May `actor` create, edit or import the patents of `owner`? The owner's own users; for an
+/// enterprise also the cluster operator and the agencies of its district; administrators.
+/// Bureaus oversee the register but do not enter it.
+pub fn can_manage_patents(actor: &Actor, owner: &OrgScope) -> bool {
+    manages_ip_of(actor, owner)
+}
+
+/// The same rule for trademarks.
+pub fn can_manage_trademarks(actor: &Actor, owner: &OrgScope) -> bool {
+    manages_ip_of(actor, owner)
+}
+
+/// The register's public facts (number, title, kind, owners, IPC, dates, legal status, overseas
+/// members, awards, expiry, high-value categories) are public at CNIPA: any logged-in user reads
+/// them. Visitors without login see patents only through published listings.
+pub fn can_read_patent_register(actor: Option<&Actor>) -> bool {
+    actor.is_some()
+}
+
+/// The internal facts of a patent or trademark (annual-fee state and paid-until date, reminders,
+/// cultivation notes, pledge amounts): its owner and co-owners, whoever may manage it, the
+/// overseers of the owner's district (municipal bureau, district bureau, cluster operator) and
+/// administrators.
+pub fn can_read_patent_private(actor: &Actor, owner: &OrgScope, co_owner_org_ids: &[i64]) -> bool {
+    actor.admin
+        || actor.org_id == owner.id
+        || co_owner_org_ids.contains(&actor.org_id)
+        || manages_ip_of(actor, owner)
+        || actor.oversees(owner.district)
+}
+
+/// T6: the cluster operator marks patents of its district's organisations as cultivation projects.
+/// Bureaus read the list; they do not run the projects.
+pub fn can_mark_cultivation(actor: &Actor, district: Option<&str>) -> bool {
+    actor.admin || actor.role == Role::Operator && actor.same_district(district)
+}
+
+/// K5: the municipal bureau enters resident populations (`PUT /api/v1/districts/{code}/population/{year}`).
+pub fn can_set_population(actor: &Actor) -> bool {
+    actor.admin || actor.role == Role::Municipal
+}
+
+/// K5: the high-value settings (the local pledge threshold, counting 10 years from filing or grant,
+/// extra strategic-emerging-industry entries) change every district's figure, so they belong to
+/// the municipal bureau that judges the clusters on it, not to a cluster operator.
+pub fn can_set_high_value_rules(actor: &Actor) -> bool {
+    actor.admin || actor.role == Role::Municipal
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,5 +650,132 @@ mod tests {
         assert!(can_register_event(&bank, EventKind::BankEnterprise));
         assert!(!can_register_event(&university, EventKind::BankEnterprise));
         assert!(can_register_event(&university, EventKind::Training));
+    }
+
+    /// Issue 11: owners manage their own register; the operator and agencies of an enterprise's
+    /// district manage its patents too; nobody else does.
+    #[test]
+    fn t6_who_manages_patents_and_trademarks() {
+        let ent = OrgScope {
+            id: 41,
+            kind: OrgKind::Enterprise,
+            district: Some(XUHUI),
+        };
+        let uni = OrgScope {
+            id: 42,
+            kind: OrgKind::University,
+            district: Some(XUHUI),
+        };
+        let bank_org = OrgScope {
+            id: 43,
+            kind: OrgKind::Bank,
+            district: Some(XUHUI),
+        };
+        let own_ent = actor(41, Role::Enterprise, Some(XUHUI));
+        let own_uni = actor(42, Role::University, Some(XUHUI));
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let agency = actor(8, Role::Agency, Some(XUHUI));
+        let far_operator = actor(9, Role::Operator, Some(MINHANG));
+        let far_agency = actor(10, Role::Agency, Some(MINHANG));
+        let other_ent = actor(11, Role::Enterprise, Some(XUHUI));
+        let bank = actor(12, Role::Bank, Some(XUHUI));
+        let bureau = actor(5, Role::District, Some(XUHUI));
+        let municipal = actor(2, Role::Municipal, None);
+        let admin = Actor {
+            admin: true,
+            ..other_ent.clone()
+        };
+        for a in [&own_ent, &operator, &agency, &admin] {
+            assert!(can_manage_patents(a, &ent), "{a:?}");
+            assert!(can_manage_trademarks(a, &ent), "{a:?}");
+        }
+        for a in [
+            &far_operator,
+            &far_agency,
+            &other_ent,
+            &bank,
+            &bureau,
+            &municipal,
+            &own_uni,
+        ] {
+            assert!(!can_manage_patents(a, &ent), "{a:?}");
+            assert!(!can_manage_trademarks(a, &ent), "{a:?}");
+        }
+        // A university keeps its own portfolio: the district's operator and agencies do not.
+        assert!(can_manage_patents(&own_uni, &uni));
+        assert!(!can_manage_patents(&operator, &uni));
+        assert!(!can_manage_patents(&agency, &uni));
+        // Banks' own patents are not on the register, for anyone.
+        assert!(!may_own_ip(OrgKind::Bank));
+        assert!(!can_manage_patents(&admin, &bank_org));
+        assert!(!can_manage_patents(
+            &actor(43, Role::Bank, Some(XUHUI)),
+            &bank_org
+        ));
+    }
+
+    /// Issue 11: public facts for every logged-in user; fee state and cultivation notes internal.
+    #[test]
+    fn t6_who_reads_the_register_and_its_internal_facts() {
+        let ent = OrgScope {
+            id: 41,
+            kind: OrgKind::Enterprise,
+            district: Some(XUHUI),
+        };
+        assert!(!can_read_patent_register(None));
+        assert!(can_read_patent_register(Some(&actor(
+            12,
+            Role::Bank,
+            Some(MINHANG)
+        ))));
+        let co = [44];
+        for a in [
+            actor(41, Role::Enterprise, Some(XUHUI)),
+            actor(44, Role::University, Some(MINHANG)),
+            actor(7, Role::Operator, Some(XUHUI)),
+            actor(8, Role::Agency, Some(XUHUI)),
+            actor(5, Role::District, Some(XUHUI)),
+            actor(2, Role::Municipal, None),
+        ] {
+            assert!(can_read_patent_private(&a, &ent, &co), "{a:?}");
+        }
+        for a in [
+            actor(11, Role::Enterprise, Some(XUHUI)),
+            actor(12, Role::Bank, Some(XUHUI)),
+            actor(9, Role::Operator, Some(MINHANG)),
+            actor(6, Role::District, Some(MINHANG)),
+            actor(10, Role::Agency, Some(MINHANG)),
+        ] {
+            assert!(!can_read_patent_private(&a, &ent, &co), "{a:?}");
+        }
+    }
+
+    /// T6 and K5: cultivation by the district's operator; populations and high-value settings by
+    /// the municipal bureau.
+    #[test]
+    fn t6_k5_cultivation_population_and_settings_rights() {
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        assert!(can_mark_cultivation(&operator, Some(XUHUI)));
+        assert!(!can_mark_cultivation(&operator, Some(MINHANG)));
+        assert!(!can_mark_cultivation(&operator, None));
+        assert!(!can_mark_cultivation(
+            &actor(5, Role::District, Some(XUHUI)),
+            Some(XUHUI)
+        ));
+        assert!(!can_mark_cultivation(
+            &actor(41, Role::Enterprise, Some(XUHUI)),
+            Some(XUHUI)
+        ));
+        let municipal = actor(2, Role::Municipal, None);
+        assert!(can_set_population(&municipal));
+        assert!(can_set_high_value_rules(&municipal));
+        for a in [
+            operator,
+            actor(5, Role::District, Some(XUHUI)),
+            actor(41, Role::Enterprise, Some(XUHUI)),
+        ] {
+            assert!(!can_set_population(&a), "{a:?}");
+            assert!(!can_set_high_value_rules(&a), "{a:?}");
+        }
     }
 }
