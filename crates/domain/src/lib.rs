@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod census;
+pub mod deal;
 pub mod district;
 pub mod event;
 pub mod ident;
