@@ -6,6 +6,7 @@
 pub mod application;
 pub mod census;
 pub mod code;
+pub mod deal;
 pub mod district;
 pub mod event;
 pub mod ident;

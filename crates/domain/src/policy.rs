@@ -340,6 +340,104 @@ pub fn can_set_population(actor: &Actor) -> bool {
 /// the municipal bureau that judges the clusters on it, not to a cluster operator.
 pub fn can_set_high_value_rules(actor: &Actor) -> bool {
     actor.admin || actor.role == Role::Municipal
+// ---------- deals ----------
+
+/// A deal, for policy (T4, T8): the two parties, the agency and the exchange named on it, and the
+/// districts of the two parties.
+#[derive(Debug, Clone, Copy)]
+pub struct DealParties<'a> {
+    /// The party giving the rights.
+    pub from_org_id: i64,
+    /// The party receiving them.
+    pub to_org_id: i64,
+    pub agency_org_id: Option<i64>,
+    /// The exchange organisation the venue names (SIPEX, STEX); None off exchange.
+    pub exchange_org_id: Option<i64>,
+    pub district_from: Option<&'a str>,
+    pub district_to: Option<&'a str>,
+}
+
+fn deal_party(actor: &Actor, deal: &DealParties) -> bool {
+    actor.org_id == deal.from_org_id || actor.org_id == deal.to_org_id
+}
+
+fn deal_agency(actor: &Actor, deal: &DealParties) -> bool {
+    actor.role == Role::Agency && deal.agency_org_id == Some(actor.org_id)
+}
+
+fn deal_exchange(actor: &Actor, deal: &DealParties) -> bool {
+    actor.role == Role::Exchange && deal.exchange_org_id == Some(actor.org_id)
+}
+
+/// The cluster operator of either party's district: a university in one district licensing to an
+/// SME in another is brokered by either cluster, and each counts it (K3, K4).
+fn deal_operator(actor: &Actor, deal: &DealParties) -> bool {
+    actor.role == Role::Operator
+        && (actor.same_district(deal.district_from) || actor.same_district(deal.district_to))
+}
+
+/// Deals are not public: the parties, the agency and exchange named on it, and the overseers of
+/// either party's district (the bureaus, the cluster operator) read them.
+pub fn can_read_deal(actor: &Actor, deal: &DealParties) -> bool {
+    actor.admin
+        || deal_party(actor, deal)
+        || deal_agency(actor, deal)
+        || deal_exchange(actor, deal)
+        || actor.oversees(deal.district_from)
+        || actor.oversees(deal.district_to)
+}
+
+/// A deal is entered by an enterprise or university that is a party to it, by the agency it
+/// names, by the cluster operator of a party's district (from a meeting's deal lead), or by the
+/// exchange it is made on.
+pub fn can_create_deal(actor: &Actor, deal: &DealParties) -> bool {
+    actor.admin
+        || deal_party(actor, deal) && matches!(actor.role, Role::Enterprise | Role::University)
+        || deal_agency(actor, deal)
+        || deal_operator(actor, deal)
+        || deal_exchange(actor, deal)
+}
+
+/// Who moves a deal to `to`: the parties, the agency and the operator move it along; the exchange
+/// only records its own settlement (the others may record it too, from the exchange's 交易凭证,
+/// since an exchange may not use the platform); only the parties and the operator cancel.
+pub fn can_move_deal_stage(actor: &Actor, deal: &DealParties, to: crate::deal::Stage) -> bool {
+    use crate::deal::Stage;
+    let along = actor.admin
+        || deal_party(actor, deal)
+        || deal_agency(actor, deal)
+        || deal_operator(actor, deal);
+    match to {
+        Stage::Negotiating => false,
+        Stage::Settled => along || deal_exchange(actor, deal),
+        Stage::Cancelled => actor.admin || deal_party(actor, deal) || deal_operator(actor, deal),
+        Stage::Signed | Stage::Filed | Stage::Completed => along,
+    }
+}
+
+/// T8: payments received are recorded by the parties and the operator.
+pub fn can_record_deal_payment(actor: &Actor, deal: &DealParties) -> bool {
+    actor.admin || deal_party(actor, deal) || deal_operator(actor, deal)
+}
+
+/// T4: CNIPA filings are recorded by the parties, the agency (which often files) and the operator.
+pub fn can_record_deal_filing(actor: &Actor, deal: &DealParties) -> bool {
+    actor.admin || deal_party(actor, deal) || deal_agency(actor, deal) || deal_operator(actor, deal)
+}
+
+/// T4: a failed pre-check is overruled, with a comment, by the cluster operator of a party's
+/// district: a reviewer who is not a party to the deal.
+pub fn can_overrule_deal_check(actor: &Actor, deal: &DealParties) -> bool {
+    actor.admin || deal_operator(actor, deal)
+}
+
+/// T8: an enterprise's yearly revenue, headcount and patent-product revenue are recorded by the
+/// enterprise itself or by its district's cluster operator.
+pub fn can_record_annual(actor: &Actor, org: &OrgScope) -> bool {
+    org.kind == OrgKind::Enterprise
+        && (actor.admin
+            || actor.org_id == org.id && actor.role == Role::Enterprise
+            || actor.role == Role::Operator && actor.same_district(org.district))
 }
 
 #[cfg(test)]
@@ -657,6 +755,137 @@ mod tests {
     #[test]
     fn t6_who_manages_patents_and_trademarks() {
         let ent = OrgScope {
+    /// T4, T8: who reads, creates, moves, pays on and files a deal.
+    #[test]
+    fn t4_deal_rights_follow_the_parties_agency_exchange_and_districts() {
+        use crate::deal::Stage;
+        let deal = DealParties {
+            from_org_id: 3,
+            to_org_id: 41,
+            agency_org_id: Some(20),
+            exchange_org_id: Some(30),
+            district_from: Some(MINHANG),
+            district_to: Some(XUHUI),
+        };
+        let university = actor(3, Role::University, Some(MINHANG));
+        let sme = actor(41, Role::Enterprise, Some(XUHUI));
+        let agency = actor(20, Role::Agency, Some(XUHUI));
+        let other_agency = actor(21, Role::Agency, Some(XUHUI));
+        let exchange = actor(30, Role::Exchange, None);
+        let other_exchange = actor(31, Role::Exchange, None);
+        let op_to = actor(7, Role::Operator, Some(XUHUI));
+        let op_from = actor(8, Role::Operator, Some(MINHANG));
+        let op_elsewhere = actor(9, Role::Operator, Some("310115"));
+        let bureau_to = actor(5, Role::District, Some(XUHUI));
+        let bureau_elsewhere = actor(6, Role::District, Some("310115"));
+        let municipal = actor(2, Role::Municipal, None);
+        let stranger = actor(50, Role::Enterprise, Some(XUHUI));
+        let bank = actor(60, Role::Bank, Some(XUHUI));
+
+        for a in [
+            &university,
+            &sme,
+            &agency,
+            &exchange,
+            &op_to,
+            &op_from,
+            &bureau_to,
+            &municipal,
+        ] {
+            assert!(can_read_deal(a, &deal), "{a:?} reads");
+        }
+        for a in [
+            &other_agency,
+            &other_exchange,
+            &op_elsewhere,
+            &bureau_elsewhere,
+            &stranger,
+            &bank,
+        ] {
+            assert!(!can_read_deal(a, &deal), "{a:?} does not read");
+        }
+
+        for a in [&university, &sme, &agency, &exchange, &op_to, &op_from] {
+            assert!(can_create_deal(a, &deal), "{a:?} creates");
+        }
+        for a in [
+            &other_agency,
+            &other_exchange,
+            &op_elsewhere,
+            &bureau_to,
+            &municipal,
+            &stranger,
+        ] {
+            assert!(!can_create_deal(a, &deal), "{a:?} does not create");
+        }
+        // A party that is not an enterprise or university (a bank as party) does not create.
+        assert!(!can_create_deal(
+            &actor(3, Role::Bank, Some(MINHANG)),
+            &deal
+        ));
+
+        for to in [Stage::Signed, Stage::Filed, Stage::Completed] {
+            for a in [&university, &sme, &agency, &op_to, &op_from] {
+                assert!(can_move_deal_stage(a, &deal, to), "{a:?} → {to:?}");
+            }
+            for a in [&exchange, &op_elsewhere, &bureau_to, &municipal, &stranger] {
+                assert!(!can_move_deal_stage(a, &deal, to), "{a:?} ↛ {to:?}");
+            }
+        }
+        assert!(can_move_deal_stage(&exchange, &deal, Stage::Settled));
+        assert!(!can_move_deal_stage(&other_exchange, &deal, Stage::Settled));
+        assert!(can_move_deal_stage(&op_to, &deal, Stage::Settled));
+        for a in [&university, &sme, &op_to, &op_from] {
+            assert!(
+                can_move_deal_stage(a, &deal, Stage::Cancelled),
+                "{a:?} cancels"
+            );
+        }
+        for a in [&agency, &exchange, &bureau_to] {
+            assert!(
+                !can_move_deal_stage(a, &deal, Stage::Cancelled),
+                "{a:?} does not cancel"
+            );
+        }
+        assert!(!can_move_deal_stage(&university, &deal, Stage::Negotiating));
+
+        for a in [&university, &sme, &op_to] {
+            assert!(can_record_deal_payment(a, &deal));
+        }
+        for a in [&agency, &exchange, &op_elsewhere, &municipal] {
+            assert!(
+                !can_record_deal_payment(a, &deal),
+                "{a:?} records no payment"
+            );
+        }
+        for a in [&university, &sme, &agency, &op_from] {
+            assert!(can_record_deal_filing(a, &deal));
+        }
+        for a in [&exchange, &other_agency, &bureau_to] {
+            assert!(!can_record_deal_filing(a, &deal), "{a:?} records no filing");
+        }
+        assert!(can_overrule_deal_check(&op_to, &deal));
+        assert!(can_overrule_deal_check(&op_from, &deal));
+        for a in [&university, &sme, &agency, &op_elsewhere, &municipal] {
+            assert!(
+                !can_overrule_deal_check(a, &deal),
+                "{a:?} does not overrule"
+            );
+        }
+
+        // Off exchange, nobody is "the exchange".
+        let off = DealParties {
+            exchange_org_id: None,
+            ..deal
+        };
+        assert!(!can_read_deal(&exchange, &off));
+        assert!(!can_move_deal_stage(&exchange, &off, Stage::Settled));
+    }
+
+    /// T8: an enterprise or its district's operator records the enterprise's yearly figures.
+    #[test]
+    fn t8_annual_figures_by_the_enterprise_or_its_operator() {
+        let org = OrgScope {
             id: 41,
             kind: OrgKind::Enterprise,
             district: Some(XUHUI),
@@ -777,5 +1006,39 @@ mod tests {
             assert!(!can_set_population(&a), "{a:?}");
             assert!(!can_set_high_value_rules(&a), "{a:?}");
         }
+    }
+        assert!(can_record_annual(
+            &actor(41, Role::Enterprise, Some(XUHUI)),
+            &org
+        ));
+        assert!(can_record_annual(
+            &actor(7, Role::Operator, Some(XUHUI)),
+            &org
+        ));
+        assert!(!can_record_annual(
+            &actor(8, Role::Operator, Some(MINHANG)),
+            &org
+        ));
+        assert!(!can_record_annual(
+            &actor(42, Role::Enterprise, Some(XUHUI)),
+            &org
+        ));
+        assert!(!can_record_annual(
+            &actor(5, Role::District, Some(XUHUI)),
+            &org
+        ));
+        let university = OrgScope {
+            id: 3,
+            kind: OrgKind::University,
+            district: Some(XUHUI),
+        };
+        assert!(!can_record_annual(
+            &actor(3, Role::University, Some(XUHUI)),
+            &university
+        ));
+        assert!(!can_record_annual(
+            &actor(7, Role::Operator, Some(XUHUI)),
+            &university
+        ));
     }
 }
