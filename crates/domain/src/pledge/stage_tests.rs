@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::money::WanText;
 
 pub(crate) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
