@@ -116,6 +116,27 @@ fn t5_every_impossible_move_is_bad_stage_naming_the_current_stage() {
 }
 
 #[test]
+fn t5_every_allowed_move_goes_forward_and_only_terminal_stages_end() {
+    for required in [true, false] {
+        for from in Stage::ALL {
+            for to in from.moves_from(required) {
+                assert!(to.order() > from.order(), "{from:?} → {to:?}");
+            }
+        }
+    }
+    let terminal: Vec<_> = Stage::ALL.into_iter().filter(|s| s.is_terminal()).collect();
+    assert_eq!(
+        terminal,
+        [
+            Stage::Declined,
+            Stage::Released,
+            Stage::Disposed,
+            Stage::Withdrawn
+        ]
+    );
+}
+
+#[test]
 fn t5_named_impossible_moves() {
     use Stage::*;
     let today = d(TODAY);
@@ -139,6 +160,8 @@ fn t5_named_impossible_moves() {
     bad(&path_to(Withdrawn), Applied);
     bad(&path_to(Released), Disbursed);
     bad(&path_to(Disposed), Repaid);
+    bad(&path_to(Repaid), Defaulted);
+    bad(&path_to(Defaulted), Disbursed);
     // Nothing before the application exists.
     let e = bad(&[], Appraisal);
     assert!(matches!(e, MoveError::BadStage { current: None, .. }));
