@@ -9,10 +9,12 @@
 //! - [`cycle`]: cycle times per step and their medians (`cycle_days`, `aggregate_cycles`), and
 //!   the K1/K2 rule (`counts_for_k1`).
 //! - [`checks`]: the checks before registration (`pledge_checks`, `may_register`).
+//! - [`guidance`]: where to register (cpservice, the CNIPA Shanghai office's lines).
 //! - [`insurance`]: `POST /api/v1/insurance-policies` (`check_policy`, `check_claim`).
 
 pub mod checks;
 pub mod cycle;
+pub mod guidance;
 pub mod input;
 pub mod insurance;
 pub mod product;

@@ -36,6 +36,7 @@ pub const NOTE_MAX_CHARS: usize = 500;
 pub const EARLIEST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
 
 /// A step of the pipeline. The slugs are the contract's (`POST /api/v1/pledges/{id}/stage`).
+/// `Ord` is the contract's listing order; the pipeline's order is [`Stage::order`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -566,7 +567,10 @@ pub fn move_stage(
             NOTE_MAX_CHARS,
         ))
         .flatten();
-    if let Some(a) = &data.appraisal {
+    // Only the steps that keep an appraisal check it; elsewhere it is dropped unread.
+    if let Some(a) = &data.appraisal
+        && matches!(to, Stage::Appraisal | Stage::DueDiligence | Stage::Declined)
+    {
         check_appraisal(&mut errs, a);
     }
     let mut out = StageData {

@@ -278,6 +278,13 @@ fn t5_each_step_asks_for_its_data() {
             ("appraisal.appraiser".to_string(), "required")
         ]
     );
+    // A step that keeps no appraisal neither reads nor keeps one.
+    let reg = StageData {
+        registration_number: Some("Y1".into()),
+        ..nobody.clone()
+    };
+    let e = move_stage(&walk(&path_to(Approved)), Registered, &reg, true, today).unwrap();
+    assert_eq!(e.data.appraisal, None);
 }
 
 #[test]
