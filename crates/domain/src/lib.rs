@@ -15,6 +15,7 @@ pub mod matching;
 pub mod money;
 pub mod org;
 pub mod patent;
+pub mod pledge;
 pub mod policy;
 pub mod precheck;
 pub mod time;
