@@ -5,9 +5,11 @@
 
 pub mod application;
 pub mod census;
+pub mod decimal;
 pub mod district;
 pub mod event;
 pub mod ident;
+pub mod kpi;
 pub mod listing;
 pub mod matching;
 pub mod money;
