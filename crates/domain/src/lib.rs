@@ -17,4 +17,5 @@ pub mod org;
 pub mod patent;
 pub mod policy;
 pub mod precheck;
+pub mod survey;
 pub mod validation;

@@ -31,10 +31,6 @@ impl Big {
         self.0.is_empty()
     }
 
-    pub fn is_even(&self) -> bool {
-        self.0.first().is_none_or(|l| l & 1 == 0)
-    }
-
     pub fn to_u128(&self) -> Option<u128> {
         if self.0.len() > 4 {
             return None;

@@ -120,28 +120,24 @@ fn level(base: Option<u128>, end: Option<u128>, n: u32) -> Result<Dec2, GrowthNo
     let b = Big::from_u128(base);
     let x = Big::from_u128(end).mul(&Big::from_u128(20_000).pow(n));
     if end >= base {
-        // Largest odd t with t^n ≤ ⌊x / base⌋ (t ≥ 19999 because x / base ≥ 20000^n); r = (t + 1 − 20000) / 2.
+        // r is the largest integer with (20000 + 2r − 1)^n ≤ ⌊x / base⌋: with t = ⌊(x / base)^(1/n)⌋
+        // (≥ 20000 because x / base ≥ 20000^n), r = ⌊(t + 1 − 20000) / 2⌋.
         let (q, _) = x.div_rem(&b).expect("base > 0");
-        let mut t = q.nth_root_floor(n);
-        if t.is_even() {
-            t = t.checked_sub(&one).expect("t ≥ 20000");
-        }
+        let t = q.nth_root_floor(n);
         let twice_r = t
             .add(&one)
             .checked_sub(&Big::from_u128(20_000))
-            .expect("t ≥ 19999");
+            .expect("t ≥ 20000");
         let (r, _) = twice_r.div_rem(&two).expect("2 > 0");
         Dec2::of_big_hundredths(&r, false).ok_or(GrowthNote::OutOfRange)
     } else {
-        // Smallest odd u with u^n ≥ ⌈x / base⌉ (1 ≤ u ≤ 20001); m = (20001 − u) / 2, r = −m.
+        // m = −r is the largest integer with (20001 − 2m)^n ≥ ⌈x / base⌉: with u = ⌈(x / base)^(1/n)⌉
+        // (1 ≤ u ≤ 20000 because 0 < x / base < 20000^n), m = ⌊(20001 − u) / 2⌋.
         let y = x.div_ceil(&b).expect("base > 0");
-        let mut u = y.nth_root_ceil(n);
-        if u.is_even() {
-            u = u.add(&one);
-        }
+        let u = y.nth_root_ceil(n);
         let twice_m = Big::from_u128(20_001)
             .checked_sub(&u)
-            .expect("u ≤ 20001 when end < base");
+            .expect("u ≤ 20000 when end < base");
         let (m, _) = twice_m.div_rem(&two).expect("2 > 0");
         Dec2::of_big_hundredths(&m, true).ok_or(GrowthNote::OutOfRange)
     }
