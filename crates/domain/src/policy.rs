@@ -484,6 +484,41 @@ pub fn can_apply_pledge(actor: &Actor, pledge: &PledgeScope) -> bool {
         Role::Enterprise => actor.org_id == pledge.pledgor_org_id,
         Role::Operator => actor.same_district(pledge.district),
         Role::Bank => actor.org_id == pledge.pledgee_org_id,
+// ---------- surveys and KPIs (K1–K6, T7, T8) ----------
+
+/// K6/T7: a cluster operator or a district bureau builds surveys for its own district; the
+/// municipal bureau for any district or the whole city (`district` = `None`).
+pub fn can_create_survey(actor: &Actor, district: Option<&str>) -> bool {
+    if actor.admin || actor.role == Role::Municipal {
+        return true;
+    }
+    matches!(actor.role, Role::Operator | Role::District) && actor.same_district(district)
+}
+
+/// The owner organisation edits, closes, copies and invites; nobody else does.
+pub fn can_manage_survey(actor: &Actor, owner_org_id: i64) -> bool {
+    actor.admin || actor.org_id == owner_org_id
+}
+
+/// Results, free-text answers and the survey report are for the owner organisation and the
+/// overseers of the survey's district (a city-wide survey: the municipal bureau).
+pub fn can_read_survey_results(actor: &Actor, owner_org_id: i64, district: Option<&str>) -> bool {
+    actor.admin || actor.org_id == owner_org_id || actor.oversees(district)
+}
+
+/// Anyone answers an open survey through its link or invitation, logged in or not (issue 15: a
+/// response needs no login; tokens and rate limits guard it, not accounts).
+pub fn can_answer_survey(_actor: Option<&Actor>) -> bool {
+    true
+}
+
+/// Which districts' KPIs an actor may see: [`district_view`] (issue 16: bureaus see all
+/// districts, an operator or district bureau its own, other roles nothing). `district` = `None`
+/// asks for the city-wide figures, which only an actor seeing all districts gets.
+pub fn can_read_kpis(actor: &Actor, district: Option<&str>) -> bool {
+    match (district_view(actor), district) {
+        (DistrictView::All, _) => true,
+        (DistrictView::One(own), Some(d)) => own == d,
         _ => false,
     }
 }
@@ -1351,6 +1386,50 @@ mod tests {
         assert!(!can_read_policy(
             &actor(42, Role::Enterprise, Some(XUHUI)),
             &p
+        ));
+    /// K6/T7: who builds surveys, who reads their results, and that answering needs no login.
+    #[test]
+    fn k6_surveys_are_built_by_operators_and_bureaus_and_read_by_their_overseers() {
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let xuhui = actor(5, Role::District, Some(XUHUI));
+        let minhang = actor(6, Role::District, Some(MINHANG));
+        let municipal = actor(9, Role::Municipal, None);
+        let enterprise = actor(1, Role::Enterprise, Some(XUHUI));
+        assert!(can_create_survey(&operator, Some(XUHUI)));
+        assert!(!can_create_survey(&operator, Some(MINHANG)));
+        assert!(!can_create_survey(&operator, None));
+        assert!(can_create_survey(&xuhui, Some(XUHUI)));
+        assert!(!can_create_survey(&xuhui, None));
+        assert!(
+            can_create_survey(&municipal, None) && can_create_survey(&municipal, Some(MINHANG))
+        );
+        assert!(!can_create_survey(&enterprise, Some(XUHUI)));
+        // The operator's Xuhui survey: the operator, Xuhui's bureau and the municipal bureau read
+        // its results; Minhang's bureau and an enterprise do not.
+        assert!(can_read_survey_results(&operator, 7, Some(XUHUI)));
+        assert!(can_read_survey_results(&xuhui, 7, Some(XUHUI)));
+        assert!(can_read_survey_results(&municipal, 7, Some(XUHUI)));
+        assert!(!can_read_survey_results(&minhang, 7, Some(XUHUI)));
+        assert!(!can_read_survey_results(&enterprise, 7, Some(XUHUI)));
+        // A city-wide survey of the municipal bureau: not for a district's operator.
+        assert!(!can_read_survey_results(&operator, 9, None));
+        assert!(can_read_survey_results(&municipal, 9, None));
+        assert!(can_manage_survey(&operator, 7) && !can_manage_survey(&xuhui, 7));
+        assert!(can_answer_survey(None) && can_answer_survey(Some(&enterprise)));
+    }
+
+    /// K1–K6: bureaus see all districts and the city; an operator or district bureau its own.
+    #[test]
+    fn k_kpis_follow_the_district_view() {
+        let municipal = actor(9, Role::Municipal, None);
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let xuhui = actor(5, Role::District, Some(XUHUI));
+        assert!(can_read_kpis(&municipal, None) && can_read_kpis(&municipal, Some(MINHANG)));
+        assert!(can_read_kpis(&operator, Some(XUHUI)) && can_read_kpis(&xuhui, Some(XUHUI)));
+        assert!(!can_read_kpis(&operator, Some(MINHANG)) && !can_read_kpis(&xuhui, None));
+        assert!(!can_read_kpis(
+            &actor(1, Role::Enterprise, Some(XUHUI)),
+            Some(XUHUI)
         ));
     }
 }
