@@ -269,7 +269,6 @@ pub fn can_register_event(actor: &Actor, kind: crate::event::EventKind) -> bool 
 pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
 }
-
 // ---------- patent and trademark register ----------
 
 /// Organisation kinds whose patents and trademarks the register holds (issue 11: "an enterprise or
@@ -340,6 +339,7 @@ pub fn can_set_population(actor: &Actor) -> bool {
 /// the municipal bureau that judges the clusters on it, not to a cluster operator.
 pub fn can_set_high_value_rules(actor: &Actor) -> bool {
     actor.admin || actor.role == Role::Municipal
+}
 // ---------- deals ----------
 
 /// A deal, for policy (T4, T8): the two parties, the agency and the exchange named on it, and the
@@ -438,6 +438,7 @@ pub fn can_record_annual(actor: &Actor, org: &OrgScope) -> bool {
         && (actor.admin
             || actor.org_id == org.id && actor.role == Role::Enterprise
             || actor.role == Role::Operator && actor.same_district(org.district))
+}
 // ---------- pledge financing and IP insurance ----------
 
 /// T5: banks publish IP pledge-loan products.
@@ -484,41 +485,6 @@ pub fn can_apply_pledge(actor: &Actor, pledge: &PledgeScope) -> bool {
         Role::Enterprise => actor.org_id == pledge.pledgor_org_id,
         Role::Operator => actor.same_district(pledge.district),
         Role::Bank => actor.org_id == pledge.pledgee_org_id,
-// ---------- surveys and KPIs (K1–K6, T7, T8) ----------
-
-/// K6/T7: a cluster operator or a district bureau builds surveys for its own district; the
-/// municipal bureau for any district or the whole city (`district` = `None`).
-pub fn can_create_survey(actor: &Actor, district: Option<&str>) -> bool {
-    if actor.admin || actor.role == Role::Municipal {
-        return true;
-    }
-    matches!(actor.role, Role::Operator | Role::District) && actor.same_district(district)
-}
-
-/// The owner organisation edits, closes, copies and invites; nobody else does.
-pub fn can_manage_survey(actor: &Actor, owner_org_id: i64) -> bool {
-    actor.admin || actor.org_id == owner_org_id
-}
-
-/// Results, free-text answers and the survey report are for the owner organisation and the
-/// overseers of the survey's district (a city-wide survey: the municipal bureau).
-pub fn can_read_survey_results(actor: &Actor, owner_org_id: i64, district: Option<&str>) -> bool {
-    actor.admin || actor.org_id == owner_org_id || actor.oversees(district)
-}
-
-/// Anyone answers an open survey through its link or invitation, logged in or not (issue 15: a
-/// response needs no login; tokens and rate limits guard it, not accounts).
-pub fn can_answer_survey(_actor: Option<&Actor>) -> bool {
-    true
-}
-
-/// Which districts' KPIs an actor may see: [`district_view`] (issue 16: bureaus see all
-/// districts, an operator or district bureau its own, other roles nothing). `district` = `None`
-/// asks for the city-wide figures, which only an actor seeing all districts gets.
-pub fn can_read_kpis(actor: &Actor, district: Option<&str>) -> bool {
-    match (district_view(actor), district) {
-        (DistrictView::All, _) => true,
-        (DistrictView::One(own), Some(d)) => own == d,
         _ => false,
     }
 }
@@ -609,6 +575,44 @@ pub fn can_read_policy(actor: &Actor, policy: &PolicyScope) -> bool {
         || actor.org_id == policy.insurer_org_id
         || actor.org_id == policy.insured_org_id
         || actor.oversees(policy.district)
+}
+// ---------- surveys and KPIs (K1–K6, T7, T8) ----------
+
+/// K6/T7: a cluster operator or a district bureau builds surveys for its own district; the
+/// municipal bureau for any district or the whole city (`district` = `None`).
+pub fn can_create_survey(actor: &Actor, district: Option<&str>) -> bool {
+    if actor.admin || actor.role == Role::Municipal {
+        return true;
+    }
+    matches!(actor.role, Role::Operator | Role::District) && actor.same_district(district)
+}
+
+/// The owner organisation edits, closes, copies and invites; nobody else does.
+pub fn can_manage_survey(actor: &Actor, owner_org_id: i64) -> bool {
+    actor.admin || actor.org_id == owner_org_id
+}
+
+/// Results, free-text answers and the survey report are for the owner organisation and the
+/// overseers of the survey's district (a city-wide survey: the municipal bureau).
+pub fn can_read_survey_results(actor: &Actor, owner_org_id: i64, district: Option<&str>) -> bool {
+    actor.admin || actor.org_id == owner_org_id || actor.oversees(district)
+}
+
+/// Anyone answers an open survey through its link or invitation, logged in or not (issue 15: a
+/// response needs no login; tokens and rate limits guard it, not accounts).
+pub fn can_answer_survey(_actor: Option<&Actor>) -> bool {
+    true
+}
+
+/// Which districts' KPIs an actor may see: [`district_view`] (issue 16: bureaus see all
+/// districts, an operator or district bureau its own, other roles nothing). `district` = `None`
+/// asks for the city-wide figures, which only an actor seeing all districts gets.
+pub fn can_read_kpis(actor: &Actor, district: Option<&str>) -> bool {
+    match (district_view(actor), district) {
+        (DistrictView::All, _) => true,
+        (DistrictView::One(own), Some(d)) => own == d,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -926,6 +930,128 @@ mod tests {
     #[test]
     fn t6_who_manages_patents_and_trademarks() {
         let ent = OrgScope {
+            id: 41,
+            kind: OrgKind::Enterprise,
+            district: Some(XUHUI),
+        };
+        let uni = OrgScope {
+            id: 42,
+            kind: OrgKind::University,
+            district: Some(XUHUI),
+        };
+        let bank_org = OrgScope {
+            id: 43,
+            kind: OrgKind::Bank,
+            district: Some(XUHUI),
+        };
+        let own_ent = actor(41, Role::Enterprise, Some(XUHUI));
+        let own_uni = actor(42, Role::University, Some(XUHUI));
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let agency = actor(8, Role::Agency, Some(XUHUI));
+        let far_operator = actor(9, Role::Operator, Some(MINHANG));
+        let far_agency = actor(10, Role::Agency, Some(MINHANG));
+        let other_ent = actor(11, Role::Enterprise, Some(XUHUI));
+        let bank = actor(12, Role::Bank, Some(XUHUI));
+        let bureau = actor(5, Role::District, Some(XUHUI));
+        let municipal = actor(2, Role::Municipal, None);
+        let admin = Actor {
+            admin: true,
+            ..other_ent.clone()
+        };
+        for a in [&own_ent, &operator, &agency, &admin] {
+            assert!(can_manage_patents(a, &ent), "{a:?}");
+            assert!(can_manage_trademarks(a, &ent), "{a:?}");
+        }
+        for a in [
+            &far_operator,
+            &far_agency,
+            &other_ent,
+            &bank,
+            &bureau,
+            &municipal,
+            &own_uni,
+        ] {
+            assert!(!can_manage_patents(a, &ent), "{a:?}");
+            assert!(!can_manage_trademarks(a, &ent), "{a:?}");
+        }
+        // A university keeps its own portfolio: the district's operator and agencies do not.
+        assert!(can_manage_patents(&own_uni, &uni));
+        assert!(!can_manage_patents(&operator, &uni));
+        assert!(!can_manage_patents(&agency, &uni));
+        // Banks' own patents are not on the register, for anyone.
+        assert!(!may_own_ip(OrgKind::Bank));
+        assert!(!can_manage_patents(&admin, &bank_org));
+        assert!(!can_manage_patents(
+            &actor(43, Role::Bank, Some(XUHUI)),
+            &bank_org
+        ));
+    }
+
+    /// Issue 11: public facts for every logged-in user; fee state and cultivation notes internal.
+    #[test]
+    fn t6_who_reads_the_register_and_its_internal_facts() {
+        let ent = OrgScope {
+            id: 41,
+            kind: OrgKind::Enterprise,
+            district: Some(XUHUI),
+        };
+        assert!(!can_read_patent_register(None));
+        assert!(can_read_patent_register(Some(&actor(
+            12,
+            Role::Bank,
+            Some(MINHANG)
+        ))));
+        let co = [44];
+        for a in [
+            actor(41, Role::Enterprise, Some(XUHUI)),
+            actor(44, Role::University, Some(MINHANG)),
+            actor(7, Role::Operator, Some(XUHUI)),
+            actor(8, Role::Agency, Some(XUHUI)),
+            actor(5, Role::District, Some(XUHUI)),
+            actor(2, Role::Municipal, None),
+        ] {
+            assert!(can_read_patent_private(&a, &ent, &co), "{a:?}");
+        }
+        for a in [
+            actor(11, Role::Enterprise, Some(XUHUI)),
+            actor(12, Role::Bank, Some(XUHUI)),
+            actor(9, Role::Operator, Some(MINHANG)),
+            actor(6, Role::District, Some(MINHANG)),
+            actor(10, Role::Agency, Some(MINHANG)),
+        ] {
+            assert!(!can_read_patent_private(&a, &ent, &co), "{a:?}");
+        }
+    }
+
+    /// T6 and K5: cultivation by the district's operator; populations and high-value settings by
+    /// the municipal bureau.
+    #[test]
+    fn t6_k5_cultivation_population_and_settings_rights() {
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        assert!(can_mark_cultivation(&operator, Some(XUHUI)));
+        assert!(!can_mark_cultivation(&operator, Some(MINHANG)));
+        assert!(!can_mark_cultivation(&operator, None));
+        assert!(!can_mark_cultivation(
+            &actor(5, Role::District, Some(XUHUI)),
+            Some(XUHUI)
+        ));
+        assert!(!can_mark_cultivation(
+            &actor(41, Role::Enterprise, Some(XUHUI)),
+            Some(XUHUI)
+        ));
+        let municipal = actor(2, Role::Municipal, None);
+        assert!(can_set_population(&municipal));
+        assert!(can_set_high_value_rules(&municipal));
+        for a in [
+            operator,
+            actor(5, Role::District, Some(XUHUI)),
+            actor(41, Role::Enterprise, Some(XUHUI)),
+        ] {
+            assert!(!can_set_population(&a), "{a:?}");
+            assert!(!can_set_high_value_rules(&a), "{a:?}");
+        }
+    }
+
     /// T4, T8: who reads, creates, moves, pays on and files a deal.
     #[test]
     fn t4_deal_rights_follow_the_parties_agency_exchange_and_districts() {
@@ -1061,123 +1187,6 @@ mod tests {
             kind: OrgKind::Enterprise,
             district: Some(XUHUI),
         };
-        let uni = OrgScope {
-            id: 42,
-            kind: OrgKind::University,
-            district: Some(XUHUI),
-        };
-        let bank_org = OrgScope {
-            id: 43,
-            kind: OrgKind::Bank,
-            district: Some(XUHUI),
-        };
-        let own_ent = actor(41, Role::Enterprise, Some(XUHUI));
-        let own_uni = actor(42, Role::University, Some(XUHUI));
-        let operator = actor(7, Role::Operator, Some(XUHUI));
-        let agency = actor(8, Role::Agency, Some(XUHUI));
-        let far_operator = actor(9, Role::Operator, Some(MINHANG));
-        let far_agency = actor(10, Role::Agency, Some(MINHANG));
-        let other_ent = actor(11, Role::Enterprise, Some(XUHUI));
-        let bank = actor(12, Role::Bank, Some(XUHUI));
-        let bureau = actor(5, Role::District, Some(XUHUI));
-        let municipal = actor(2, Role::Municipal, None);
-        let admin = Actor {
-            admin: true,
-            ..other_ent.clone()
-        };
-        for a in [&own_ent, &operator, &agency, &admin] {
-            assert!(can_manage_patents(a, &ent), "{a:?}");
-            assert!(can_manage_trademarks(a, &ent), "{a:?}");
-        }
-        for a in [
-            &far_operator,
-            &far_agency,
-            &other_ent,
-            &bank,
-            &bureau,
-            &municipal,
-            &own_uni,
-        ] {
-            assert!(!can_manage_patents(a, &ent), "{a:?}");
-            assert!(!can_manage_trademarks(a, &ent), "{a:?}");
-        }
-        // A university keeps its own portfolio: the district's operator and agencies do not.
-        assert!(can_manage_patents(&own_uni, &uni));
-        assert!(!can_manage_patents(&operator, &uni));
-        assert!(!can_manage_patents(&agency, &uni));
-        // Banks' own patents are not on the register, for anyone.
-        assert!(!may_own_ip(OrgKind::Bank));
-        assert!(!can_manage_patents(&admin, &bank_org));
-        assert!(!can_manage_patents(
-            &actor(43, Role::Bank, Some(XUHUI)),
-            &bank_org
-        ));
-    }
-
-    /// Issue 11: public facts for every logged-in user; fee state and cultivation notes internal.
-    #[test]
-    fn t6_who_reads_the_register_and_its_internal_facts() {
-        let ent = OrgScope {
-            id: 41,
-            kind: OrgKind::Enterprise,
-            district: Some(XUHUI),
-        };
-        assert!(!can_read_patent_register(None));
-        assert!(can_read_patent_register(Some(&actor(
-            12,
-            Role::Bank,
-            Some(MINHANG)
-        ))));
-        let co = [44];
-        for a in [
-            actor(41, Role::Enterprise, Some(XUHUI)),
-            actor(44, Role::University, Some(MINHANG)),
-            actor(7, Role::Operator, Some(XUHUI)),
-            actor(8, Role::Agency, Some(XUHUI)),
-            actor(5, Role::District, Some(XUHUI)),
-            actor(2, Role::Municipal, None),
-        ] {
-            assert!(can_read_patent_private(&a, &ent, &co), "{a:?}");
-        }
-        for a in [
-            actor(11, Role::Enterprise, Some(XUHUI)),
-            actor(12, Role::Bank, Some(XUHUI)),
-            actor(9, Role::Operator, Some(MINHANG)),
-            actor(6, Role::District, Some(MINHANG)),
-            actor(10, Role::Agency, Some(MINHANG)),
-        ] {
-            assert!(!can_read_patent_private(&a, &ent, &co), "{a:?}");
-        }
-    }
-
-    /// T6 and K5: cultivation by the district's operator; populations and high-value settings by
-    /// the municipal bureau.
-    #[test]
-    fn t6_k5_cultivation_population_and_settings_rights() {
-        let operator = actor(7, Role::Operator, Some(XUHUI));
-        assert!(can_mark_cultivation(&operator, Some(XUHUI)));
-        assert!(!can_mark_cultivation(&operator, Some(MINHANG)));
-        assert!(!can_mark_cultivation(&operator, None));
-        assert!(!can_mark_cultivation(
-            &actor(5, Role::District, Some(XUHUI)),
-            Some(XUHUI)
-        ));
-        assert!(!can_mark_cultivation(
-            &actor(41, Role::Enterprise, Some(XUHUI)),
-            Some(XUHUI)
-        ));
-        let municipal = actor(2, Role::Municipal, None);
-        assert!(can_set_population(&municipal));
-        assert!(can_set_high_value_rules(&municipal));
-        for a in [
-            operator,
-            actor(5, Role::District, Some(XUHUI)),
-            actor(41, Role::Enterprise, Some(XUHUI)),
-        ] {
-            assert!(!can_set_population(&a), "{a:?}");
-            assert!(!can_set_high_value_rules(&a), "{a:?}");
-        }
-    }
         assert!(can_record_annual(
             &actor(41, Role::Enterprise, Some(XUHUI)),
             &org
@@ -1210,6 +1219,9 @@ mod tests {
         assert!(!can_record_annual(
             &actor(7, Role::Operator, Some(XUHUI)),
             &university
+        ));
+    }
+
     /// T5: banks publish their own products; the public reads published ones.
     #[test]
     fn t5_products_are_the_banks_own_and_public_once_published() {
@@ -1387,6 +1399,8 @@ mod tests {
             &actor(42, Role::Enterprise, Some(XUHUI)),
             &p
         ));
+    }
+
     /// K6/T7: who builds surveys, who reads their results, and that answering needs no login.
     #[test]
     fn k6_surveys_are_built_by_operators_and_bureaus_and_read_by_their_overseers() {

@@ -6,6 +6,7 @@
 //! The certificate's "有效期限 2015-03-07 至 2025-03-06" shows the same counting as patents: the
 //! first day counts, so a period ends the day before its anniversary.
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -135,7 +136,7 @@ pub fn check_trademark(
             _ => {
                 errs.push(FieldError::new(
                     "nice_class",
-                    "out_of_range",
+                    Code::OutOfRange,
                     format!("尼斯分类应为 1–45 的整数，而不是“{s}”"),
                 ));
                 None
@@ -150,7 +151,7 @@ pub fn check_trademark(
         Some(id) if id <= 0 => {
             errs.push(FieldError::new(
                 "owner_org_id",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("商标注册人编号 {id} 无效"),
             ));
             None
@@ -166,7 +167,7 @@ pub fn check_trademark(
         Some(Some(d)) if d < EARLIEST_REGISTRATION => {
             errs.push(FieldError::new(
                 "registered_on",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("核准注册日 {d} 早于商标法施行日（{EARLIEST_REGISTRATION}）"),
             ));
             None
@@ -191,7 +192,7 @@ pub fn check_trademark(
         match registered_on {
             Some(r) if v < r => errs.push(FieldError::new(
                 "valid_until",
-                "ends_before_start",
+                Code::EndsBeforeStart,
                 format!("有效期至 {v} 早于核准注册日 {r}"),
             )),
             // Madrid registrations count from the international registration, which the
@@ -208,7 +209,7 @@ pub fn check_trademark(
                     let near = ends.iter().find(|e| **e >= v).unwrap_or(&ends[0]);
                     errs.push(FieldError::new(
                         "valid_until",
-                        "valid_until_mismatch",
+                        Code::ValidUntilMismatch,
                         format!(
                             "有效期至 {v} 与核准注册日 {r} 不符：注册有效期为十年，每次续展十年，应为 {} 或其后每十年的前一日（如 {near}）",
                             ends[0]
@@ -221,7 +222,7 @@ pub fn check_trademark(
         if v > latest {
             errs.push(FieldError::new(
                 "valid_until",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("有效期至 {v} 晚于 {latest}：一次注册或续展只有十年，续展最早在期满前十二个月办理"),
             ));
         }

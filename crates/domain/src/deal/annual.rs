@@ -1,6 +1,7 @@
 //! The yearly figures of a benefiting SME (T8: the number of SMEs that benefited, with their revenue
 //! and headcount): `PUT /api/v1/orgs/{id}/annual/{year}`.
 
+use crate::code::Code;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +48,7 @@ pub fn check_annual(
     if !(EARLIEST_YEAR..=last).contains(&year) {
         errs.push(FieldError::new(
             "year",
-            "out_of_range",
+            Code::OutOfRange,
             format!("年度应在 {EARLIEST_YEAR}–{last} 之间，而不是 {year}"),
         ));
     }
@@ -62,12 +63,12 @@ pub fn check_annual(
         Some(v) => match v.parse::<i64>() {
             Err(_) => Err(FieldError::new(
                 "headcount",
-                "bad_number",
+                Code::BadNumber,
                 format!("从业人数应为整数，实为“{v}”"),
             )),
             Ok(n) if !(0..=MAX_HEADCOUNT).contains(&n) => Err(FieldError::new(
                 "headcount",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("从业人数应在 0–{MAX_HEADCOUNT} 之间，而不是 {n}"),
             )),
             Ok(n) => Ok(u32::try_from(n).expect("bounded")),
@@ -85,7 +86,7 @@ pub fn check_annual(
     {
         errs.push(FieldError::new(
             "patent_product_revenue_wan",
-            "exceeds_revenue",
+            Code::ExceedsRevenue,
             format!(
                 "专利产品收入 {} 万元超过年营业收入 {} 万元",
                 p.to_wan_2dp(),

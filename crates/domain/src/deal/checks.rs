@@ -6,6 +6,7 @@
 //! A failing check (or one needing review) blocks filing until a reviewer overrules it with a
 //! comment ([`may_file`], [`check_overrule`]).
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -489,7 +490,7 @@ pub fn check_overrule(
             None => {
                 errs.push(FieldError::new(
                     "rule",
-                    "unknown_value",
+                    Code::UnknownValue,
                     format!("预检规则“{r}”不存在，应为：{}", RULES.join("、")),
                 ));
                 None
@@ -504,7 +505,7 @@ pub fn check_overrule(
             Some(r) => {
                 errs.push(FieldError::new(
                     "rule",
-                    "nothing_to_overrule",
+                    Code::NothingToOverrule,
                     format!("预检“{}”已通过，无需审核确认", rule_label(r)),
                 ));
                 None

@@ -1,5 +1,6 @@
 //! Field checks shared by the deal ledger's inputs: dates, amounts in 万元, ids, percentages.
 
+use crate::code::Code;
 use chrono::NaiveDate;
 
 use crate::money::{FEN_PER_WAN, Fen, MoneyError, WanText};
@@ -48,7 +49,7 @@ pub fn date(
     let Some(d) = parse_ymd(v) else {
         return Err(FieldError::new(
             field,
-            "bad_date",
+            Code::BadDate,
             format!("{label}“{v}”不是有效日期，应为 YYYY-MM-DD，如 2022-03-01"),
         ));
     };
@@ -56,14 +57,14 @@ pub fn date(
     if d < earliest || d > latest {
         return Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label} {d} 不在 {earliest} 至 {latest} 之间"),
         ));
     }
     match not_after {
         Some(today) if d > today => Err(FieldError::new(
             field,
-            "date_in_future",
+            Code::DateInFuture,
             format!("{label} {d} 晚于今天（{today}），不能填写将来的日期"),
         )),
         _ => Ok(Some(d)),
@@ -108,21 +109,21 @@ pub fn wan_2dp(
     if f.fen() % (FEN_PER_WAN / 100) != 0 {
         return Err(FieldError::new(
             field,
-            "bad_amount",
+            Code::BadAmount,
             format!("{label}“{raw}”最多保留两位小数（单位万元，即精确到百元）"),
         ));
     }
     if f.fen() > MAX_AMOUNT_WAN * FEN_PER_WAN {
         return Err(FieldError::new(
             field,
-            "amount_too_large",
+            Code::AmountTooLarge,
             format!("{label}“{raw}”过大：最多 {MAX_AMOUNT_WAN} 万元"),
         ));
     }
     if positive && f == Fen::ZERO {
         return Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应大于 0"),
         ));
     }
@@ -134,7 +135,7 @@ pub fn id(field: &str, label: &str, value: Option<i64>) -> Result<Option<i64>, F
     match value {
         Some(n) if n <= 0 => Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}编号应为正整数，而不是 {n}"),
         )),
         v => Ok(v),

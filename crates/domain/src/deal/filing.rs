@@ -1,6 +1,7 @@
 //! CNIPA filings a deal leads to (T4; DOMAIN.md §4.1, §4.3): the licence record filing's deadline
 //! and reminders, the transfer's bibliographic change, and a filing as recorded on the deal.
 
+use crate::code::Code;
 use chrono::{Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -201,7 +202,7 @@ pub fn check_filing(
             None => {
                 errs.push(FieldError::new(
                     "kind",
-                    "unknown_value",
+                    Code::UnknownValue,
                     format!(
                         "备案登记类型“{k}”不在可选范围内，应为：{}",
                         FilingKind::choices()
@@ -213,7 +214,7 @@ pub fn check_filing(
                 let need = FilingKind::for_deal(deal_kind);
                 errs.push(FieldError::new(
                     "kind",
-                    "wrong_filing_kind",
+                    Code::WrongFilingKind,
                     format!(
                         "{}交易应办理“{}”（{}），而不是“{}”",
                         deal_kind.label(),
@@ -238,7 +239,7 @@ pub fn check_filing(
             None => {
                 errs.push(FieldError::new(
                     "filed_on",
-                    "deal_not_signed",
+                    Code::DealNotSigned,
                     "合同尚未签订，不能办理备案或登记",
                 ));
                 None
@@ -246,7 +247,7 @@ pub fn check_filing(
             Some(s) if d < s => {
                 errs.push(FieldError::new(
                     "filed_on",
-                    "filed_before_signed",
+                    Code::FiledBeforeSigned,
                     format!("提交日期 {d} 早于合同签订日期 {s}"),
                 ));
                 None
@@ -261,7 +262,7 @@ pub fn check_filing(
         s => errs.take(FilingStatus::parse(s).ok_or_else(|| {
             FieldError::new(
                 "status",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "办理状态“{s}”不在可选范围内，应为：{}",
                     FilingStatus::choices()

@@ -1,5 +1,6 @@
 //! A deal as `POST /api/v1/deals` receives it (issue 12) and its check into a [`DealDraft`].
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -169,14 +170,14 @@ fn choice<T>(
     parse(v).ok_or_else(|| {
         FieldError::new(
             field,
-            "unknown_value",
+            Code::UnknownValue,
             format!("{label}“{v}”不在可选范围内，应为：{}", choices()),
         )
     })
 }
 
 fn not_applicable(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError::new(field, "not_applicable", message)
+    FieldError::new(field, Code::NotApplicable, message)
 }
 
 /// Positive org ids, duplicates dropped. Code: `out_of_range` at `{field}.{i}`.
@@ -262,7 +263,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
     {
         errs.push(FieldError::new(
             "to_org_id",
-            "same_party",
+            Code::SameParty,
             format!("{receiver}与{giver}不能是同一机构"),
         ));
     }
@@ -278,13 +279,13 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
     if given.is_empty() {
         errs.push(FieldError::new(
             "patents",
-            "required",
+            Code::Required,
             "请至少填写一件专利的申请号",
         ));
     } else if given.len() > MAX_PATENTS {
         errs.push(FieldError::new(
             "patents",
-            "too_many",
+            Code::TooMany,
             format!("一笔交易最多 {MAX_PATENTS} 件专利，实为 {} 件", given.len()),
         ));
     } else {
@@ -294,7 +295,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
                 Ok(n) => match patents.iter().position(|x| *x == n) {
                     Some(k) => errs.push(FieldError::new(
                         format!("patents.{i}"),
-                        "duplicate",
+                        Code::Duplicate,
                         format!("专利 {n} 与第 {} 项重复", first_at[k] + 1),
                     )),
                     None => {
@@ -370,7 +371,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
             if a == Fen::ZERO && !free_allowed {
                 Err(FieldError::new(
                     "amount_wan",
-                    "out_of_range",
+                    Code::OutOfRange,
                     "合同金额（万元）应大于 0（只有开放许可可以免费）",
                 ))
             } else {
@@ -400,7 +401,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
         (Some(e), Some(s)) if e < s => {
             errs.push(FieldError::new(
                 "effective_on",
-                "effective_before_signed",
+                Code::EffectiveBeforeSigned,
                 format!("生效日期 {e} 早于签订日期 {s}"),
             ));
             None
@@ -423,7 +424,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
                     Some(s) if t <= s => {
                         errs.push(FieldError::new(
                             "term_until",
-                            "ends_before_start",
+                            Code::EndsBeforeStart,
                             format!("许可期限截止日 {t} 应晚于合同生效日期 {s}"),
                         ));
                         None
@@ -480,7 +481,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
         plan_ok = false;
         errs.push(FieldError::new(
             "instalments",
-            "too_many",
+            Code::TooMany,
             format!(
                 "付款计划最多 {MAX_INSTALMENTS} 期，实为 {} 期",
                 input.instalments.len()
@@ -516,7 +517,7 @@ pub fn check_deal(input: &DealInput, today: NaiveDate) -> Result<DealDraft, Vec<
         if planned > total {
             errs.push(FieldError::new(
                 "instalments",
-                "instalments_exceed_amount",
+                Code::InstalmentsExceedAmount,
                 format!(
                     "付款计划合计 {} 万元，超过合同金额 {} 万元",
                     planned.to_wan_2dp(),
@@ -614,12 +615,12 @@ fn check_equity(errs: &mut Errors, kind: Option<DealKind>, input: &DealInput) ->
         Some(v) => match hundredths(v) {
             None => Err(FieldError::new(
                 "share_pct",
-                "bad_number",
+                Code::BadNumber,
                 format!("持股比例“{v}”不是有效数字，应为百分数，最多两位小数，如 33.5"),
             )),
             Some(h) if h <= 0 || h > 10_000 => Err(FieldError::new(
                 "share_pct",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("持股比例应大于 0 且不超过 100，而不是 {v}"),
             )),
             Some(h) => Ok(u32::try_from(h).expect("within 1..=10000")),

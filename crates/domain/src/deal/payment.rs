@@ -1,6 +1,7 @@
 //! Payments received against the contracted amount (T8: deal amounts contracted and actually
 //! received): `POST /api/v1/deals/{id}/payments`, and the totals shown wherever deals are summed.
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +65,7 @@ pub fn check_payment(
         if total - contracted.fen() > ROUNDING_TOLERANCE_FEN {
             errs.push(FieldError::new(
                 "amount_wan",
-                "exceeds_contract",
+                Code::ExceedsContract,
                 format!(
                     "到账合计将超过合同金额：合同金额 {} 万元，已到账 {} 万元，本次 {} 万元",
                     contracted.to_wan_2dp(),

@@ -15,6 +15,7 @@
 //! - `completed` needs that filing accepted by CNIPA (`filing_not_accepted`). Payments do not gate
 //!   it: instalments may run for years after the rights have passed.
 
+use crate::code::Code;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -284,7 +285,7 @@ pub fn check_stage_move_input(
                 .ok_or_else(|| {
                     FieldError::new(
                         "stage",
-                        "unknown_value",
+                        Code::UnknownValue,
                         format!(
                             "目标阶段“{s}”不在可选范围内，应为：signed、settled、filed、completed 或 cancelled"
                         ),

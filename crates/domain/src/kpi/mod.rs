@@ -18,6 +18,7 @@
 //! - A period not yet begun, or `from` > `to`: `unknown`, with a note.
 //! - `met` is `None` and the status `unknown` whenever a year the verdict needs has no value.
 
+use crate::code::Code;
 pub mod growth;
 
 use std::collections::BTreeMap;
@@ -536,7 +537,7 @@ pub fn check_kpi_query(input: &KpiQueryInput) -> Result<KpiQuery, Vec<FieldError
             if d.is_none() {
                 errs.push(FieldError::new(
                     "district",
-                    "unknown_district",
+                    Code::UnknownDistrict,
                     format!("“{code}”不是上海市现行的区代码"),
                 ));
             }
@@ -550,7 +551,7 @@ pub fn check_kpi_query(input: &KpiQueryInput) -> Result<KpiQuery, Vec<FieldError
                 Ok(y) if YEARS.contains(&y) => Ok(Some(y)),
                 _ => Err(FieldError::new(
                     field,
-                    "bad_year",
+                    Code::BadYear,
                     format!(
                         "{label}“{s}”应为 {}–{} 之间的年份",
                         YEARS.start(),
@@ -574,13 +575,13 @@ pub fn check_kpi_query(input: &KpiQueryInput) -> Result<KpiQuery, Vec<FieldError
     if to < from {
         errs.push(FieldError::new(
             "to",
-            "ends_before_start",
+            Code::EndsBeforeStart,
             format!("结束年份 {to} 早于起始年份 {from}"),
         ));
     } else if to - from + 1 > MAX_PERIOD_YEARS {
         errs.push(FieldError::new(
             "to",
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "统计期最长 {MAX_PERIOD_YEARS} 年，{from}–{to} 年共 {} 年",
                 to - from + 1

@@ -2,6 +2,7 @@
 //! goal, notes and a target date; the list shows which projects moved, from the platform's own
 //! records (overseas filings, deals, auctions).
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +95,7 @@ pub fn check_cultivation(
         Some(g) => errs.take(CultivationGoal::parse(g).ok_or_else(|| {
             FieldError::new(
                 "goal",
-                "unknown_value",
+                Code::UnknownValue,
                 format!("培育目标“{g}”应为 file_abroad（海外布局）、convert（转化实施）或 license（许可）"),
             )
         })),
@@ -123,7 +124,7 @@ pub fn check_cultivation(
         Some(Some(d)) if d < EARLIEST_TARGET || d > latest => {
             errs.push(FieldError::new(
                 "target_date",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("目标日期 {d} 应在 {EARLIEST_TARGET} 至 {latest} 之间"),
             ));
             None
@@ -149,7 +150,7 @@ pub fn cultivation_eligible(patent: &Patent, today: NaiveDate) -> Result<(), Fie
     } else {
         Err(FieldError::new(
             "patent",
-            "not_in_force",
+            Code::NotInForce,
             format!(
                 "专利 {} 已不在有效期内（{}），不能作为培育项目",
                 patent.number,

@@ -7,6 +7,7 @@
 //! population (its 2022 value 40.9 uses the 2021 population), so the default is "the latest
 //! population of the year before, or earlier"; every figure says which year it used.
 
+use crate::code::Code;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -132,7 +133,7 @@ pub fn check_population(
     if !(EARLIEST_POPULATION_YEAR..=today.year()).contains(&year) {
         errs.push(FieldError::new(
             "year",
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "人口年份应在 {EARLIEST_POPULATION_YEAR}–{} 之间，而不是 {year}",
                 today.year()
@@ -147,7 +148,7 @@ pub fn check_population(
         Some(r) if !(1..=MAX_RESIDENTS).contains(&r) => {
             errs.push(FieldError::new(
                 "residents",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("常住人口应在 1–{MAX_RESIDENTS} 人之间，而不是 {r}"),
             ));
             None

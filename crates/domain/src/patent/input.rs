@@ -1,6 +1,7 @@
 //! The body of `POST /api/v1/patents` / `PUT /api/v1/patents/{id}` and an import row, and
 //! [`check_patent`], which reports every bad field at once (issue 11, "Bad input").
 
+use crate::code::Code;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -100,14 +101,14 @@ pub(crate) fn date_field(
     let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
         FieldError::new(
             field,
-            "bad_date",
+            Code::BadDate,
             format!("{label}“{v}”不是有效日期，应为 YYYY-MM-DD"),
         )
     })?;
     match today {
         Some(t) if d > t => Err(FieldError::new(
             field,
-            "date_in_future",
+            Code::DateInFuture,
             format!("{label} {d} 晚于今天（{t}）"),
         )),
         _ => Ok(Some(d)),
@@ -142,7 +143,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         Some(k) => errs.take(PatentKind::parse(k).ok_or_else(|| {
             FieldError::new(
                 "kind",
-                "unknown_value",
+                Code::UnknownValue,
                 format!("专利类型“{k}”应为 invention（发明）、utility_model（实用新型）或 design（外观设计）"),
             )
         })),
@@ -155,7 +156,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
     {
         errs.push(FieldError::new(
             "kind",
-            "kind_mismatch",
+            Code::KindMismatch,
             format!(
                 "专利类型“{}”与申请号 {n} 不符：申请号的类型位表示{}（{}）",
                 sk.label(),
@@ -185,7 +186,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         Some(id) if id <= 0 => {
             errs.push(FieldError::new(
                 "owner_org_id",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("专利权人编号 {id} 无效"),
             ));
             None
@@ -195,7 +196,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
     if input.co_owner_org_ids.len() > MAX_CO_OWNERS {
         errs.push(FieldError::new(
             "co_owner_org_ids",
-            "too_many",
+            Code::TooMany,
             format!(
                 "共有人最多 {MAX_CO_OWNERS} 个，实为 {} 个",
                 input.co_owner_org_ids.len()
@@ -213,19 +214,19 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         if id <= 0 {
             errs.push(FieldError::new(
                 field,
-                "out_of_range",
+                Code::OutOfRange,
                 format!("共有人编号 {id} 无效"),
             ));
         } else if Some(id) == owner {
             errs.push(FieldError::new(
                 field,
-                "owner_as_co_owner",
+                Code::OwnerAsCoOwner,
                 "共有人不能是专利权人本身",
             ));
         } else if co_owners.contains(&id) {
             errs.push(FieldError::new(
                 field,
-                "duplicate",
+                Code::Duplicate,
                 format!("共有人 {id} 重复"),
             ));
         } else {
@@ -244,13 +245,13 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
     if kind == Some(PatentKind::Design) && !given_ipc.is_empty() {
         errs.push(FieldError::new(
             "ipc",
-            "not_applicable",
+            Code::NotApplicable,
             "外观设计专利采用洛迦诺分类，不填写 IPC 分类号",
         ));
     } else if given_ipc.len() > MAX_IPC {
         errs.push(FieldError::new(
             "ipc",
-            "too_many",
+            Code::TooMany,
             format!("IPC 分类号最多 {MAX_IPC} 个，实为 {} 个", given_ipc.len()),
         ));
     } else {
@@ -277,7 +278,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         Some(Some(d)) if d < EARLIEST_FILING => {
             errs.push(FieldError::new(
                 "filed_on",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("申请日 {d} 早于专利法施行日（{EARLIEST_FILING}）"),
             ));
             None
@@ -291,7 +292,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
     {
         errs.push(FieldError::new(
             "filed_on",
-            "filed_year_mismatch",
+            Code::FiledYearMismatch,
             format!(
                 "申请日 {f} 晚于申请号 {n} 所示的受理年份 {}：申请日不会晚于申请号的年份",
                 n.year()
@@ -311,7 +312,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
     {
         errs.push(FieldError::new(
             "granted_on",
-            "granted_before_filed",
+            Code::GrantedBeforeFiled,
             format!("授权公告日 {g} 早于申请日 {f}"),
         ));
     }
@@ -323,7 +324,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         Some(s) => errs.take(LegalStatus::parse(s).ok_or_else(|| {
             FieldError::new(
                 "legal_status",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "法律状态“{s}”应为 pending（审查中）、granted（有效）、lapsed（失效）、expired（届满）或 invalidated（已宣告无效）"
                 ),
@@ -335,7 +336,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         Some(n) if !(0..=MAX_TERM_EXTENSION_DAYS).contains(&n) => {
             errs.push(FieldError::new(
                 "term_extension_days",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("专利权期限补偿应在 0–{MAX_TERM_EXTENSION_DAYS} 天之间，而不是 {n}"),
             ));
             0
@@ -343,7 +344,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         Some(_) if kind.is_some_and(|k| k != PatentKind::Invention) => {
             errs.push(FieldError::new(
                 "term_extension_days",
-                "not_applicable",
+                Code::NotApplicable,
                 "专利权期限补偿只适用于发明专利",
             ));
             0
@@ -368,14 +369,14 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         {
             errs.push(FieldError::new(
                 "granted_on",
-                "required",
+                Code::Required,
                 format!("法律状态为“{}”的专利必须填写授权公告日", s.label()),
             ));
         }
         if s == LegalStatus::Pending && granted_on.is_some() {
             errs.push(FieldError::new(
                 "granted_on",
-                "not_applicable",
+                Code::NotApplicable,
                 "法律状态为审查中的申请不应有授权公告日",
             ));
         }
@@ -383,14 +384,14 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
             (LegalStatus::Granted | LegalStatus::Pending, Some(e)) if e < today => {
                 errs.push(FieldError::new(
                     "legal_status",
-                    "term_ended",
+                    Code::TermEnded,
                     format!("保护期已于 {e} 届满，法律状态应为 expired（届满）"),
                 ));
             }
             (LegalStatus::Expired, Some(e)) if e >= today => {
                 errs.push(FieldError::new(
                     "legal_status",
-                    "term_not_ended",
+                    Code::TermNotEnded,
                     format!("按申请日计算保护期至 {e}，尚未届满，法律状态不应为 expired（届满）"),
                 ));
             }
@@ -409,7 +410,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         if status.is_some_and(|s| !matches!(s, LegalStatus::Lapsed | LegalStatus::Invalidated)) {
             errs.push(FieldError::new(
                 "ended_on",
-                "not_applicable",
+                Code::NotApplicable,
                 "失效日只适用于法律状态为失效或已宣告无效的专利",
             ));
         } else if let Some(start) = granted_on.or(filed_on)
@@ -417,7 +418,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         {
             errs.push(FieldError::new(
                 "ended_on",
-                "ends_before_start",
+                Code::EndsBeforeStart,
                 format!(
                     "失效日 {e} 早于{}（{start}）",
                     if granted_on.is_some() {
@@ -441,7 +442,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         if status == Some(LegalStatus::Pending) {
             errs.push(FieldError::new(
                 "fee_paid_until",
-                "not_applicable",
+                Code::NotApplicable,
                 "审查中的申请尚未授权，不缴纳年费",
             ));
         } else if let Some(f) = filed_on
@@ -449,7 +450,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         {
             errs.push(FieldError::new(
                 "fee_paid_until",
-                "ends_before_start",
+                Code::EndsBeforeStart,
                 format!("年费缴至日期 {p} 早于申请日 {f}"),
             ));
         } else if let Some(e) = expires
@@ -457,7 +458,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
         {
             errs.push(FieldError::new(
                 "fee_paid_until",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("年费缴至日期 {p} 晚于保护期届满日 {e}：年费不能缴至保护期之后"),
             ));
         }
@@ -477,7 +478,7 @@ pub fn check_patent(input: &PatentInput, today: NaiveDate) -> Result<Patent, Vec
     {
         errs.push(FieldError::new(
             "ended_on",
-            "required",
+            Code::Required,
             format!("年费已缴至 {p}，失效并非因欠缴年费，请填写失效日"),
         ));
     }
@@ -511,7 +512,7 @@ fn check_overseas(
     if items.len() > MAX_OVERSEAS {
         errs.push(FieldError::new(
             "overseas",
-            "too_many",
+            Code::TooMany,
             format!("海外同族最多 {MAX_OVERSEAS} 项，实为 {} 项", items.len()),
         ));
         return Vec::new();
@@ -527,7 +528,7 @@ fn check_overseas(
             Some(o) => errs.take(OverseasOffice::parse(o).ok_or_else(|| {
                 FieldError::new(
                     f("office"),
-                    "unknown_value",
+                    Code::UnknownValue,
                     format!(
                         "受理局“{o}”不在可选范围内，应为：{}",
                         OverseasOffice::list_for_message()
@@ -550,14 +551,14 @@ fn check_overseas(
             if granted {
                 errs.push(FieldError::new(
                     f("granted"),
-                    "not_applicable",
+                    Code::NotApplicable,
                     "PCT 国际申请本身不会被授权：授权发生在进入的国家或地区，请按该国家或地区登记",
                 ));
             }
             if via_pct {
                 errs.push(FieldError::new(
                     f("via_pct"),
-                    "not_applicable",
+                    Code::NotApplicable,
                     "PCT 国际申请本身不是由 PCT 进入的国家阶段",
                 ));
             }
@@ -577,7 +578,7 @@ fn check_overseas(
             {
                 errs.push(FieldError::new(
                     f("number"),
-                    "duplicate",
+                    Code::Duplicate,
                     format!("海外同族 {} {n} 重复", o.slug()),
                 ));
                 continue;
@@ -598,7 +599,7 @@ fn check_awards(items: &[AwardInput], today: NaiveDate, errs: &mut Errors) -> Ve
     if items.len() > MAX_AWARDS {
         errs.push(FieldError::new(
             "awards",
-            "too_many",
+            Code::TooMany,
             format!("获奖最多 {MAX_AWARDS} 项，实为 {} 项", items.len()),
         ));
         return Vec::new();
@@ -623,7 +624,7 @@ fn check_awards(items: &[AwardInput], today: NaiveDate, errs: &mut Errors) -> Ve
             Some(y) if !(EARLIEST_AWARD_YEAR..=this_year).contains(&y) => {
                 errs.push(FieldError::new(
                     format!("awards.{i}.year"),
-                    "out_of_range",
+                    Code::OutOfRange,
                     format!("获奖年份应在 {EARLIEST_AWARD_YEAR}–{this_year} 之间，而不是 {y}"),
                 ));
                 None
@@ -635,7 +636,7 @@ fn check_awards(items: &[AwardInput], today: NaiveDate, errs: &mut Errors) -> Ve
             if out.iter().any(|x| x.name == award.name && x.year == y) {
                 errs.push(FieldError::new(
                     format!("awards.{i}.name"),
-                    "duplicate",
+                    Code::Duplicate,
                     format!("{y} 年{} 重复", award.name),
                 ));
                 continue;

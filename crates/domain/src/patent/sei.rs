@@ -3,6 +3,7 @@
 //! (its header says what the extract is and where it comes from), extendable with an operator's
 //! extra entries in the same format.
 
+use crate::code::Code;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -204,7 +205,7 @@ impl SeiTable {
             {
                 errs.push(FieldError::new(
                     format!("lines.{line}"),
-                    "duplicate",
+                    Code::Duplicate,
                     format!("第 {line} 行：{} 已对应{}", e.ipc, e.industry.label()),
                 ));
             } else {
@@ -261,7 +262,7 @@ fn parse_lines(text: &str, extra: bool) -> Result<Vec<(usize, SeiEntry)>, Vec<Fi
     if lines.len() > MAX_EXTRA_LINES {
         return Err(vec![FieldError::new(
             "lines",
-            "too_many",
+            Code::TooMany,
             format!("一次最多 {MAX_EXTRA_LINES} 行，实为 {} 行", lines.len()),
         )]);
     }
@@ -271,7 +272,7 @@ fn parse_lines(text: &str, extra: bool) -> Result<Vec<(usize, SeiEntry)>, Vec<Fi
         if !(3..=4).contains(&f.len()) {
             errs.push(FieldError::new(
                 field,
-                "bad_line",
+                Code::BadLine,
                 format!(
                     "第 {n} 行应有 3 或 4 列（{SEI_HEADER}），实为 {} 列",
                     f.len()
@@ -286,7 +287,7 @@ fn parse_lines(text: &str, extra: bool) -> Result<Vec<(usize, SeiEntry)>, Vec<Fi
         else {
             errs.push(FieldError::new(
                 field,
-                "unknown_value",
+                Code::UnknownValue,
                 format!("第 {n} 行：产业代码“{}”应为 1–9", f[0]),
             ));
             continue;
@@ -294,7 +295,7 @@ fn parse_lines(text: &str, extra: bool) -> Result<Vec<(usize, SeiEntry)>, Vec<Fi
         if !f[1].is_empty() && f[1] != industry.label() {
             errs.push(FieldError::new(
                 field,
-                "industry_mismatch",
+                Code::IndustryMismatch,
                 format!(
                     "第 {n} 行：产业代码 {} 是“{}”，不是“{}”",
                     industry.code(),

@@ -1,5 +1,6 @@
 //! A pledge application as `POST /api/v1/pledges` receives it (T5), and its check.
 
+use crate::code::Code;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +105,7 @@ fn numbers<T: PartialEq>(
     if values.len() > MAX_ITEMS {
         errs.push(FieldError::new(
             field,
-            "too_many",
+            Code::TooMany,
             format!("{label}最多 {MAX_ITEMS} 件，实为 {} 件", values.len()),
         ));
         return out;
@@ -117,7 +118,7 @@ fn numbers<T: PartialEq>(
         match parse(v) {
             Ok(n) if out.contains(&n) => errs.push(FieldError::new(
                 format!("{field}.{i}"),
-                "duplicate",
+                Code::Duplicate,
                 format!("{label}“{}”重复填写", canonical(&n)),
             )),
             Ok(n) => out.push(n),
@@ -160,7 +161,7 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
         Some(k) => errs.take(Collateral::parse(k).ok_or_else(|| {
             FieldError::new(
                 "kind",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "质押类型“{k}”应为 patent（专利权质押）、trademark（商标专用权质押）或 mixed（混合质押）"
                 ),
@@ -182,7 +183,7 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
     {
         errs.push(FieldError::new(
             "pledgee_org_id",
-            "same_party",
+            Code::SameParty,
             "出质人与质权人不能是同一机构",
         ));
     }
@@ -216,13 +217,13 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
             if want && !given {
                 errs.push(FieldError::new(
                     field,
-                    "required",
+                    Code::Required,
                     format!("{}至少须有一件{label}", kind.label()),
                 ));
             } else if !want && given {
                 errs.push(FieldError::new(
                     field,
-                    "not_applicable",
+                    Code::NotApplicable,
                     format!(
                         "{}不应包含{label}；专利与商标一起质押请选 mixed（混合质押）",
                         kind.label()
@@ -251,12 +252,12 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
             .and_then(|d| match d {
                 Some(d) if d < EARLIEST_DATE => Err(FieldError::new(
                     "loan_start",
-                    "date_too_early",
+                    Code::DateTooEarly,
                     format!("贷款起始日 {d} 早于 {EARLIEST_DATE}，请核对"),
                 )),
                 Some(d) if (d - today).num_days() > MAX_DAYS_AHEAD => Err(FieldError::new(
                     "loan_start",
-                    "date_too_far",
+                    Code::DateTooFar,
                     format!("贷款起始日 {d} 距今天（{today}）超过一年"),
                 )),
                 d => Ok(d),
@@ -275,7 +276,7 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
         (Some(s), Some(r)) if r <= s => {
             errs.push(FieldError::new(
                 "repay_by",
-                "ends_before_start",
+                Code::EndsBeforeStart,
                 format!("还款期限 {r} 应晚于贷款起始日 {s}"),
             ));
             None
@@ -286,7 +287,7 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
         {
             errs.push(FieldError::new(
                 "repay_by",
-                "date_too_far",
+                Code::DateTooFar,
                 format!("还款期限 {r} 距贷款起始日 {s} 超过 {MAX_LOAN_YEARS} 年"),
             ));
             None
@@ -301,7 +302,7 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
         Some(m) => {
             errs.push(FieldError::new(
                 "term_months",
-                "out_of_range",
+                Code::OutOfRange,
                 format!(
                     "贷款期限应在 1–{} 个月之间，而不是 {m}",
                     12 * MAX_LOAN_YEARS
@@ -319,7 +320,7 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
     {
         errs.push(FieldError::new(
             "term_months",
-            "term_mismatch",
+            Code::TermMismatch,
             format!("贷款期限 {t} 个月与起止日期（{s} 至 {r}，约 {dm} 个月）不符"),
         ));
     }
@@ -333,12 +334,12 @@ pub fn check_pledge(input: &PledgeInput, today: NaiveDate) -> Result<Pledge, Vec
             match d {
                 Some(d) if d > today => Err(FieldError::new(
                     "applied_on",
-                    "date_in_future",
+                    Code::DateInFuture,
                     format!("申请日期 {d} 晚于今天（{today}）"),
                 )),
                 Some(d) if d < EARLIEST_DATE => Err(FieldError::new(
                     "applied_on",
-                    "date_too_early",
+                    Code::DateTooEarly,
                     format!("申请日期 {d} 早于 {EARLIEST_DATE}，请核对"),
                 )),
                 d => Ok(d.unwrap_or(today)),
@@ -373,7 +374,7 @@ pub fn check_pledgee_kind(kind: OrgKind) -> Result<(), FieldError> {
     }
     Err(FieldError::new(
         "pledgee_org_id",
-        "pledgee_not_bank",
+        Code::PledgeeNotBank,
         format!(
             "质权人应为商业银行，所选机构是{}；保险机构或担保公司请填在风险分担中",
             kind.label()
@@ -389,7 +390,7 @@ pub fn check_against_product(pledge: &Pledge, product: &Product) -> Result<(), V
     if !product.collateral.accepts(pledge.kind) {
         errs.push(FieldError::new(
             "kind",
-            "collateral_not_accepted",
+            Code::CollateralNotAccepted,
             format!(
                 "产品“{}”只接受{}，不接受{}",
                 product.name,
@@ -402,7 +403,7 @@ pub fn check_against_product(pledge: &Pledge, product: &Product) -> Result<(), V
     if pledge.amount < min || pledge.amount > product.amount_max {
         errs.push(FieldError::new(
             "amount_wan",
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "产品“{}”的贷款金额为 {}–{} 万元，申请金额 {} 万元不在其内",
                 product.name,
@@ -415,7 +416,7 @@ pub fn check_against_product(pledge: &Pledge, product: &Product) -> Result<(), V
     if !(product.term_min_months..=product.term_max_months).contains(&pledge.term_months) {
         errs.push(FieldError::new(
             "term_months",
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "产品“{}”的贷款期限为 {}–{} 个月，申请期限 {} 个月不在其内",
                 product.name, product.term_min_months, product.term_max_months, pledge.term_months

@@ -1,6 +1,7 @@
 //! IP insurance (T5; seed: 专利/商标保险): policies insurers issue on patents, with premium,
 //! term and the subsidy the insured received, and the claims made on them.
 
+use crate::code::Code;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -129,7 +130,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
         Some(k) => errs.take(PolicyKind::parse(k).ok_or_else(|| {
             FieldError::new(
                 "kind",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "险种“{k}”应为：{}",
                     PolicyKind::ALL
@@ -154,7 +155,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
     {
         errs.push(FieldError::new(
             "insured_org_id",
-            "same_party",
+            Code::SameParty,
             "保险机构与被保险人不能是同一机构",
         ));
     }
@@ -162,7 +163,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
     if input.patents.len() > MAX_PATENTS {
         errs.push(FieldError::new(
             "patents",
-            "too_many",
+            Code::TooMany,
             format!(
                 "承保专利最多 {MAX_PATENTS} 件，实为 {} 件",
                 input.patents.len()
@@ -178,7 +179,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
             match PatentApplicationNumber::parse(p) {
                 Ok(n) if patents.contains(&n) => errs.push(FieldError::new(
                     format!("patents.{i}"),
-                    "duplicate",
+                    Code::Duplicate,
                     format!("专利申请号“{n}”重复填写"),
                 )),
                 Ok(n) => patents.push(n),
@@ -213,7 +214,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
     {
         errs.push(FieldError::new(
             "premium_wan",
-            "above_insured_amount",
+            Code::AboveInsuredAmount,
             format!(
                 "保费 {} 万元高于保险金额 {} 万元",
                 p.to_wan_2dp(),
@@ -235,7 +236,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
     {
         errs.push(FieldError::new(
             "subsidy_wan",
-            "above_premium",
+            Code::AbovePremium,
             format!(
                 "保费补贴 {} 万元高于保费 {} 万元",
                 s.to_wan_2dp(),
@@ -249,12 +250,12 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
                 match d {
                     Some(d) if d < EARLIEST_DATE => Err(FieldError::new(
                         "starts_on",
-                        "date_too_early",
+                        Code::DateTooEarly,
                         format!("保险起期 {d} 早于 {EARLIEST_DATE}，请核对"),
                     )),
                     Some(d) if (d - today).num_days() > 366 => Err(FieldError::new(
                         "starts_on",
-                        "date_too_far",
+                        Code::DateTooFar,
                         format!("保险起期 {d} 距今天（{today}）超过一年"),
                     )),
                     d => Ok(d),
@@ -274,7 +275,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
         (Some(s), Some(e)) if e <= s => {
             errs.push(FieldError::new(
                 "ends_on",
-                "ends_before_start",
+                Code::EndsBeforeStart,
                 format!("保险止期 {e} 应晚于保险起期 {s}"),
             ));
             None
@@ -285,7 +286,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
         {
             errs.push(FieldError::new(
                 "ends_on",
-                "date_too_far",
+                Code::DateTooFar,
                 format!("保险期间 {s} 至 {e} 超过 {MAX_POLICY_YEARS} 年"),
             ));
             None
@@ -306,7 +307,7 @@ pub fn check_policy(input: &PolicyInput, today: NaiveDate) -> Result<Policy, Vec
         Some(_) if kind.is_some_and(|k| k != PolicyKind::PledgeGuarantee) => {
             errs.push(FieldError::new(
                 "pledge_id",
-                "not_applicable",
+                Code::NotApplicable,
                 "只有质押融资保证保险关联质押",
             ));
             None
@@ -338,7 +339,7 @@ pub fn check_insurer_kind(kind: OrgKind) -> Result<(), FieldError> {
     }
     Err(FieldError::new(
         "insurer_org_id",
-        "not_an_insurer",
+        Code::NotAnInsurer,
         format!("承保机构应为保险机构，所选机构是{}", kind.label()),
     ))
 }
@@ -423,12 +424,12 @@ pub fn check_claim(
             date_field("on", "出险/报案日期", input.on.as_deref(), true).and_then(|d| match d {
                 Some(d) if d > today => Err(FieldError::new(
                     "on",
-                    "date_in_future",
+                    Code::DateInFuture,
                     format!("日期 {d} 晚于今天（{today}）"),
                 )),
                 Some(d) if d < ctx.starts_on => Err(FieldError::new(
                     "on",
-                    "before_policy_start",
+                    Code::BeforePolicyStart,
                     format!("日期 {d} 早于保险起期 {}", ctx.starts_on),
                 )),
                 d => Ok(d),
@@ -445,7 +446,7 @@ pub fn check_claim(
         Some(o) => errs.take(ClaimOutcome::parse(o).ok_or_else(|| {
             FieldError::new(
                 "outcome",
-                "unknown_value",
+                Code::UnknownValue,
                 format!("理赔结果“{o}”应为 pending（处理中）、paid（已赔付）或 declined（已拒赔）"),
             )
         })),
@@ -464,7 +465,7 @@ pub fn check_claim(
         if a > ctx.insured_amount {
             errs.push(FieldError::new(
                 "amount_wan",
-                "above_insured_amount",
+                Code::AboveInsuredAmount,
                 format!(
                     "理赔金额 {} 万元高于保险金额 {} 万元",
                     a.to_wan_2dp(),
@@ -474,7 +475,7 @@ pub fn check_claim(
         } else if outcome == Some(ClaimOutcome::Paid) && a > left {
             errs.push(FieldError::new(
                 "amount_wan",
-                "above_insured_amount",
+                Code::AboveInsuredAmount,
                 format!(
                     "已赔付 {} 万元，保险金额 {} 万元仅余 {} 万元，本次赔付 {} 万元超出",
                     ctx.paid_so_far.to_wan_2dp(),

@@ -12,6 +12,7 @@
 //! - [`guidance`]: where to register (cpservice, the CNIPA Shanghai office's lines).
 //! - [`insurance`]: `POST /api/v1/insurance-policies` (`check_policy`, `check_claim`).
 
+use crate::code::Code;
 pub mod checks;
 pub mod cycle;
 pub mod guidance;
@@ -62,7 +63,7 @@ fn date_field(
             .map_err(|_| {
                 FieldError::new(
                     field,
-                    "bad_date",
+                    Code::BadDate,
                     format!("{label}“{v}”不是有效日期，应为 YYYY-MM-DD，如 2022-01-10"),
                 )
             }),
@@ -98,7 +99,7 @@ fn wan_field(
         // More than two decimals reads as malformed; say which rule it broke.
         MoneyError::Malformed(_) => FieldError::new(
             field,
-            "bad_amount",
+            Code::BadAmount,
             format!(
                 "{label}“{}”格式不正确：应为以万元计的数字，最多保留两位小数，如 500 或 120.50",
                 v.0
@@ -109,7 +110,7 @@ fn wan_field(
     if positive && fen == Fen::ZERO {
         return Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应大于 0 万元"),
         ));
     }
@@ -123,7 +124,7 @@ fn org_id_field(field: &str, label: &str, value: Option<i64>) -> Result<i64, Fie
         Some(id) if id > 0 => Ok(id),
         Some(id) => Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应为正整数的机构编号，而不是 {id}"),
         )),
     }
@@ -164,14 +165,14 @@ fn pct_field(
     let bp = parse_bp(v).ok_or_else(|| {
         FieldError::new(
             field,
-            "bad_percent",
+            Code::BadPercent,
             format!("{label}“{v}”格式不正确：应为百分数的数值，最多两位小数，如 3.45"),
         )
     })?;
     if bp == 0 || bp > max_bp {
         return Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应大于 0 且不超过 {}%，而不是 {v}%", bp_text(max_bp)),
         ));
     }

@@ -2,6 +2,7 @@
 //! rate, for whom, and who shares the risk. Banks publish them; enterprises and operators compare
 //! them; the public may read them.
 
+use crate::code::Code;
 use serde::{Deserialize, Serialize};
 
 use super::{bp_text, pct_field, wan_field};
@@ -211,7 +212,7 @@ pub(super) fn check_risk_sharing(
                 Some(k) if out.iter().any(|r| r.kind == k) => {
                     errs.push(FieldError::new(
                         path("kind"),
-                        "duplicate",
+                        Code::Duplicate,
                         format!("风险分担方式“{}”重复填写", k.label()),
                     ));
                     None
@@ -220,7 +221,7 @@ pub(super) fn check_risk_sharing(
                 None => {
                     errs.push(FieldError::new(
                         path("kind"),
-                        "unknown_value",
+                        Code::UnknownValue,
                         format!(
                             "风险分担方式“{k}”应为 risk_fund（区风险补偿资金）、guarantee（融资担保公司）或 insurance（保证保险）"
                         ),
@@ -263,7 +264,7 @@ pub(super) fn check_risk_sharing(
     if total > FULL_SHARE_BP {
         errs.push(FieldError::new(
             prefix,
-            "out_of_range",
+            Code::OutOfRange,
             format!("各方分担比例合计 {}%，不能超过 100%", bp_text(total)),
         ));
     }
@@ -356,7 +357,7 @@ fn term_field(field: &str, label: &str, value: Option<i64>) -> Result<Option<u32
         }
         Some(m) => Err(FieldError::new(
             field,
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应在 1–{MAX_TERM_MONTHS} 个月之间，而不是 {m}"),
         )),
     }
@@ -400,7 +401,7 @@ pub fn check_product(input: &ProductInput) -> Result<Product, Vec<FieldError>> {
         Some(c) => errs.take(Collateral::parse(c).ok_or_else(|| {
             FieldError::new(
                 "collateral",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "质押物类型“{c}”应为 patent（专利）、trademark（商标）或 mixed（专利商标混合）"
                 ),
@@ -430,7 +431,7 @@ pub fn check_product(input: &ProductInput) -> Result<Product, Vec<FieldError>> {
     {
         errs.push(FieldError::new(
             "amount_min_wan",
-            "min_above_max",
+            Code::MinAboveMax,
             format!(
                 "最低贷款金额 {} 万元高于最高贷款金额 {} 万元",
                 min.to_wan_2dp(),
@@ -461,7 +462,7 @@ pub fn check_product(input: &ProductInput) -> Result<Product, Vec<FieldError>> {
     {
         errs.push(FieldError::new(
             "term_min_months",
-            "min_above_max",
+            Code::MinAboveMax,
             format!("最短期限 {min} 个月长于最长期限 {max} 个月"),
         ));
     }
@@ -478,7 +479,7 @@ pub fn check_product(input: &ProductInput) -> Result<Product, Vec<FieldError>> {
             Some(e) => eligible.push(e),
             None => errs.push(FieldError::new(
                 format!("eligible.{i}"),
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "适用企业“{e}”不在可选范围内，应为：{}；其他条件请填在“其他适用条件”中",
                     Eligibility::ALL.map(Eligibility::label).join("、")
@@ -562,7 +563,7 @@ fn check_rate(errs: &mut Errors, input: &ProductInput) -> Option<Rate> {
                 ok = false;
                 errs.push(FieldError::new(
                     field,
-                    "not_applicable",
+                    Code::NotApplicable,
                     format!("利率已选“面议”，不应再填写利率 {}", v.0.trim()),
                 ));
             }
@@ -575,7 +576,7 @@ fn check_rate(errs: &mut Errors, input: &ProductInput) -> Option<Rate> {
         (Some(None), Some(None)) => {
             errs.push(FieldError::new(
                 "rate_min_pct",
-                "required",
+                Code::Required,
                 "年利率不能为空：请填写利率区间（%），或选择“面议”",
             ));
             None
@@ -583,7 +584,7 @@ fn check_rate(errs: &mut Errors, input: &ProductInput) -> Option<Rate> {
         (Some(Some(a)), Some(Some(b))) if a > b => {
             errs.push(FieldError::new(
                 "rate_min_pct",
-                "min_above_max",
+                Code::MinAboveMax,
                 format!("最低年利率 {}% 高于最高年利率 {}%", bp_text(a), bp_text(b)),
             ));
             None

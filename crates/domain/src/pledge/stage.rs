@@ -23,6 +23,7 @@
 //! [`Stage::order`], so nothing is ever reversed. Dates may lie in the past (back-filled pledges)
 //! but never in the future, and never before the previous step's date.
 
+use crate::code::Code;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -389,7 +390,7 @@ impl MoveError {
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             MoveError::BadStage { message, .. } => {
-                vec![FieldError::new("stage", "bad_stage", message.clone())]
+                vec![FieldError::new("stage", Code::BadStage, message.clone())]
             }
             MoveError::Invalid(errs) => errs.clone(),
         }
@@ -472,7 +473,7 @@ fn positive_amount(errs: &mut Errors, label: &str, amount: Option<Fen>, required
         None if required => errs.push(FieldError::required("amount_wan", label)),
         Some(a) if a == Fen::ZERO => errs.push(FieldError::new(
             "amount_wan",
-            "out_of_range",
+            Code::OutOfRange,
             format!("{label}应大于 0 万元"),
         )),
         _ => {}
@@ -483,7 +484,7 @@ fn check_appraisal(errs: &mut Errors, a: &Appraisal) {
     if a.value == Fen::ZERO {
         errs.push(FieldError::new(
             "appraisal.value_wan",
-            "out_of_range",
+            Code::OutOfRange,
             "评估价值应大于 0 万元",
         ));
     }
@@ -533,7 +534,7 @@ pub fn move_stage(
     if data.on > today {
         errs.push(FieldError::new(
             "on",
-            "date_in_future",
+            Code::DateInFuture,
             format!("日期 {} 晚于今天（{today}）", data.on),
         ));
     }
@@ -542,7 +543,7 @@ pub fn move_stage(
     {
         errs.push(FieldError::new(
             "on",
-            "date_before_previous",
+            Code::DateBeforePrevious,
             format!(
                 "日期 {} 早于上一步“{}”的日期 {}：各步骤的日期不能倒退",
                 data.on,
@@ -554,7 +555,7 @@ pub fn move_stage(
     if data.on < EARLIEST_DATE {
         errs.push(FieldError::new(
             "on",
-            "date_too_early",
+            Code::DateTooEarly,
             format!("日期 {} 早于 {EARLIEST_DATE}，请核对", data.on),
         ));
     }
@@ -591,7 +592,7 @@ pub fn move_stage(
             {
                 errs.push(FieldError::new(
                     "appraisal",
-                    "required",
+                    Code::Required,
                     "进入尽职调查前须录入评估结果：评估价值、评估机构和评估方法",
                 ));
             }
@@ -604,7 +605,7 @@ pub fn move_stage(
             {
                 errs.push(FieldError::new(
                     "amount_wan",
-                    "amount_above_applied",
+                    Code::AmountAboveApplied,
                     format!(
                         "审批金额 {} 万元高于申请金额 {} 万元",
                         a.to_wan_2dp(),
@@ -618,7 +619,7 @@ pub fn move_stage(
             match data.reason {
                 None => errs.push(FieldError::new(
                     "reason",
-                    "required",
+                    Code::Required,
                     format!(
                         "未获批准须注明原因：{}",
                         DeclineReason::ALL
@@ -628,7 +629,7 @@ pub fn move_stage(
                 )),
                 Some(DeclineReason::Other) if out.note.is_none() => errs.push(FieldError::new(
                     "note",
-                    "required",
+                    Code::Required,
                     "原因为“其他”时须在备注中说明",
                 )),
                 Some(_) => {}
@@ -654,7 +655,7 @@ pub fn move_stage(
             {
                 errs.push(FieldError::new(
                     "amount_wan",
-                    "amount_above_approved",
+                    Code::AmountAboveApproved,
                     format!(
                         "放款金额 {} 万元高于审批金额 {} 万元",
                         a.to_wan_2dp(),
@@ -668,7 +669,7 @@ pub fn move_stage(
             if data.disposal.is_none() {
                 errs.push(FieldError::new(
                     "disposal",
-                    "required",
+                    Code::Required,
                     "处置方式不能为空：sold（转让）、licensed（许可）或 auctioned（拍卖）",
                 ));
             }

@@ -1,5 +1,6 @@
 //! The body of `POST /api/v1/pledges/{id}/stage`, read into a [`StageData`] for `move_stage`.
 
+use crate::code::Code;
 use serde::Deserialize;
 
 use super::{
@@ -51,7 +52,7 @@ fn enum_field<T: Copy>(
     if found.is_none() {
         errs.push(FieldError::new(
             field,
-            "unknown_value",
+            Code::UnknownValue,
             format!(
                 "{label}“{v}”不在可选范围内，应为：{}",
                 all.iter()

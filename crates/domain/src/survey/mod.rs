@@ -5,6 +5,7 @@
 //!
 //! A survey has exactly one overall item (总体满意度): a required five-point rating that K6 reads.
 
+use crate::code::Code;
 pub mod response;
 pub mod results;
 #[cfg(test)]
@@ -215,7 +216,7 @@ fn optional_date(
             .map_err(|_| {
                 FieldError::new(
                     field,
-                    "bad_date",
+                    Code::BadDate,
                     format!("{label}“{s}”不是有效日期，应为 YYYY-MM-DD"),
                 )
             }),
@@ -247,7 +248,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
             .and_then(|t| match t {
                 Some(t) if t.chars().count() < TITLE_MIN_CHARS => Err(FieldError::new(
                     "title",
-                    "too_short",
+                    Code::TooShort,
                     format!("问卷标题过短：至少 {TITLE_MIN_CHARS} 个字符"),
                 )),
                 t => Ok(t),
@@ -264,7 +265,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
         Some(y) => {
             errs.push(FieldError::new(
                 "year",
-                "bad_year",
+                Code::BadYear,
                 format!("调查年度 {y} 不对：应在 {FIRST_YEAR}–{last_year} 之间"),
             ));
             None
@@ -277,7 +278,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
             if d.is_none() {
                 errs.push(FieldError::new(
                     "district_code",
-                    "unknown_district",
+                    Code::UnknownDistrict,
                     format!("“{code}”不是上海市现行的区代码"),
                 ));
             }
@@ -289,7 +290,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
         Some(a) => errs.take(Audience::parse(a).ok_or_else(|| {
             FieldError::new(
                 "audience",
-                "unknown_value",
+                Code::UnknownValue,
                 format!(
                     "调查对象“{a}”应为 enterprises（服务企业）、universities（高校院所）、event_participants（活动参与者）或 everyone（全部服务对象）"
                 ),
@@ -299,7 +300,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
     if let Some(id) = input.event_id.filter(|id| *id <= 0) {
         errs.push(FieldError::new(
             "event_id",
-            "out_of_range",
+            Code::OutOfRange,
             format!("活动编号应为正整数，而不是 {id}"),
         ));
     }
@@ -310,7 +311,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
         Some(n) => {
             errs.push(FieldError::new(
                 "invited",
-                "out_of_range",
+                Code::OutOfRange,
                 format!("邀请数应在 0–{INVITED_MAX} 之间，而不是 {n}"),
             ));
             None
@@ -335,7 +336,7 @@ pub fn check_survey(input: &SurveyInput, today: NaiveDate) -> Result<Survey, Vec
     {
         errs.push(FieldError::new(
             "closes_on",
-            "ends_before_start",
+            Code::EndsBeforeStart,
             format!("截止日期 {c} 早于开始日期 {o}"),
         ));
     }
@@ -375,13 +376,13 @@ pub fn check_items(items: &[SurveyItemInput]) -> Result<Vec<SurveyItem>, Vec<Fie
 /// The checked items (complete only when no error was pushed).
 fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyItem> {
     if items.is_empty() {
-        errs.push(FieldError::new("items", "required", "问卷至少需要一道题"));
+        errs.push(FieldError::new("items", Code::Required, "问卷至少需要一道题"));
         return Vec::new();
     }
     if items.len() > ITEMS_MAX {
         errs.push(FieldError::new(
             "items",
-            "too_many",
+            Code::TooMany,
             format!("问卷最多 {ITEMS_MAX} 道题，目前有 {} 道", items.len()),
         ));
     }
@@ -396,7 +397,7 @@ fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyI
             Some(k) => errs.take(ItemKind::parse(k).ok_or_else(|| {
                 FieldError::new(
                     format!("items.{i}.kind"),
-                    "unknown_value",
+                    Code::UnknownValue,
                     format!(
                         "第 {n} 题的题型“{k}”应为 rating（满意度评分）、choice（单选）、multi_choice（多选）或 text（开放题）"
                     ),
@@ -417,7 +418,7 @@ fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyI
             Some(k) if !item.options.is_empty() => {
                 errs.push(FieldError::new(
                     format!("items.{i}.options"),
-                    "not_applicable",
+                    Code::NotApplicable,
                     format!("第 {n} 题是{}，不设选项", k.label()),
                 ));
                 Vec::new()
@@ -428,7 +429,7 @@ fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyI
         if overall && kind.is_some_and(|k| k != ItemKind::Rating) {
             errs.push(FieldError::new(
                 format!("items.{i}.overall"),
-                "overall_not_rating",
+                Code::OverallNotRating,
                 format!("第 {n} 题是总体满意度题，应为满意度评分题（rating）"),
             ));
         }
@@ -436,7 +437,7 @@ fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyI
             // K6 counts the overall item of every valid response: it cannot be skipped.
             errs.push(FieldError::new(
                 format!("items.{i}.required"),
-                "overall_optional",
+                Code::OverallOptional,
                 format!("第 {n} 题是总体满意度题，必须作答，不能设为选答"),
             ));
         }
@@ -459,7 +460,7 @@ fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyI
     if overall.len() != 1 {
         errs.push(FieldError::new(
             "items",
-            "overall_count",
+            Code::OverallCount,
             if overall.is_empty() {
                 "须有且仅有一道总体满意度题（overall: true），目前没有".to_string()
             } else {
@@ -479,7 +480,7 @@ fn check_options(i: usize, options: &[String], errs: &mut Errors) -> Vec<String>
     if !(OPTIONS_MIN..=OPTIONS_MAX).contains(&options.len()) {
         errs.push(FieldError::new(
             format!("items.{i}.options"),
-            "option_count",
+            Code::OptionCount,
             format!(
                 "第 {n} 题应有 {OPTIONS_MIN}–{OPTIONS_MAX} 个选项，目前有 {} 个",
                 options.len()
@@ -497,7 +498,7 @@ fn check_options(i: usize, options: &[String], errs: &mut Errors) -> Vec<String>
             if out.contains(&o) {
                 errs.push(FieldError::new(
                     field,
-                    "duplicate_option",
+                    Code::DuplicateOption,
                     format!("{label}“{o}”与前面的选项重复"),
                 ));
             } else {

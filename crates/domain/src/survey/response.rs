@@ -12,6 +12,7 @@
 //! Option numbers count from 1 because respondents and operators keying in paper forms read them
 //! off the page, and because 0 then can only be a mistake.
 
+use crate::code::Code;
 use serde::{Deserialize, Serialize};
 
 use super::{ItemKind, SurveyItem};
@@ -64,7 +65,7 @@ pub fn check_response_input(
     match &input.answers {
         None => Err(vec![FieldError::new(
             "answers",
-            "required",
+            Code::Required,
             format!("回答不能为空：应为 {} 个回答的数组，每题一个", items.len()),
         )]),
         Some(a) => check_response(items, a),
@@ -82,7 +83,7 @@ pub fn check_response(
     if answers.len() != items.len() {
         return Err(vec![FieldError::new(
             "answers",
-            "wrong_length",
+            Code::WrongLength,
             format!(
                 "应有 {} 个回答（每题一个，按题目顺序），收到 {} 个",
                 items.len(),
@@ -116,7 +117,7 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
         return if item.required {
             Err(FieldError::new(
                 field,
-                "required",
+                Code::Required,
                 format!("第 {n} 题为必答题，请作答"),
             ))
         } else {
@@ -127,7 +128,7 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
     let wrong_type = |expected: &str| {
         FieldError::new(
             format!("answers.{i}"),
-            "wrong_type",
+            Code::WrongType,
             format!("第 {n} 题（{}）的回答应为{expected}", item.kind.label()),
         )
     };
@@ -137,7 +138,7 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
         } else {
             Err(FieldError::new(
                 format!("answers.{i}"),
-                "out_of_range",
+                Code::OutOfRange,
                 format!("第 {n} 题的选项序号应在 1–{count} 之间，而不是 {v}"),
             ))
         }
@@ -151,7 +152,7 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
             .ok_or_else(|| {
                 FieldError::new(
                     format!("answers.{i}"),
-                    "unknown_value",
+                    Code::UnknownValue,
                     format!("第 {n} 题没有选项“{s}”，可选：{}", item.options.join("、")),
                 )
             })
@@ -163,7 +164,7 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
             } else {
                 Err(FieldError::new(
                     field,
-                    "out_of_range",
+                    Code::OutOfRange,
                     format!("第 {n} 题的评分应为 1–5（5 = 非常满意，1 = 非常不满意），而不是 {v}"),
                 ))
             }
@@ -201,13 +202,13 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
             if chars > ANSWER_TEXT_MAX_CHARS {
                 Err(FieldError::new(
                     field,
-                    "too_long",
+                    Code::TooLong,
                     format!("第 {n} 题的回答过长：{chars} 个字符，最多 {ANSWER_TEXT_MAX_CHARS} 个"),
                 ))
             } else if s.chars().any(|c| c.is_control() && c != '\n') {
                 Err(FieldError::new(
                     field,
-                    "bad_character",
+                    Code::BadCharacter,
                     format!("第 {n} 题的回答含有不可见的控制字符（换行除外）"),
                 ))
             } else {
