@@ -20,7 +20,7 @@
 
 use serde::Serialize;
 
-use super::lot::Outcome;
+use super::close::Outcome;
 use super::masked_bidder;
 use crate::money::Fen;
 
@@ -212,7 +212,7 @@ pub fn settle_deposits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auction::lot::{Sale, UnsoldReason};
+    use crate::auction::close::{Sale, UnsoldReason};
 
     const OPERATOR: i64 = 1;
     const AUCTIONEER: i64 = 2;

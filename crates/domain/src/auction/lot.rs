@@ -14,8 +14,7 @@
 //!   every late bid, as often as bids come; the end never moves backwards. A window of 0 never
 //!   extends.
 //! - **Proxy bids** are in `proxy.rs`; each automatic bid is a real [`Bid`] with its own `seq`.
-//! - **Close**: only once `now ≥ ends_at`; the last (highest) bid wins when it is at or above the
-//!   reserve (or there is no reserve); otherwise unsold, with the reason.
+//! - **Close** is in `close.rs`.
 //!
 //! A state is built with [`LotState::new`], changed only by [`LotState::apply`] (which checks
 //! every event, so a corrupt store is caught on [`replay`]), and read through its getters.
@@ -24,7 +23,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{LotStatus, Pct, commission, max_amount, proxy};
+use super::close::Outcome;
+use super::{LotStatus, Pct, max_amount, proxy};
 use crate::money::Fen;
 
 /// The fixed terms of a lot, from its session and its checked input.
@@ -185,7 +185,7 @@ impl LotState {
         &self.proxies
     }
 
-    /// When [`close`] was recorded, if it was.
+    /// When [`super::close()`] was recorded, if it was.
     pub fn closed_at(&self) -> Option<i64> {
         self.closed_at
     }
@@ -198,34 +198,13 @@ impl LotState {
         self.bids.last().map(|b| b.bidder_org_id)
     }
 
-    /// What the close decides (or would decide now): sold to the last bid when it meets the
-    /// reserve, else unsold with the reason.
-    pub fn outcome(&self) -> Outcome {
-        let Some(bid) = self.bids.last() else {
-            return Outcome::Unsold(UnsoldReason::NoBids);
-        };
-        if self.terms.reserve.is_some_and(|r| bid.amount < r) {
-            return Outcome::Unsold(UnsoldReason::BelowReserve);
-        }
-        let price = bid.amount;
-        let deposit_applied = self.terms.deposit.min(price);
-        Outcome::Sold(Sale {
-            bid_seq: bid.seq,
-            winner_org_id: bid.bidder_org_id,
-            price,
-            buyer_commission: commission(price, self.terms.buyer_commission),
-            seller_commission: commission(price, self.terms.seller_commission),
-            deposit_applied,
-            price_balance: price.saturating_sub(deposit_applied),
-        })
-    }
-
     fn bidding_window(&self, at: i64) -> bool {
         self.closed_at.is_none() && self.terms.starts_at <= at && at < self.ends_at
     }
 
     /// Apply one event, checking that the rules would have produced it. The live writer applies
-    /// what [`place_bid`], [`set_proxy`] and [`close`] decided; [`replay`] applies stored events.
+    /// what [`place_bid`], [`set_proxy`] and [`super::close()`] decided; [`replay`] applies stored
+    /// events.
     pub fn apply(&mut self, event: &LotEvent) -> Result<(), Inconsistency> {
         match event {
             LotEvent::Bid(bid) => {
@@ -312,7 +291,7 @@ pub fn min_next(state: &LotState) -> Fen {
 }
 
 /// What [`status_at`] says at `now`: the clock decides upcoming and open; once the end has
-/// passed the lot reads sold or unsold even before [`close`] is recorded, so a request arriving
+/// passed the lot reads sold or unsold even before [`super::close()`] is recorded, so a request arriving
 /// after the end sees it closed.
 pub fn status_at(state: &LotState, now: i64) -> LotStatus {
     if state.closed_at.is_none() && now < state.ends_at {
@@ -513,107 +492,10 @@ pub fn set_proxy(
     Ok(draft.finish(state, vec![event]))
 }
 
-/// The sale a close records: the winning bid, the price, commissions from each side and the
-/// winner's deposit applied to the price (decision: the deposit becomes part of the price, so
-/// the winner pays `price_balance` plus `buyer_commission`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Sale {
-    pub bid_seq: u32,
-    pub winner_org_id: i64,
-    pub price: Fen,
-    pub buyer_commission: Fen,
-    pub seller_commission: Fen,
-    pub deposit_applied: Fen,
-    pub price_balance: Fen,
-}
-
-/// Why a lot went unsold (流拍).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnsoldReason {
-    NoBids,
-    BelowReserve,
-}
-
-impl UnsoldReason {
-    pub fn slug(self) -> &'static str {
-        match self {
-            UnsoldReason::NoBids => "no_bids",
-            UnsoldReason::BelowReserve => "below_reserve",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            UnsoldReason::NoBids => "无人出价",
-            UnsoldReason::BelowReserve => "最高出价未达保留价",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Outcome {
-    Sold(Sale),
-    Unsold(UnsoldReason),
-}
-
-impl Outcome {
-    pub fn sale(&self) -> Option<&Sale> {
-        match self {
-            Outcome::Sold(s) => Some(s),
-            Outcome::Unsold(_) => None,
-        }
-    }
-}
-
-/// A decided close: persist `event`, apply it, then create the deal (sold) or route the lot
-/// (unsold).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closing {
-    /// The live end at which bidding stopped (the deal's date), not when the closer ran.
-    pub ended_at: i64,
-    pub outcome: Outcome,
-    pub event: LotEvent,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CloseError {
-    #[error("竞价尚未结束")]
-    NotEnded { ends_at: i64 },
-    #[error("标的已结束，不能重复结束")]
-    AlreadyClosed,
-}
-
-impl CloseError {
-    pub fn code(self) -> &'static str {
-        match self {
-            CloseError::NotEnded { .. } => "not_ended",
-            CloseError::AlreadyClosed => "already_closed",
-        }
-    }
-}
-
-/// Decide the close of a lot at `now`: only once `now ≥ ends_at`, and only once.
-pub fn close(state: &LotState, now: i64) -> Result<Closing, CloseError> {
-    if state.closed_at.is_some() {
-        return Err(CloseError::AlreadyClosed);
-    }
-    if now < state.ends_at {
-        return Err(CloseError::NotEnded {
-            ends_at: state.ends_at,
-        });
-    }
-    Ok(Closing {
-        ended_at: state.ends_at,
-        outcome: state.outcome(),
-        event: LotEvent::Closed { at: now },
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auction::close::close;
 
     const T0: i64 = 1_796_882_400;
     const END: i64 = T0 + 3600;
@@ -758,55 +640,6 @@ mod tests {
         })
         .unwrap();
         assert_eq!(bid(&mut s, 1, "250", END - 1).ends_at, END);
-    }
-
-    #[test]
-    fn t3_close_only_after_the_end_sold_at_or_above_the_reserve() {
-        let mut s = lot();
-        assert_eq!(
-            close(&s, END - 1),
-            Err(CloseError::NotEnded { ends_at: END })
-        );
-        assert_eq!(
-            close(&s, END).unwrap().outcome,
-            Outcome::Unsold(UnsoldReason::NoBids)
-        );
-        bid(&mut s, 1, "250", T0);
-        bid(&mut s, 2, "279.99", T0 + 1);
-        assert_eq!(
-            close(&s, END).unwrap().outcome,
-            Outcome::Unsold(UnsoldReason::BelowReserve)
-        );
-        assert_eq!(status_at(&s, END), LotStatus::Unsold);
-        bid(&mut s, 1, "300", T0 + 2);
-        let c = close(&s, END + 5).unwrap();
-        assert_eq!(c.ended_at, END);
-        assert_eq!(c.event, LotEvent::Closed { at: END + 5 });
-        // The 2018 university auction: sold at 300 万; 5 % from each side; the 20 万 deposit
-        // is applied to the price.
-        assert_eq!(
-            c.outcome,
-            Outcome::Sold(Sale {
-                bid_seq: 3,
-                winner_org_id: 1,
-                price: wan("300"),
-                buyer_commission: wan("15"),
-                seller_commission: wan("15"),
-                deposit_applied: wan("20"),
-                price_balance: wan("280"),
-            })
-        );
-        s.apply(&c.event).unwrap();
-        assert_eq!(s.closed_at(), Some(END + 5));
-        assert_eq!(close(&s, END + 6), Err(CloseError::AlreadyClosed));
-        // Without a reserve, any bid sells.
-        let mut s = LotState::new(LotTerms {
-            reserve: None,
-            ..terms()
-        })
-        .unwrap();
-        bid(&mut s, 1, "250", T0);
-        assert!(matches!(close(&s, END).unwrap().outcome, Outcome::Sold(_)));
     }
 
     #[test]

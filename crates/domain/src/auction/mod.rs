@@ -6,7 +6,7 @@
 //! reads or writes storage. The shape is decide / evolve, so that one writer per lot can hold a
 //! [`LotState`] in memory:
 //!
-//! 1. [`place_bid`] / [`set_proxy`] / [`close`] read the state and decide: they return the
+//! 1. [`place_bid`] / [`set_proxy`] / [`close()`] read the state and decide: they return the
 //!    [`LotEvent`]s to persist (or a [`BidError`] with a stable code), never a changed state;
 //! 2. the writer persists the events in one transaction, then [`LotState::apply`]s them;
 //! 3. after a restart, [`replay`] folds the stored events into the same state, checking each one.
@@ -14,9 +14,11 @@
 //! Deciding does not clone the bid history, so a bid costs O(number of proxies), not O(history).
 //!
 //! Files: [`input`] (the `POST /api/v1/auctions` body and its check), [`lot`] (the bidding state
-//! machine), `proxy` (automatic bids), [`deposit`] (registration, deposits and refunds),
-//! [`view`] (what the public and the parties see). Access rules are in `crate::policy`.
+//! machine), `proxy` (automatic bids), [`mod@close`] (成交 / 流拍), [`deposit`] (registration,
+//! deposits and refunds), [`view`] (what the public and the parties see). Access rules are in
+//! `crate::policy` (the auctions section).
 
+pub mod close;
 pub mod deposit;
 pub mod input;
 pub mod lot;
@@ -33,14 +35,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{FEN_PER_WAN, Fen};
 
+pub use close::{CloseError, Closing, Outcome, Sale, UnsoldReason, close};
 pub use deposit::{
     DepositAction, DepositLine, RegisterError, Registration, SessionParties, deposit_due,
     register_bidder, settle_deposits,
 };
 pub use input::{Auction, AuctionInput, Lot, LotInput, amount_wan, check_auction};
 pub use lot::{
-    Bid, BidError, BidOutcome, CloseError, Closing, LotEvent, LotState, LotTerms, Outcome, Proxy,
-    ReplayError, Sale, UnsoldReason, close, min_next, place_bid, replay, set_proxy, status_at,
+    Bid, BidError, BidOutcome, Inconsistency, LotEvent, LotState, LotTerms, Proxy, ReplayError,
+    min_next, place_bid, replay, set_proxy, status_at,
 };
 pub use view::{BidView, PublicLot, public_lot, winner_org_id};
 

@@ -4,10 +4,8 @@
 
 use proptest::prelude::*;
 
-use super::lot::{
-    BidError, CloseError, LotEvent, LotState, LotTerms, Outcome, close, min_next, place_bid,
-    replay, set_proxy,
-};
+use super::close::{CloseError, Outcome, close};
+use super::lot::{BidError, LotEvent, LotState, LotTerms, min_next, place_bid, replay, set_proxy};
 use super::{LotStatus, Pct, status_at};
 use crate::money::Fen;
 

@@ -9,8 +9,9 @@
 
 use serde::Serialize;
 
+use super::close::Outcome;
 use super::deposit::Registration;
-use super::lot::{LotState, Outcome, min_next, status_at};
+use super::lot::{LotState, min_next, status_at};
 use super::{LotStatus, format_rfc3339};
 
 /// One bid as everyone sees it.
