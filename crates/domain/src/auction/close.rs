@@ -13,10 +13,14 @@ impl LotState {
     /// reserve, else unsold with the reason.
     pub fn outcome(&self) -> Outcome {
         let Some(bid) = self.last_bid() else {
-            return Outcome::Unsold(UnsoldReason::NoBids);
+            return Outcome::Unsold {
+                reason: UnsoldReason::NoBids,
+            };
         };
         if self.terms().reserve.is_some_and(|r| bid.amount < r) {
-            return Outcome::Unsold(UnsoldReason::BelowReserve);
+            return Outcome::Unsold {
+                reason: UnsoldReason::BelowReserve,
+            };
         }
         let price = bid.amount;
         let deposit_applied = self.terms().deposit.min(price);
@@ -35,10 +39,14 @@ impl LotState {
 /// The sale a close records: the winning bid, the price, commissions from each side and the
 /// winner's deposit applied to the price (decision: the deposit becomes part of the price, so
 /// the winner pays `price_balance` plus `buyer_commission`).
+///
+/// Serialised, it names the winner: show it only where `policy::can_see_auction_winner` allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sale {
     pub bid_seq: u32,
+    /// The bidding organisation; for an agency, its registration's `buyer_org_id()` buys.
     pub winner_org_id: i64,
+    /// The hammer price (成交价): the winning bid.
     pub price: Fen,
     pub buyer_commission: Fen,
     pub seller_commission: Fen,
@@ -70,18 +78,19 @@ impl UnsoldReason {
     }
 }
 
+/// `{"status": "sold", "bid_seq": …}` or `{"status": "unsold", "reason": "below_reserve"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     Sold(Sale),
-    Unsold(UnsoldReason),
+    Unsold { reason: UnsoldReason },
 }
 
 impl Outcome {
     pub fn sale(&self) -> Option<&Sale> {
         match self {
             Outcome::Sold(s) => Some(s),
-            Outcome::Unsold(_) => None,
+            Outcome::Unsold { .. } => None,
         }
     }
 }
@@ -175,13 +184,17 @@ mod tests {
         );
         assert_eq!(
             close(&s, END).unwrap().outcome,
-            Outcome::Unsold(UnsoldReason::NoBids)
+            Outcome::Unsold {
+                reason: UnsoldReason::NoBids
+            }
         );
         bid(&mut s, 1, "250", T0);
         bid(&mut s, 2, "279.99", T0 + 1);
         assert_eq!(
             close(&s, END).unwrap().outcome,
-            Outcome::Unsold(UnsoldReason::BelowReserve)
+            Outcome::Unsold {
+                reason: UnsoldReason::BelowReserve
+            }
         );
         assert_eq!(status_at(&s, END), LotStatus::Unsold);
         bid(&mut s, 1, "300", T0 + 2);
@@ -213,5 +226,23 @@ mod tests {
         .unwrap();
         bid(&mut s, 1, "250", T0);
         assert!(matches!(close(&s, END).unwrap().outcome, Outcome::Sold(_)));
+    }
+
+    #[test]
+    fn t3_outcomes_serialise_with_their_status() {
+        let unsold = Outcome::Unsold {
+            reason: UnsoldReason::BelowReserve,
+        };
+        assert_eq!(
+            serde_json::to_string(&unsold).unwrap(),
+            r#"{"status":"unsold","reason":"below_reserve"}"#
+        );
+        let mut s = lot();
+        bid(&mut s, 1, "280", T0);
+        let json = serde_json::to_value(close(&s, END).unwrap().outcome).unwrap();
+        assert_eq!(json["status"], "sold");
+        assert_eq!(json["price"], 280_000_000);
+        assert_eq!(json["buyer_commission"], 14_000_000);
+        assert_eq!(UnsoldReason::NoBids.slug(), "no_bids");
     }
 }

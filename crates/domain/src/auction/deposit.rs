@@ -329,7 +329,9 @@ mod tests {
             [(1, DepositAction::Refund), (3, DepositAction::ApplyToPrice)]
         );
         assert!(lines.iter().all(|l| l.amount == wan("20")));
-        let unsold = Outcome::Unsold(UnsoldReason::BelowReserve);
+        let unsold = Outcome::Unsold {
+            reason: UnsoldReason::BelowReserve,
+        };
         let lines = settle_deposits(102, wan("30"), &regs, &unsold);
         assert_eq!(lines.len(), 3);
         assert!(lines.iter().all(|l| l.action == DepositAction::Refund));

@@ -88,7 +88,7 @@ pub enum Inconsistency {
     BadTerms,
     #[error("出价序号不连续")]
     SeqGap,
-    #[error("出价低于当时的最低应价")]
+    #[error("出价低于当时的最低应价，或超出金额上限")]
     BelowMinimum,
     #[error("当前最高出价人对自己加价")]
     SelfOutbid,
@@ -303,7 +303,7 @@ pub fn status_at(state: &LotState, now: i64) -> LotStatus {
     }
     match state.outcome() {
         Outcome::Sold(_) => LotStatus::Sold,
-        Outcome::Unsold(_) => LotStatus::Unsold,
+        Outcome::Unsold { .. } => LotStatus::Unsold,
     }
 }
 

@@ -248,7 +248,7 @@ proptest! {
                 );
                 prop_assert_eq!(status_at(&live, at), LotStatus::Sold);
             }
-            Outcome::Unsold(_) => {
+            Outcome::Unsold { .. } => {
                 prop_assert!(top.is_none_or(|t| sc.terms.reserve.is_some_and(|r| t.amount < r)));
                 prop_assert_eq!(status_at(&live, at), LotStatus::Unsold);
             }

@@ -98,7 +98,7 @@ pub fn public_lot(
         has_reserve: terms.reserve.is_some(),
         reserve_met: closed.then(|| match state.outcome() {
             Outcome::Sold(_) => true,
-            Outcome::Unsold(_) => false,
+            Outcome::Unsold { .. } => false,
         }),
         bid_count: state.bids().len(),
         bids: state
