@@ -4,6 +4,7 @@
 //! rules and reference data follow `shared/spec/DOMAIN.md`.
 
 pub mod application;
+pub mod auction;
 pub mod census;
 pub mod code;
 pub mod deal;

@@ -615,6 +615,89 @@ pub fn can_read_kpis(actor: &Actor, district: Option<&str>) -> bool {
     }
 }
 
+// ---------- auctions (T3, issue 14) ----------
+//
+// The public reads the auction calendar, the lots with their patents, the masked bid history and
+// the results after the close: `auction::view::PublicLot` holds nothing secret, so no rule is
+// needed for it. What is not public is decided here.
+
+/// An auction session, for policy.
+#[derive(Debug, Clone, Copy)]
+pub struct AuctionScope<'a> {
+    /// The cluster operator that runs the session.
+    pub operator_org_id: i64,
+    /// The exchange or licensed auction house that conducts it.
+    pub auctioneer_org_id: i64,
+    /// The operator's district.
+    pub district: Option<&'a str>,
+}
+
+/// T3: cluster operators hold auction sessions with an exchange or a licensed auction house. The
+/// bureaus guide and oversee the clusters; they do not run auctions themselves.
+pub fn can_create_auction(actor: &Actor) -> bool {
+    actor.admin || actor.role == Role::Operator
+}
+
+/// The session's own operator edits it and routes its unsold lots (流拍).
+pub fn can_manage_auction(actor: &Actor, s: &AuctionScope) -> bool {
+    actor.admin || actor.role == Role::Operator && actor.org_id == s.operator_org_id
+}
+
+/// Deposits are confirmed by the session's operator or by its auctioneer, which usually holds
+/// the deposit account.
+pub fn can_confirm_auction_deposit(actor: &Actor, s: &AuctionScope) -> bool {
+    can_manage_auction(actor, s) || actor.org_id == s.auctioneer_org_id
+}
+
+/// Who registers as a bidder: an enterprise or a university for itself (`client` = None), an
+/// agency for an enterprise or university client (`client` = the client's role). Bureaus, banks,
+/// insurers, exchanges and operators do not bid. (The operator and the auctioneer of the session
+/// are refused again by `auction::register_bidder`, and so is a lot's seller.)
+pub fn can_register_auction_bidder(actor: &Actor, client: Option<Role>) -> bool {
+    match (actor.role, client) {
+        (Role::Enterprise | Role::University, None) => true,
+        (Role::Agency, Some(c)) => matches!(c, Role::Enterprise | Role::University),
+        _ => false,
+    }
+}
+
+/// Who is behind each bidder number (the registrations): the operator and the auctioneer, who
+/// confirm the deposits.
+pub fn can_see_auction_bidders(actor: &Actor, s: &AuctionScope) -> bool {
+    can_confirm_auction_deposit(actor, s)
+}
+
+/// A lot's reserve before the close: the operator and the auctioneer, and the seller, who set it
+/// with them (拍卖法 art. 28: the auctioneer keeps it secret).
+pub fn can_see_auction_reserve(actor: &Actor, s: &AuctionScope, seller_org_id: i64) -> bool {
+    can_confirm_auction_deposit(actor, s) || actor.org_id == seller_org_id
+}
+
+/// A lot's result, for [`can_see_auction_winner`].
+#[derive(Debug, Clone, Copy)]
+pub struct LotResultScope<'a> {
+    /// The lot reads closed (`auction::status_at`), recorded or not.
+    pub closed: bool,
+    /// The winning bidder and, for an agency, its client; empty when unsold.
+    pub winner_org_ids: &'a [i64],
+    pub seller_org_id: i64,
+}
+
+/// The winner's identity, only after the close: the operator, the auctioneer (which signs the
+/// 成交确认书 with the buyer, 拍卖法 art. 52), the winner, the seller (the other party to the
+/// deal), and the bureaus that oversee the district (they see the deal ledger anyway). Other
+/// bidders and the public see `竞买人 07`.
+pub fn can_see_auction_winner(actor: &Actor, s: &AuctionScope, lot: &LotResultScope) -> bool {
+    if !lot.closed || lot.winner_org_ids.is_empty() {
+        return false;
+    }
+    actor.admin
+        || can_confirm_auction_deposit(actor, s)
+        || lot.winner_org_ids.contains(&actor.org_id)
+        || actor.org_id == lot.seller_org_id
+        || matches!(actor.role, Role::Municipal | Role::District) && actor.oversees(s.district)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1445,5 +1528,109 @@ mod tests {
             &actor(1, Role::Enterprise, Some(XUHUI)),
             Some(XUHUI)
         ));
+    }
+
+    /// T3 (issue 14): operators run auctions; organisations bid; secrets stay with the parties.
+    #[test]
+    fn t3_auctions_are_run_by_their_operator_and_auctioneer() {
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let other_operator = actor(8, Role::Operator, Some(XUHUI));
+        let exchange = actor(20, Role::Exchange, None);
+        let municipal = actor(9, Role::Municipal, None);
+        let xuhui = actor(5, Role::District, Some(XUHUI));
+        let session = AuctionScope {
+            operator_org_id: 7,
+            auctioneer_org_id: 20,
+            district: Some(XUHUI),
+        };
+        assert!(can_create_auction(&operator));
+        for a in [&exchange, &municipal, &xuhui] {
+            assert!(!can_create_auction(a), "{a:?}");
+        }
+        assert!(can_manage_auction(&operator, &session));
+        assert!(!can_manage_auction(&other_operator, &session));
+        assert!(!can_manage_auction(&exchange, &session));
+        assert!(can_confirm_auction_deposit(&exchange, &session));
+        assert!(can_confirm_auction_deposit(&operator, &session));
+        assert!(!can_confirm_auction_deposit(&other_operator, &session));
+        assert!(!can_confirm_auction_deposit(&municipal, &session));
+        assert!(can_see_auction_bidders(&exchange, &session));
+        assert!(!can_see_auction_bidders(&xuhui, &session));
+        let seller = actor(3, Role::University, Some(XUHUI));
+        assert!(can_see_auction_reserve(&seller, &session, 3));
+        assert!(!can_see_auction_reserve(&seller, &session, 4));
+        assert!(!can_see_auction_reserve(&municipal, &session, 3));
+    }
+
+    #[test]
+    fn t3_enterprises_universities_and_agencies_for_them_register_as_bidders() {
+        let ent = actor(1, Role::Enterprise, Some(XUHUI));
+        let uni = actor(2, Role::University, Some(XUHUI));
+        let agency = actor(3, Role::Agency, Some(XUHUI));
+        assert!(can_register_auction_bidder(&ent, None));
+        assert!(can_register_auction_bidder(&uni, None));
+        assert!(!can_register_auction_bidder(&ent, Some(Role::Enterprise)));
+        assert!(!can_register_auction_bidder(&agency, None));
+        assert!(can_register_auction_bidder(&agency, Some(Role::Enterprise)));
+        assert!(can_register_auction_bidder(&agency, Some(Role::University)));
+        assert!(!can_register_auction_bidder(&agency, Some(Role::Bank)));
+        for role in [
+            Role::Bank,
+            Role::Insurer,
+            Role::Exchange,
+            Role::Operator,
+            Role::District,
+            Role::Municipal,
+        ] {
+            assert!(
+                !can_register_auction_bidder(&actor(4, role, Some(XUHUI)), None),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn t3_the_winner_is_shown_after_the_close_to_the_parties_only() {
+        let session = AuctionScope {
+            operator_org_id: 7,
+            auctioneer_org_id: 20,
+            district: Some(XUHUI),
+        };
+        // Agency 30 bid for enterprise 31; university 3 sold.
+        let result = |closed| LotResultScope {
+            closed,
+            winner_org_ids: &[30, 31],
+            seller_org_id: 3,
+        };
+        let parties = [
+            actor(7, Role::Operator, Some(XUHUI)),
+            actor(20, Role::Exchange, None),
+            actor(30, Role::Agency, Some(XUHUI)),
+            actor(31, Role::Enterprise, Some(XUHUI)),
+            actor(3, Role::University, Some(XUHUI)),
+            actor(9, Role::Municipal, None),
+            actor(5, Role::District, Some(XUHUI)),
+        ];
+        for a in &parties {
+            assert!(can_see_auction_winner(a, &session, &result(true)), "{a:?}");
+            assert!(
+                !can_see_auction_winner(a, &session, &result(false)),
+                "{a:?}"
+            );
+        }
+        let outsiders = [
+            actor(32, Role::Enterprise, Some(XUHUI)),
+            actor(6, Role::District, Some(MINHANG)),
+            actor(8, Role::Operator, Some(XUHUI)),
+        ];
+        for a in &outsiders {
+            assert!(!can_see_auction_winner(a, &session, &result(true)), "{a:?}");
+        }
+        let unsold = LotResultScope {
+            closed: true,
+            winner_org_ids: &[],
+            seller_org_id: 3,
+        };
+        assert!(!can_see_auction_winner(&parties[0], &session, &unsold));
     }
 }

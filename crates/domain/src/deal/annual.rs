@@ -116,7 +116,7 @@ mod tests {
     fn codes(r: Result<Annual, Vec<FieldError>>) -> Vec<(String, &'static str)> {
         r.unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str()))
             .collect()
     }
 

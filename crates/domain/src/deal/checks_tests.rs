@@ -439,7 +439,7 @@ fn t4_an_overrule_names_a_failing_rule_and_gives_a_comment() {
         check_overrule(i, &checks)
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str()))
             .collect()
     };
     assert_eq!(

@@ -39,7 +39,7 @@ fn errs(i: &DealInput) -> Vec<(String, &'static str)> {
     check_deal(i, d(TODAY))
         .unwrap_err()
         .into_iter()
-        .map(|e| (e.field, e.code))
+        .map(|e| (e.field, e.code.as_str()))
         .collect()
 }
 
@@ -148,7 +148,7 @@ fn t4_the_same_organisation_cannot_be_both_parties() {
     };
     let e = check_deal(&i, d(TODAY)).unwrap_err();
     assert_eq!(
-        (e[0].field.as_str(), e[0].code),
+        (e[0].field.as_str(), e[0].code.as_str()),
         ("to_org_id", "same_party")
     );
     assert!(
@@ -287,7 +287,7 @@ fn t4_patents_are_required_valid_and_not_repeated() {
     let e = check_deal(&i, d(TODAY)).unwrap_err();
     assert_eq!(
         e.iter()
-            .map(|e| (e.field.as_str(), e.code))
+            .map(|e| (e.field.as_str(), e.code.as_str()))
             .collect::<Vec<_>>(),
         [("patents.1", "bad_check_digit"), ("patents.2", "duplicate")]
     );
@@ -448,7 +448,7 @@ fn t8_instalments_are_checked_and_sum_to_no_more_than_the_amount() {
     )
     .unwrap_err();
     assert_eq!(
-        (e[0].field.as_str(), e[0].code),
+        (e[0].field.as_str(), e[0].code.as_str()),
         ("instalments", "instalments_exceed_amount")
     );
     assert!(

@@ -116,15 +116,15 @@ pub enum MoveError {
 }
 
 impl MoveError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            MoveError::BadStage { .. } => "bad_stage",
-            MoveError::DateInFuture { .. } => "date_in_future",
-            MoveError::DateBeforePrevious { .. } => "date_before_previous",
-            MoveError::ReasonRequired => "reason_required",
-            MoveError::FilingRequired { .. } => "filing_required",
-            MoveError::ChecksBlocking { .. } => "checks_blocking",
-            MoveError::FilingNotAccepted { .. } => "filing_not_accepted",
+            MoveError::BadStage { .. } => Code::BadStage,
+            MoveError::DateInFuture { .. } => Code::DateInFuture,
+            MoveError::DateBeforePrevious { .. } => Code::DateBeforePrevious,
+            MoveError::ReasonRequired => Code::ReasonRequired,
+            MoveError::FilingRequired { .. } => Code::FilingRequired,
+            MoveError::ChecksBlocking { .. } => Code::ChecksBlocking,
+            MoveError::FilingNotAccepted { .. } => Code::FilingNotAccepted,
         }
     }
 }

@@ -329,7 +329,7 @@ fn t4_the_stage_body_is_checked_field_by_field() {
         check_stage_move_input(i)
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str()))
             .collect()
     };
     assert_eq!(

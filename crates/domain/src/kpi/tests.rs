@@ -392,7 +392,7 @@ fn k_query_defaults_and_errors() {
     let codes = |r: Result<KpiQuery, Vec<FieldError>>| -> Vec<(String, &'static str)> {
         r.unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str()))
             .collect()
     };
     assert_eq!(

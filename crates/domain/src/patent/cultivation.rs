@@ -304,7 +304,10 @@ mod tests {
             target_date: Some("2035-07-01".into()),
         };
         let e = check_cultivation(&bad, today).unwrap_err();
-        let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        let got: Vec<_> = e
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![

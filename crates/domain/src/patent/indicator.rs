@@ -219,7 +219,10 @@ mod tests {
         };
         assert_eq!(check_population(&ok, 2024, today), Ok(637_921));
         let e = check_population(&PopulationInput { residents: Some(0) }, 2026, today).unwrap_err();
-        let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        let got: Vec<_> = e
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![("year", "out_of_range"), ("residents", "out_of_range")]

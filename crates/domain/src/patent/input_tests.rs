@@ -25,7 +25,7 @@ fn example() -> PatentInput {
 fn codes(input: &PatentInput) -> Vec<(String, &'static str)> {
     match check_patent(input, d(TODAY)) {
         Ok(_) => Vec::new(),
-        Err(es) => es.into_iter().map(|e| (e.field, e.code)).collect(),
+        Err(es) => es.into_iter().map(|e| (e.field, e.code.as_str())).collect(),
     }
 }
 

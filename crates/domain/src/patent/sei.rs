@@ -442,7 +442,10 @@ mod tests {
 
         let bad = "4,生物产业\n10,新产业,G06F\n5,新能源产业,H01M\n3,新材料产业,Q99Z\n1,新一代信息技术产业,G06F,重复\n2,高端装备制造产业,B25J 9/16\n";
         let e = t.with_extra(bad).unwrap_err();
-        let got: Vec<(&str, &str)> = e.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        let got: Vec<(&str, &str)> = e
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -455,6 +458,9 @@ mod tests {
         let e = t
             .with_extra("1,新一代信息技术产业,G06F,重复\n")
             .unwrap_err();
-        assert_eq!((e[0].field.as_str(), e[0].code), ("lines.1", "duplicate"));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("lines.1", "duplicate")
+        );
     }
 }

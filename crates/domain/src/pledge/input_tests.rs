@@ -21,7 +21,7 @@ fn codes(input: &PledgeInput) -> Vec<(String, &'static str)> {
     check_pledge(input, d(TODAY))
         .unwrap_err()
         .into_iter()
-        .map(|e| (e.field, e.code))
+        .map(|e| (e.field, e.code.as_str()))
         .collect()
 }
 
@@ -112,7 +112,7 @@ fn t5_pledgor_and_pledgee_are_two_organisations() {
     for k in OrgKind::ALL.into_iter().filter(|k| *k != OrgKind::Bank) {
         let e = check_pledgee_kind(k).unwrap_err();
         assert_eq!(
-            (e.field.as_str(), e.code),
+            (e.field.as_str(), e.code.as_str()),
             ("pledgee_org_id", "pledgee_not_bank")
         );
         assert!(e.message.contains(k.label()));
@@ -242,7 +242,7 @@ fn t5_an_application_fits_its_product() {
     let errs = check_against_product(&bad, &product).unwrap_err();
     assert_eq!(
         errs.iter()
-            .map(|e| (e.field.as_str(), e.code))
+            .map(|e| (e.field.as_str(), e.code.as_str()))
             .collect::<Vec<_>>(),
         [
             ("kind", "collateral_not_accepted"),

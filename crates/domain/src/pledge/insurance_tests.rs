@@ -24,7 +24,7 @@ fn codes(input: &PolicyInput) -> Vec<(String, &'static str)> {
     check_policy(input, d(TODAY))
         .unwrap_err()
         .into_iter()
-        .map(|e| (e.field, e.code))
+        .map(|e| (e.field, e.code.as_str()))
         .collect()
 }
 
@@ -127,7 +127,7 @@ fn t5_the_insurer_is_an_insurer() {
     assert!(check_insurer_kind(OrgKind::Insurer).is_ok());
     let e = check_insurer_kind(OrgKind::Bank).unwrap_err();
     assert_eq!(
-        (e.field.as_str(), e.code),
+        (e.field.as_str(), e.code.as_str()),
         ("insurer_org_id", "not_an_insurer")
     );
     for k in PolicyKind::ALL {
@@ -154,7 +154,7 @@ fn t5_claims_within_the_insured_amount_and_the_policy_dates() {
         check_claim(c, &ctx, d(TODAY))
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str()))
             .collect()
     };
     let c = check_claim(&claim("2024-03-01", "40", Some("paid")), &ctx, d(TODAY)).unwrap();

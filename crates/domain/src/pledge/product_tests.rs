@@ -40,7 +40,7 @@ fn codes(input: &ProductInput) -> Vec<(String, &'static str)> {
     check_product(input)
         .unwrap_err()
         .into_iter()
-        .map(|e| (e.field, e.code))
+        .map(|e| (e.field, e.code.as_str()))
         .collect()
 }
 

@@ -379,10 +379,10 @@ pub enum MoveError {
 
 impl MoveError {
     /// `bad_stage`, or `invalid` for field errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            MoveError::BadStage { .. } => "bad_stage",
-            MoveError::Invalid(_) => "invalid",
+            MoveError::BadStage { .. } => Code::BadStage,
+            MoveError::Invalid(_) => Code::Invalid,
         }
     }
 

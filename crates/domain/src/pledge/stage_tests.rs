@@ -70,7 +70,7 @@ fn code(r: Result<StageEntry, MoveError>) -> Vec<(String, &'static str)> {
     r.unwrap_err()
         .field_errors()
         .into_iter()
-        .map(|e| (e.field, e.code))
+        .map(|e| (e.field, e.code.as_str()))
         .collect()
 }
 
@@ -336,7 +336,7 @@ fn t5_stage_input_reads_the_contract_body() {
     let errs: Vec<_> = check_stage_input(&i)
         .unwrap_err()
         .into_iter()
-        .map(|e| (e.field, e.code))
+        .map(|e| (e.field, e.code.as_str()))
         .collect();
     assert_eq!(
         errs,

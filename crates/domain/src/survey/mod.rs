@@ -376,7 +376,11 @@ pub fn check_items(items: &[SurveyItemInput]) -> Result<Vec<SurveyItem>, Vec<Fie
 /// The checked items (complete only when no error was pushed).
 fn check_items_into(items: &[SurveyItemInput], errs: &mut Errors) -> Vec<SurveyItem> {
     if items.is_empty() {
-        errs.push(FieldError::new("items", Code::Required, "问卷至少需要一道题"));
+        errs.push(FieldError::new(
+            "items",
+            Code::Required,
+            "问卷至少需要一道题",
+        ));
         return Vec::new();
     }
     if items.len() > ITEMS_MAX {
@@ -533,11 +537,11 @@ impl ResponseWindow {
     }
 
     /// The error code of a refused response: `survey_not_open` or `survey_closed`.
-    pub fn refusal_code(self) -> Option<&'static str> {
+    pub fn refusal_code(self) -> Option<Code> {
         match self {
-            ResponseWindow::NotYetOpen => Some("survey_not_open"),
+            ResponseWindow::NotYetOpen => Some(Code::SurveyNotOpen),
             ResponseWindow::Open => None,
-            ResponseWindow::Closed => Some("survey_closed"),
+            ResponseWindow::Closed => Some(Code::SurveyClosed),
         }
     }
 
