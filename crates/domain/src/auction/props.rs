@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::close::{CloseError, Outcome, close};
-use super::lot::{BidError, LotEvent, LotState, LotTerms, min_next, place_bid, replay, set_proxy};
+use super::lot::{LotEvent, LotState, LotTerms, min_next, place_bid, replay, set_proxy};
 use super::{LotStatus, Pct, status_at};
 use crate::money::Fen;
 
