@@ -3,6 +3,7 @@
 //! Requirement ids (A1–A6, K1–K6, T1–T8) refer to `shared/spec/MISSION.md`;
 //! rules and reference data follow `shared/spec/DOMAIN.md`.
 
+pub mod account;
 pub mod application;
 pub mod auction;
 pub mod census;

@@ -22,7 +22,7 @@ pub struct User {
 }
 
 /// A user with what the policy needs from the organisation: the authenticated principal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Principal {
     pub id: i64,
     pub username: String,
@@ -30,15 +30,48 @@ pub struct Principal {
     pub org_id: i64,
     pub is_admin: bool,
     pub org_name: String,
-    pub org_kind: String,
+    pub org_kind: OrgKind,
     pub district_code: Option<String>,
+}
+
+/// A principal as the query returns it, before its organisation's kind is decoded.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PrincipalRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    org_id: i64,
+    is_admin: bool,
+    org_name: String,
+    org_kind: String,
+    district_code: Option<String>,
+}
+
+impl TryFrom<PrincipalRow> for Principal {
+    type Error = StoreError;
+
+    fn try_from(r: PrincipalRow) -> Result<Principal> {
+        let org_kind = OrgKind::parse(&r.org_kind).ok_or_else(|| StoreError::Corrupt {
+            entity: "organisation",
+            id: r.org_id,
+            detail: format!("kind {:?}", r.org_kind),
+        })?;
+        Ok(Principal {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            org_id: r.org_id,
+            is_admin: r.is_admin,
+            org_name: r.org_name,
+            org_kind,
+            district_code: r.district_code,
+        })
+    }
 }
 
 impl Principal {
     pub fn role(&self) -> Role {
-        OrgKind::parse(&self.org_kind)
-            .map(OrgKind::role)
-            .unwrap_or(Role::Enterprise)
+        self.org_kind.role()
     }
 
     pub fn actor(&self) -> Actor {
@@ -71,21 +104,6 @@ pub struct NewUser {
     pub org_id: i64,
     pub password_hash: String,
     pub is_admin: bool,
-}
-
-/// Usernames: 3–32 of a–z, 0–9, `-`, `_`, `.`; stored lower-case.
-pub fn check_username(name: &str) -> std::result::Result<String, String> {
-    let n = name.trim().to_lowercase();
-    if n.len() < 3 || n.len() > 32 {
-        return Err("用户名应为 3–32 个字符".to_string());
-    }
-    if !n
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
-    {
-        return Err("用户名只能包含小写字母、数字和 - _ .".to_string());
-    }
-    Ok(n)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -172,11 +190,13 @@ impl Db {
 
     pub async fn principal(&self, user_id: i64) -> Result<Option<Principal>> {
         let sql = format!("{PRINCIPAL_SELECT} WHERE u.id = $1 AND u.disabled = $2");
-        on_pool!(self, p => Ok(sqlx::query_as::<_, Principal>(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool!(self, p => sqlx::query_as::<_, PrincipalRow>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(user_id)
             .bind(false)
             .fetch_optional(p)
-            .await?))
+            .await?
+            .map(Principal::try_from)
+            .transpose())
     }
 
     pub async fn user_set_password(
@@ -314,11 +334,13 @@ impl Db {
         );
         let hash = secret_hash(plain);
         on_pool!(self, p => {
-            let found = sqlx::query_as::<_, Principal>(sqlx::AssertSqlSafe(sql.as_str()))
+            let found = sqlx::query_as::<_, PrincipalRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(&hash)
                 .bind(false)
                 .fetch_optional(p)
-                .await?;
+                .await?
+                .map(Principal::try_from)
+                .transpose()?;
             if found.is_some() {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
                     .bind(now())
@@ -328,18 +350,5 @@ impl Db {
             }
             Ok(found)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_username;
-
-    #[test]
-    fn usernames_are_checked_and_lowercased() {
-        assert_eq!(check_username(" Demo-Admin ").unwrap(), "demo-admin");
-        assert!(check_username("ab").is_err());
-        assert!(check_username("张三").is_err());
-        assert!(check_username("a b c").is_err());
     }
 }

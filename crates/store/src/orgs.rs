@@ -2,38 +2,102 @@
 
 use serde::Serialize;
 use zhiyun_domain::code::Code;
-use zhiyun_domain::org::{OrgKind, OrgRecord, PractitionerRecord};
+use zhiyun_domain::money::Fen;
+use zhiyun_domain::org::{OrgKind, OrgRecord, PractitionerRecord, SizeClass};
 use zhiyun_domain::policy::OrgScope;
 
 use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
 
-/// An organisation as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+/// An organisation as stored, decoded: its kind and size class are the domain's enums, its revenue
+/// is [`Fen`]. A stored value that does not decode is [`StoreError::Corrupt`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Org {
     pub id: i64,
-    pub kind: String,
+    pub kind: OrgKind,
     pub name: String,
     pub uscc: Option<String>,
     pub district_code: Option<String>,
     pub address: Option<String>,
-    pub size_class: Option<String>,
+    pub size_class: Option<SizeClass>,
     pub hte_certificate: Option<String>,
     pub hte_issue_year: Option<i64>,
     pub employees: Option<i64>,
-    pub revenue_fen: Option<i64>,
+    pub revenue_fen: Option<Fen>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
+/// The row as the database holds it.
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: i64,
+    kind: String,
+    name: String,
+    uscc: Option<String>,
+    district_code: Option<String>,
+    address: Option<String>,
+    size_class: Option<String>,
+    hte_certificate: Option<String>,
+    hte_issue_year: Option<i64>,
+    employees: Option<i64>,
+    revenue_fen: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<OrgRow> for Org {
+    type Error = StoreError;
+
+    fn try_from(r: OrgRow) -> Result<Org> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            entity: "organisation",
+            id: r.id,
+            detail,
+        };
+        let kind = OrgKind::parse(&r.kind).ok_or_else(|| corrupt(format!("kind {:?}", r.kind)))?;
+        let size_class = match r.size_class.as_deref() {
+            None => None,
+            Some(s) => {
+                Some(SizeClass::parse(s).ok_or_else(|| corrupt(format!("size_class {s:?}")))?)
+            }
+        };
+        let revenue_fen = match r.revenue_fen {
+            None => None,
+            Some(f) => {
+                Some(Fen::from_fen(f).map_err(|e| corrupt(format!("revenue_fen {f}: {e}")))?)
+            }
+        };
+        Ok(Org {
+            id: r.id,
+            kind,
+            name: r.name,
+            uscc: r.uscc,
+            district_code: r.district_code,
+            address: r.address,
+            size_class,
+            hte_certificate: r.hte_certificate,
+            hte_issue_year: r.hte_issue_year,
+            employees: r.employees,
+            revenue_fen,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+fn decode(rows: Vec<OrgRow>) -> Result<Vec<Org>> {
+    rows.into_iter().map(Org::try_from).collect()
+}
+
 impl Org {
     pub fn kind(&self) -> OrgKind {
-        OrgKind::parse(&self.kind).unwrap_or(OrgKind::Enterprise)
+        self.kind
     }
 
     pub fn scope(&self) -> OrgScope<'_> {
         OrgScope {
             id: self.id,
-            kind: self.kind(),
+            kind: self.kind,
             district: self.district_code.as_deref(),
         }
     }
@@ -126,7 +190,7 @@ impl Db {
         );
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let org = sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(sql.as_str()))
+            let org = sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(v.kind)
                 .bind(&v.name)
                 .bind(&v.uscc)
@@ -141,6 +205,7 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| if unique_violation(&e) { uscc_taken(v.uscc.as_deref().unwrap_or("")) } else { e.into() })?;
+            let org = Org::try_from(org)?;
             audit!(tx, who, "create", "organisation", org.id, None::<&Org>, Some(&org));
             tx.commit().await?;
             Ok(org)
@@ -158,12 +223,13 @@ impl Db {
         let select = format!("SELECT {COLUMNS} FROM organisations WHERE id = $1");
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let before = sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(select.as_str()))
+            let before = sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(select.as_str()))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or(StoreError::NotFound)?;
-            let org = sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(sql.as_str()))
+                .ok_or(StoreError::NotFound)
+                .and_then(Org::try_from)?;
+            let org = sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(v.kind)
                 .bind(&v.name)
                 .bind(&v.uscc)
@@ -179,6 +245,7 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| if unique_violation(&e) { uscc_taken(v.uscc.as_deref().unwrap_or("")) } else { e.into() })?;
+            let org = Org::try_from(org)?;
             audit!(tx, who, "update", "organisation", id, Some(&before), Some(&org));
             tx.commit().await?;
             Ok(org)
@@ -187,11 +254,12 @@ impl Db {
 
     pub async fn org_get(&self, id: i64) -> Result<Org> {
         let sql = format!("SELECT {COLUMNS} FROM organisations WHERE id = $1");
-        on_pool!(self, p => sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool!(self, p => sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id)
             .fetch_optional(p)
             .await?
-            .ok_or(StoreError::NotFound))
+            .ok_or(StoreError::NotFound)
+            .and_then(Org::try_from))
     }
 
     /// Names of organisations by id (ids not found are left out).
@@ -216,10 +284,12 @@ impl Db {
 
     pub async fn org_by_uscc(&self, uscc: &str) -> Result<Option<Org>> {
         let sql = format!("SELECT {COLUMNS} FROM organisations WHERE uscc = $1");
-        on_pool!(self, p => Ok(sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool!(self, p => sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(uscc)
             .fetch_optional(p)
-            .await?))
+            .await?
+            .map(Org::try_from)
+            .transpose())
     }
 
     /// Filtered page of the registry, by name; returns the total count too.
@@ -247,7 +317,7 @@ impl Db {
                 .bind(f.district_code.as_deref())
                 .fetch_one(p)
                 .await?;
-            let rows = sqlx::query_as::<_, Org>(sqlx::AssertSqlSafe(list_sql.as_str()))
+            let rows = sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(list_sql.as_str()))
                 .bind(&pattern)
                 .bind(&uscc_pattern)
                 .bind(kind)
@@ -256,7 +326,7 @@ impl Db {
                 .bind(f.offset.max(0))
                 .fetch_all(p)
                 .await?;
-            Ok((total, rows))
+            Ok((total, decode(rows)?))
         })
     }
 
@@ -289,9 +359,14 @@ impl Db {
                 .bind(org_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            match kind.as_deref() {
+            match kind.as_deref().map(|k| (k, OrgKind::parse(k))) {
                 None => return Err(StoreError::NotFound),
-                Some("agency") => {}
+                Some((_, Some(OrgKind::Agency))) => {}
+                Some((k, None)) => return Err(StoreError::Corrupt {
+                    entity: "organisation",
+                    id: org_id,
+                    detail: format!("kind {k:?}"),
+                }),
                 Some(_) => return Err(StoreError::Conflict {
                     code: Code::NotAnAgency,
                     field: None,

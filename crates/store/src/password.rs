@@ -9,9 +9,6 @@ pub struct Hasher {
     params: Params,
 }
 
-/// Passwords shorter than this are refused.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 impl Default for Hasher {
     fn default() -> Self {
         Hasher {
@@ -50,18 +47,6 @@ impl Hasher {
             Err(_) => false,
         }
     }
-}
-
-/// A password policy check with a Chinese reason.
-pub fn check_new_password(password: &str) -> Result<(), String> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        return Err(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符，当前 {n} 个"));
-    }
-    if n > 128 {
-        return Err("密码最多 128 个字符".to_string());
-    }
-    Ok(())
 }
 
 /// `n` random bytes from the OS as lowercase hex.
@@ -114,7 +99,5 @@ mod tests {
         assert_ne!(random_hex(16), random_hex(16));
         assert_eq!(random_password().len(), 16);
         assert_eq!(secret_hash("a").len(), 64);
-        assert!(check_new_password("short").is_err());
-        assert!(check_new_password("long enough").is_ok());
     }
 }

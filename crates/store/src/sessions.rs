@@ -1,6 +1,6 @@
 //! Server-side sessions. The cookie holds a random id; the table holds only its hash.
 
-use crate::accounts::{PRINCIPAL_SELECT, Principal};
+use crate::accounts::{PRINCIPAL_SELECT, Principal, PrincipalRow};
 use crate::password::{random_hex, secret_hash};
 use crate::{Db, Result, WritePool, now, on_pool};
 
@@ -34,12 +34,14 @@ impl Db {
             "{PRINCIPAL_SELECT} JOIN sessions s ON s.user_id = u.id
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = $3"
         );
-        on_pool!(self, p => Ok(sqlx::query_as::<_, Principal>(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool!(self, p => sqlx::query_as::<_, PrincipalRow>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(secret_hash(id))
             .bind(now())
             .bind(false)
             .fetch_optional(p)
-            .await?))
+            .await?
+            .map(Principal::try_from)
+            .transpose())
     }
 
     pub async fn session_delete(&self, id: &str) -> Result<()> {

@@ -54,3 +54,13 @@ pub async fn all_backends() -> Vec<Db> {
     }
     dbs
 }
+
+/// Run one SQL statement as is: tests use it to put data the store would never write (to see
+/// that reading it back fails loudly).
+pub async fn execute(db: &Db, sql: &str) -> Result<()> {
+    crate::on_pool!(db, p => sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(p)
+        .await
+        .map(|_| ())?);
+    Ok(())
+}

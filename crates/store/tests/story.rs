@@ -2,7 +2,8 @@
 //! `ZHIYUN_TEST_POSTGRES_URL` is set (atuin's pattern).
 
 use zhiyun_domain::code::Code;
-use zhiyun_domain::org::{OrgInput, PractitionerInput, check_org, check_practitioner};
+use zhiyun_domain::money::Fen;
+use zhiyun_domain::org::{OrgInput, OrgKind, PractitionerInput, check_org, check_practitioner};
 use zhiyun_store::accounts::NewUser;
 use zhiyun_store::audit::AuditFilter;
 use zhiyun_store::orgs::OrgFilter;
@@ -40,7 +41,7 @@ async fn story(db: Db) {
         )
         .await
         .unwrap();
-    assert_eq!(ent.kind, "enterprise");
+    assert_eq!(ent.kind, OrgKind::Enterprise);
     assert_eq!(ent.district_name(), Some("浦东新区"));
 
     // USCC is unique across the registry: a conflict, not a 500, and nothing half-written.
@@ -115,7 +116,7 @@ async fn story(db: Db) {
         .org_update(ent.id, &check_org(&input).unwrap(), &who)
         .await
         .unwrap();
-    assert_eq!(updated.revenue_fen, Some(88_500_000));
+    assert_eq!(updated.revenue_fen.map(Fen::fen), Some(88_500_000));
     let (n, log) = db
         .audit_list(&AuditFilter {
             entity: Some("organisation".into()),
@@ -203,7 +204,7 @@ async fn story(db: Db) {
 
     let sid = db.session_create(user.id, 3600).await.unwrap();
     let pr = db.session_principal(&sid).await.unwrap().unwrap();
-    assert_eq!(pr.org_kind, "enterprise");
+    assert_eq!(pr.org_kind, OrgKind::Enterprise);
     assert_eq!(pr.actor().district.as_deref(), Some("310115"));
     assert!(db.session_principal("forged").await.unwrap().is_none());
     let expired = db.session_create(user.id, -1).await.unwrap();
@@ -222,6 +223,44 @@ async fn story(db: Db) {
     db.user_set_disabled("alice", true, &who).await.unwrap();
     assert!(db.session_principal(&sid).await.unwrap().is_none());
     assert!(db.user_password_hash("alice").await.unwrap().is_none());
+
+    // A stored value that does not decode fails loudly: no silent default.
+    let sid = {
+        db.user_set_disabled("alice", false, &who).await.unwrap();
+        db.session_create(user.id, 3600).await.unwrap()
+    };
+    testing::execute(
+        &db,
+        &format!(
+            "UPDATE organisations SET kind = 'spaceship' WHERE id = {}",
+            ent.id
+        ),
+    )
+    .await
+    .unwrap();
+    for got in [
+        db.org_get(ent.id).await.map(|_| ()),
+        db.session_principal(&sid).await.map(|_| ()),
+        db.principal(user.id).await.map(|_| ()),
+    ] {
+        assert!(
+            matches!(got, Err(StoreError::Corrupt { entity: "organisation", id, .. }) if id == ent.id),
+            "{backend}: {got:?}"
+        );
+    }
+    testing::execute(
+        &db,
+        &format!(
+            "UPDATE organisations SET kind = 'enterprise', size_class = 'huge' WHERE id = {}",
+            ent.id
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(db.org_get(ent.id).await, Err(StoreError::Corrupt { .. })),
+        "{backend}"
+    );
 
     db.meta_set("demo", "1").await.unwrap();
     db.meta_set("demo", "2").await.unwrap();
