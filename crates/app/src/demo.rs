@@ -541,7 +541,7 @@ async fn applications(
                 .map(|e| EnterpriseInput {
                     name: Some(e.name),
                     uscc: e.uscc,
-                    size: e.size_class,
+                    size: e.size_class.map(|s| s.slug().to_string()),
                     hte_certificate: e.hte_certificate,
                 })
                 .collect(),
@@ -830,7 +830,11 @@ mod tests {
                 .iter()
                 .filter(|e| e.district_code.as_deref() == Some(d))
             {
-                n.add(e.size_class.as_deref(), e.hte_certificate.as_deref(), 2026);
+                n.add(
+                    e.size_class.map(|s| s.slug()),
+                    e.hte_certificate.as_deref(),
+                    2026,
+                );
             }
             n
         };

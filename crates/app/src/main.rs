@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use zhiyun_domain::org::{OrgInput, check_org};
-use zhiyun_store::accounts::{NewUser, check_username};
-use zhiyun_store::password::{Hasher, check_new_password, random_password};
-use zhiyun_store::{Db, Who};
+use zhiyun_domain::org::OrgInput;
+use zhiyun_service::accounts::NewUserCmd;
+use zhiyun_service::{Ctx, console};
+use zhiyun_store::Db;
+use zhiyun_store::password::Hasher;
 
 mod bench;
 mod demo;
@@ -320,17 +321,17 @@ async fn main() -> Result<()> {
             println!("database migrated ({})", db.backend());
             Ok(())
         }
-        Command::User(c) => user(&db, &hasher, c).await,
+        Command::User(c) => user(&Ctx::new(db, hasher), c).await,
         Command::Token(TokenCommand::Create { user, name }) => {
-            let u = db
-                .user_by_username(&user)
-                .await?
-                .with_context(|| format!("no user {user}"))?;
-            let (_, token) = db.token_create(u.id, &name, &Who::cli()).await?;
+            let ctx = Ctx::new(db, hasher);
+            let token = console::create_token(&ctx, &user, &name)
+                .await
+                .map_err(cli_error)
+                .with_context(|| format!("no token for user {user}"))?;
             println!("{token}");
             Ok(())
         }
-        Command::Org(c) => org(&db, c).await,
+        Command::Org(c) => org(&Ctx::new(db, hasher), c).await,
     }
 }
 
@@ -467,8 +468,8 @@ async fn serve(
             "Demo mode: the demo passwords are public. Never run a production site with --demo.\n"
         );
         demo::print_logins();
-    } else if db.user_count().await? == 0 {
-        bootstrap_admin(&db, &hasher).await?;
+    } else {
+        bootstrap_admin(&Ctx::new(db.clone(), hasher.clone())).await?;
     }
     let demo_loaded = db.meta_get(demo::META_KEY).await?.is_some();
     let (search, rebuild) = index.open()?;
@@ -547,38 +548,10 @@ async fn serve(
 
 /// No fixed default password: on first start without users, an administrator is created in the
 /// municipal bureau with a one-time password printed once.
-async fn bootstrap_admin(db: &Db, hasher: &Hasher) -> Result<()> {
-    let (_, bureaus) = db
-        .org_list(&zhiyun_store::orgs::OrgFilter {
-            kind: Some(zhiyun_domain::org::OrgKind::MunicipalBureau),
-            limit: 1,
-            ..Default::default()
-        })
-        .await?;
-    let org_id = match bureaus.first() {
-        Some(o) => o.id,
-        None => {
-            let rec = check_org(&OrgInput {
-                kind: Some("municipal_bureau".into()),
-                name: Some("上海市知识产权局".into()),
-                ..Default::default()
-            })
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            db.org_create(&rec, &Who::system("bootstrap")).await?.id
-        }
+async fn bootstrap_admin(ctx: &Ctx) -> Result<()> {
+    let Some(password) = console::bootstrap_admin(ctx).await.map_err(cli_error)? else {
+        return Ok(());
     };
-    let password = random_password();
-    db.user_create(
-        &NewUser {
-            username: "admin".into(),
-            display_name: "平台管理员".into(),
-            org_id,
-            password_hash: hasher.hash(&password),
-            is_admin: true,
-        },
-        &Who::system("bootstrap"),
-    )
-    .await?;
     eprintln!("\n首次启动：已创建管理员账号 admin，一次性密码（只显示这一次，请登录后立即修改）：");
     eprintln!(
         "First start: created administrator `admin` with this one-time password (shown once):\n\n    {password}\n"
@@ -586,17 +559,29 @@ async fn bootstrap_admin(db: &Db, hasher: &Hasher) -> Result<()> {
     Ok(())
 }
 
+/// A use case's refusal as the command line says it: every bad field on its own line.
+fn cli_error(e: zhiyun_service::Error) -> anyhow::Error {
+    if e.errors.is_empty() {
+        return anyhow::anyhow!("{e}");
+    }
+    anyhow::anyhow!(
+        "{}",
+        e.errors
+            .iter()
+            .map(|f| format!("{} [{}]: {}", f.field, f.code, f.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+/// A password piped in (the same rules as everywhere are checked by the use case).
 fn read_password_stdin() -> Result<String> {
     let mut s = String::new();
     std::io::stdin().read_to_string(&mut s)?;
-    let pw = s.trim_end_matches(['\r', '\n']).to_string();
-    if let Err(msg) = check_new_password(&pw) {
-        bail!("{msg}");
-    }
-    Ok(pw)
+    Ok(s.trim_end_matches(['\r', '\n']).to_string())
 }
 
-async fn user(db: &Db, hasher: &Hasher, c: UserCommand) -> Result<()> {
+async fn user(ctx: &Ctx, c: UserCommand) -> Result<()> {
     match c {
         UserCommand::Add {
             username,
@@ -605,27 +590,29 @@ async fn user(db: &Db, hasher: &Hasher, c: UserCommand) -> Result<()> {
             admin,
             password_stdin,
         } => {
-            let username = check_username(&username).map_err(anyhow::Error::msg)?;
-            let (password, generated) = if password_stdin {
-                (read_password_stdin()?, false)
+            let password = if password_stdin {
+                Some(read_password_stdin()?)
             } else {
-                (random_password(), true)
+                None
             };
-            let u = db
-                .user_create(
-                    &NewUser {
-                        display_name: display_name.unwrap_or_else(|| username.clone()),
-                        username,
-                        org_id: org,
-                        password_hash: hasher.hash(&password),
-                        is_admin: admin,
-                    },
-                    &Who::cli(),
-                )
-                .await?;
-            println!("{}", u.id);
-            if generated {
-                eprintln!("one-time password for {}: {password}", u.username);
+            let created = console::add_user(
+                ctx,
+                NewUserCmd {
+                    username,
+                    display_name: display_name.unwrap_or_default(),
+                    org_id: Some(org),
+                    password,
+                    is_admin: admin,
+                },
+            )
+            .await
+            .map_err(cli_error)?;
+            println!("{}", created.user.id);
+            if let Some(password) = created.one_time_password {
+                eprintln!(
+                    "one-time password for {}: {password}",
+                    created.user.username
+                );
             }
             Ok(())
         }
@@ -637,14 +624,15 @@ async fn user(db: &Db, hasher: &Hasher, c: UserCommand) -> Result<()> {
                 bail!("use --password-stdin and pipe the new password in");
             }
             let pw = read_password_stdin()?;
-            db.user_set_password(&username, &hasher.hash(&pw), &Who::cli())
+            console::set_password(ctx, &username, &pw)
                 .await
-                .with_context(|| format!("no user {username}"))?;
+                .map_err(cli_error)
+                .with_context(|| format!("password of {username} not changed"))?;
             eprintln!("password changed; {username}'s sessions ended");
             Ok(())
         }
         UserCommand::List => {
-            for u in db.user_list().await? {
+            for u in console::list_users(ctx).await? {
                 println!(
                     "{}\t{}\torg={}\t{}{}",
                     u.id,
@@ -657,8 +645,9 @@ async fn user(db: &Db, hasher: &Hasher, c: UserCommand) -> Result<()> {
             Ok(())
         }
         UserCommand::Disable { username } => {
-            db.user_set_disabled(&username, true, &Who::cli())
+            console::disable_user(ctx, &username)
                 .await
+                .map_err(cli_error)
                 .with_context(|| format!("no user {username}"))?;
             eprintln!("{username} disabled");
             Ok(())
@@ -666,7 +655,7 @@ async fn user(db: &Db, hasher: &Hasher, c: UserCommand) -> Result<()> {
     }
 }
 
-async fn org(db: &Db, c: OrgCommand) -> Result<()> {
+async fn org(ctx: &Ctx, c: OrgCommand) -> Result<()> {
     match c {
         OrgCommand::Add {
             kind,
@@ -675,47 +664,31 @@ async fn org(db: &Db, c: OrgCommand) -> Result<()> {
             district,
             size_class,
         } => {
-            let rec = check_org(&OrgInput {
-                kind: Some(kind),
-                name: Some(name),
-                uscc,
-                district_code: district,
-                size_class,
-                ..Default::default()
-            })
-            .map_err(|errs| {
-                anyhow::anyhow!(
-                    "{}",
-                    errs.iter()
-                        .map(|e| format!("{} [{}]: {}", e.field, e.code, e.message))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
-            })?;
-            let org = db.org_create(&rec, &Who::cli()).await?;
+            let org = console::add_org(
+                ctx,
+                OrgInput {
+                    kind: Some(kind),
+                    name: Some(name),
+                    uscc,
+                    district_code: district,
+                    size_class,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(cli_error)?;
             println!("{}", org.id);
             Ok(())
         }
         OrgCommand::List { kind } => {
-            let kind = match kind {
-                Some(k) => Some(
-                    zhiyun_domain::org::OrgKind::parse(&k)
-                        .with_context(|| format!("unknown kind {k}"))?,
-                ),
-                None => None,
-            };
-            let (_, orgs) = db
-                .org_list(&zhiyun_store::orgs::OrgFilter {
-                    kind,
-                    limit: 1000,
-                    ..Default::default()
-                })
-                .await?;
-            for o in orgs {
+            for o in console::list_orgs(ctx, kind.as_deref())
+                .await
+                .map_err(cli_error)?
+            {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     o.id,
-                    o.kind,
+                    o.kind.slug(),
                     o.name,
                     o.uscc.as_deref().unwrap_or("-"),
                     o.district_code.as_deref().unwrap_or("-")

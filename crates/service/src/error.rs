@@ -38,6 +38,8 @@ pub struct Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+const FORBIDDEN_MESSAGE: &str = "您无权执行此操作";
+
 impl Error {
     pub fn new(kind: Kind, code: Code, message: impl Into<String>) -> Error {
         Error {
@@ -59,7 +61,12 @@ impl Error {
     }
 
     pub fn forbidden() -> Error {
-        Self::new(Kind::Forbidden, Code::Forbidden, "您无权执行此操作")
+        Self::new(Kind::Forbidden, Code::Forbidden, FORBIDDEN_MESSAGE)
+    }
+
+    /// A plain 403 (no reason given beyond "not allowed"): pages show their own wording for it.
+    pub fn is_plain_forbidden(&self) -> bool {
+        self.kind == Kind::Forbidden && self.message == FORBIDDEN_MESSAGE
     }
 
     /// 403 with a message saying why.

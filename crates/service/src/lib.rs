@@ -13,9 +13,16 @@ use zhiyun_search::{SearchIndex, Synonyms};
 use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
+pub mod accounts;
+pub mod audit;
 pub mod clock;
+pub mod console;
 pub mod error;
+pub mod home;
 pub mod matching;
+pub mod orgs;
+pub mod sessions;
+pub mod system;
 
 pub use clock::Clock;
 pub use error::{Error, Kind, Result};

@@ -6,8 +6,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use zhiyun_domain::policy;
-use zhiyun_store::audit::{AuditEntry, AuditFilter};
+use zhiyun_service::audit::{self, AuditQuery};
+use zhiyun_store::audit::AuditEntry;
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
@@ -31,19 +31,13 @@ pub struct AuditParams {
 }
 
 impl AuditParams {
-    fn filter(&self) -> (AuditFilter, i64, i64) {
-        let page = self.page.unwrap_or(1).clamp(1, 1_000_000);
-        let per_page = self.per_page.unwrap_or(50).clamp(1, 500);
-        (
-            AuditFilter {
-                entity: self.entity.clone().filter(|s| !s.is_empty()),
-                entity_id: self.entity_id.clone().filter(|s| !s.is_empty()),
-                limit: per_page,
-                offset: (page - 1) * per_page,
-            },
-            page,
-            per_page,
-        )
+    fn query(self) -> AuditQuery {
+        AuditQuery {
+            entity: self.entity,
+            entity_id: self.entity_id,
+            page: self.page,
+            per_page: self.per_page,
+        }
     }
 }
 
@@ -62,11 +56,11 @@ pub async fn api_audit(
     ApiUser(me): ApiUser,
     Query(p): Query<AuditParams>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    if !policy::can_administer(&me.actor()) {
-        return Err(ApiError::forbidden());
-    }
-    let (total, items) = state.db.audit_list(&p.filter().0).await?;
-    Ok(Json(AuditPage { total, items }))
+    let found = audit::list(&state.svc, &me, p.query()).await?;
+    Ok(Json(AuditPage {
+        total: found.total,
+        items: found.items,
+    }))
 }
 
 pub struct Row {
@@ -134,12 +128,9 @@ async fn audit_page(
     PageUser(me): PageUser,
     Query(p): Query<AuditParams>,
 ) -> Result<Response, PageError> {
-    if !policy::can_administer(&me.actor()) {
-        return Err(PageError::forbidden());
-    }
-    let (filter, page_no, per_page) = p.filter();
-    let (total, items) = state.db.audit_list(&filter).await?;
-    let rows = items
+    let found = audit::list(&state.svc, &me, p.query()).await?;
+    let rows = found
+        .items
         .iter()
         .map(|e| Row {
             at: fmt_time(e.at),
@@ -152,12 +143,12 @@ async fn audit_page(
         .collect();
     Ok(page(&AuditListPage {
         layout: Layout::new(&state, Some(&me), "审计日志", "audit"),
-        total,
+        total: found.total,
         rows,
-        page: page_no,
-        pages: ((total + per_page - 1) / per_page).max(1),
-        entity: filter.entity.unwrap_or_default(),
-        entity_id: filter.entity_id.unwrap_or_default(),
+        page: found.page,
+        pages: found.pages(),
+        entity: found.entity.unwrap_or_default(),
+        entity_id: found.entity_id.unwrap_or_default(),
     }))
 }
 

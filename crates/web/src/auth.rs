@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use zhiyun_service::sessions;
 use zhiyun_store::accounts::Principal;
 
 use crate::AppState;
@@ -25,20 +26,12 @@ pub struct Auth(pub Option<Principal>);
 /// Resolve the principal from `Authorization: Bearer …` or the session cookie.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let principal = if let Some(token) = bearer(req.headers()) {
-        match state.db.token_principal(token).await {
-            Ok(Some(p)) => Some(p),
-            Ok(None) => {
-                return ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    Code::InvalidToken,
-                    "API 令牌无效或已撤销",
-                )
-                .into_response();
-            }
+        match sessions::by_token(&state.svc, token).await {
+            Ok(p) => Some(p),
             Err(e) => return ApiError::from(e).into_response(),
         }
     } else if let Some(sid) = session_cookie(req.headers()) {
-        state.db.session_principal(&sid).await.ok().flatten()
+        sessions::by_session(&state.svc, &sid).await.ok().flatten()
     } else {
         None
     };

@@ -175,6 +175,9 @@ impl From<ApiError> for PageError {
 
 impl From<zhiyun_service::Error> for PageError {
     fn from(e: zhiyun_service::Error) -> PageError {
+        if e.is_plain_forbidden() {
+            return PageError::forbidden();
+        }
         PageError::from(ApiError::from(e))
     }
 }

@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
+use axum::http::StatusCode;
 use zhiyun_domain::validation::FieldError;
+
+use crate::error::PageError;
 
 #[derive(Debug, Default, Clone)]
 pub struct FormState {
@@ -57,5 +60,29 @@ impl FormState {
     /// A value as `Some` when non-blank.
     pub fn opt(&self, k: &str) -> Option<String> {
         Some(self.v(k).trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// A use case's refusal shown on its form: every bad field under its name (a conflict or a
+    /// refusal naming no field under `default_field`), answered with the status the error calls
+    /// for. A plain "not allowed", a missing record or a failure is an error page instead.
+    pub fn refused(
+        &mut self,
+        e: zhiyun_service::Error,
+        default_field: &str,
+    ) -> Result<StatusCode, PageError> {
+        use zhiyun_service::Kind;
+        let status = match e.kind {
+            Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Forbidden if !e.is_plain_forbidden() => StatusCode::FORBIDDEN,
+            Kind::Conflict => StatusCode::CONFLICT,
+            _ => return Err(PageError::from(e)),
+        };
+        if e.errors.is_empty() {
+            let field = e.field.unwrap_or_else(|| default_field.to_string());
+            self.errors.entry(field).or_insert(e.message);
+        } else {
+            self.add_errors(&e.errors);
+        }
+        Ok(status)
     }
 }

@@ -18,12 +18,13 @@ pub fn routes() -> Router<AppState> {
                example = json!({"status": "ok", "database": "sqlite"})),
               (status = 503, description = "数据库不可用")))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    let database = state.db.backend();
-    match state.db.ping().await {
-        Ok(()) => axum::Json(json!({"status": "ok", "database": database})).into_response(),
-        Err(e) => (
+    let health = zhiyun_service::system::health(&state.svc).await;
+    let database = health.database;
+    match health.error {
+        None => axum::Json(json!({"status": "ok", "database": database})).into_response(),
+        Some(message) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({"status": "error", "database": database, "message": e.to_string()})),
+            axum::Json(json!({"status": "error", "database": database, "message": message})),
         )
             .into_response(),
     }

@@ -1,7 +1,7 @@
 //! Login and logout, in the browser (`/login`) and for scripts (`/api/v1/session`).
 
-use std::sync::OnceLock;
 use zhiyun_domain::code::Code;
+use zhiyun_service::sessions;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -26,86 +26,28 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(api_me))
 }
 
-enum LoginError {
-    Throttled(u64),
-    BadCredentials,
-    Store(zhiyun_store::StoreError),
-}
-
-impl LoginError {
-    fn message(&self) -> String {
-        match self {
-            LoginError::Throttled(secs) => {
-                format!("登录失败次数过多，请 {} 分钟后再试", secs.div_ceil(60))
-            }
-            LoginError::BadCredentials => "用户名或密码不正确".to_string(),
-            LoginError::Store(_) => "服务器内部错误，请稍后重试".to_string(),
-        }
-    }
-}
-
-impl From<LoginError> for ApiError {
-    fn from(e: LoginError) -> ApiError {
-        match e {
-            LoginError::Throttled(_) => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                Code::TooManyAttempts,
-                e.message(),
-            ),
-            LoginError::BadCredentials => {
-                ApiError::new(StatusCode::UNAUTHORIZED, Code::BadCredentials, e.message())
-            }
-            LoginError::Store(s) => ApiError::from(s),
-        }
-    }
-}
-
-/// Check a username and password, with throttling; on success start a session.
+/// Log in through the use case, with the in-memory throttle of this process: a locked username
+/// is refused before its password is looked at; failures and successes are counted.
 async fn login(
     state: &AppState,
     username: &str,
     password: &str,
-) -> Result<(Principal, String), LoginError> {
+) -> Result<(Principal, String), zhiyun_service::Error> {
     let key = username.trim().to_lowercase();
     if let Some(secs) = state.throttle.locked(&key) {
-        return Err(LoginError::Throttled(secs));
+        return Err(zhiyun_service::Error::new(
+            zhiyun_service::Kind::Throttled,
+            Code::TooManyAttempts,
+            format!("登录失败次数过多，请 {} 分钟后再试", secs.div_ceil(60)),
+        ));
     }
-    let stored = state
-        .db
-        .user_password_hash(&key)
-        .await
-        .map_err(LoginError::Store)?;
-    // Unknown users cost the same hashing time as known ones.
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let hash = match &stored {
-        Some((_, h)) => h.clone(),
-        None => DUMMY
-            .get_or_init(|| state.hasher.hash("no such user"))
-            .clone(),
-    };
-    let hasher = state.hasher.clone();
-    let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || hasher.verify(&hash, &pw))
-        .await
-        .unwrap_or(false);
-    let Some((user_id, _)) = stored.filter(|_| ok) else {
-        state.throttle.fail(&key);
-        return Err(LoginError::BadCredentials);
-    };
-    state.throttle.succeed(&key);
-    let principal = state
-        .db
-        .principal(user_id)
-        .await
-        .map_err(LoginError::Store)?
-        .ok_or(LoginError::BadCredentials)?;
-    let sid = state
-        .db
-        .session_create(user_id, state.config.session_ttl_secs)
-        .await
-        .map_err(LoginError::Store)?;
-    let _ = state.db.user_touch_login(user_id).await;
-    Ok((principal, sid))
+    let got = sessions::login(&state.svc, &key, password, state.config.session_ttl_secs).await;
+    match &got {
+        Ok(_) => state.throttle.succeed(&key),
+        Err(e) if e.code == Code::BadCredentials => state.throttle.fail(&key),
+        Err(_) => {}
+    }
+    got
 }
 
 #[derive(Template)]
@@ -154,18 +96,14 @@ async fn login_form(State(state): State<AppState>, Form(f): Form<LoginForm>) -> 
         )
             .into_response(),
         Err(e) => {
-            let status = match e {
-                LoginError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                LoginError::BadCredentials => StatusCode::UNAUTHORIZED,
-                LoginError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            };
+            let e = ApiError::from(e);
             page_with_status(
-                status,
+                e.status,
                 &LoginPage {
                     layout: Layout::new(&state, None, "登录", "login"),
                     username: f.username,
                     next: safe_next(f.next.as_deref()),
-                    error: Some(e.message()),
+                    error: Some(e.detail.message),
                 },
             )
         }
@@ -173,8 +111,10 @@ async fn login_form(State(state): State<AppState>, Form(f): Form<LoginForm>) -> 
 }
 
 async fn logout_form(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(sid) = session_cookie(&headers) {
-        let _ = state.db.session_delete(&sid).await;
+    if let Some(sid) = session_cookie(&headers)
+        && let Err(e) = sessions::logout(&state.svc, &sid).await
+    {
+        tracing::warn!(error = %e, "logout");
     }
     (
         [(header::SET_COOKIE, session_clear_cookie())],
@@ -216,7 +156,7 @@ impl From<&Principal> for Me {
             is_admin: p.is_admin,
             org_id: p.org_id,
             org_name: p.org_name.clone(),
-            org_kind: p.org_kind.clone(),
+            org_kind: p.org_kind.slug().to_string(),
             district_code: p.district_code.clone(),
         }
     }
@@ -243,8 +183,10 @@ pub async fn api_login(
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204, description = "已退出")))]
 pub async fn api_logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(sid) = session_cookie(&headers) {
-        let _ = state.db.session_delete(&sid).await;
+    if let Some(sid) = session_cookie(&headers)
+        && let Err(e) = sessions::logout(&state.svc, &sid).await
+    {
+        tracing::warn!(error = %e, "logout");
     }
     (
         StatusCode::NO_CONTENT,

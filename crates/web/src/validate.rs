@@ -3,12 +3,10 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use zhiyun_domain::code::Code;
 use zhiyun_domain::ident::{IdentKind, Validation, validate};
 
 use crate::AppState;
@@ -29,19 +27,6 @@ pub struct ValidateBody {
     pub value: String,
 }
 
-fn kind_of(slug: &str) -> Result<IdentKind, ApiError> {
-    IdentKind::from_slug(slug).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            Code::UnknownKind,
-            format!(
-                "未知的编号类型“{slug}”，应为 patent-application、patent-publication、uscc、trademark 或 hte-certificate"
-            ),
-        )
-        .with_field("kind")
-    })
-}
-
 /// Check one identifier. 200 for a known kind, `valid` saying whether it passed; 422 for input over 200 characters.
 #[utoipa::path(post, path = "/api/v1/validate/{kind}", tag = "validate",
     params(("kind" = String, Path, description = "patent-application | patent-publication | uscc | trademark | hte-certificate")),
@@ -57,14 +42,10 @@ pub async fn api_validate(
     Path(kind): Path<String>,
     ApiJson(body): ApiJson<ValidateBody>,
 ) -> Result<Json<Validation>, ApiError> {
-    let kind = kind_of(&kind)?;
-    if body.value.chars().count() > 200 {
-        return Err(
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Code::TooLong, "输入过长")
-                .with_field("value"),
-        );
-    }
-    Ok(Json(validate(kind, &body.value)))
+    Ok(Json(zhiyun_service::system::validate_identifier(
+        &kind,
+        &body.value,
+    )?))
 }
 
 #[derive(Template)]

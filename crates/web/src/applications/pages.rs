@@ -1258,7 +1258,7 @@ async fn edit_form(
                 input.enterprises.push(EnterpriseInput {
                     name: Some(o.name),
                     uscc: o.uscc,
-                    size: o.size_class,
+                    size: o.size_class.map(|s| s.slug().to_string()),
                     hte_certificate: o.hte_certificate,
                 });
             }

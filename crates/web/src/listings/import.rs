@@ -13,7 +13,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use zhiyun_domain::listing::{ListingKind, ListingStatus};
-use zhiyun_domain::org::{OrgKind, Role};
+use zhiyun_domain::org::Role;
 use zhiyun_domain::policy::{self, Actor};
 use zhiyun_reports::listing_import::{self, COL_OWNER_USCC, COL_PATENTS, COL_TITLE};
 use zhiyun_store::listings::{ImportWrite, NewListing};
@@ -223,9 +223,7 @@ pub async fn run_import(
                         message: e.to_string(),
                     })?;
                     let found = org.map(|o| {
-                        let role = OrgKind::parse(&o.kind)
-                            .map(OrgKind::role)
-                            .unwrap_or(Role::Enterprise);
+                        let role = o.kind.role();
                         (o.id, role, o.name)
                     });
                     owners.insert(uscc.clone(), found);

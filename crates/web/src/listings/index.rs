@@ -33,7 +33,7 @@ fn doc(row: &ListingRow, owner_kind: &str, owner_name: &str) -> ListingDoc {
 /// Index (or re-index) one listing after a write.
 pub async fn index_listing(state: &AppState, row: &ListingRow) {
     let (kind, name) = match state.db.org_get(row.owner_org_id).await {
-        Ok(o) => (o.kind, o.name),
+        Ok(o) => (o.kind.slug().to_string(), o.name),
         Err(_) => (String::new(), String::new()),
     };
     if let Err(e) = state.search.upsert(&doc(row, &kind, &name)) {
@@ -49,7 +49,10 @@ impl Owners {
     async fn doc(&mut self, state: &AppState, row: &ListingRow) -> ListingDoc {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(row.owner_org_id) {
             let o = state.db.org_get(row.owner_org_id).await;
-            slot.insert(o.map(|o| (o.kind, o.name)).unwrap_or_default());
+            slot.insert(
+                o.map(|o| (o.kind.slug().to_string(), o.name))
+                    .unwrap_or_default(),
+            );
         }
         let (kind, name) = &self.0[&row.owner_org_id];
         doc(row, kind, name)
