@@ -1,24 +1,18 @@
 //! HTTP integration tests: the whole router in-process (`tower::ServiceExt::oneshot`), on a fresh
 //! database per test (SQLite, or Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set).
 
-use std::collections::HashMap;
-
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use zhiyun_domain::ident::{IdentKind, uscc_check_char};
 use zhiyun_domain::org::{OrgInput, PractitionerInput, check_org, check_practitioner};
-use zhiyun_store::accounts::NewUser;
-use zhiyun_store::password::Hasher;
-use zhiyun_store::{Db, Who, testing};
-use zhiyun_web::{AppState, Config, router};
+use zhiyun_store::{Who, testing};
+
+mod common;
+use common::{As, PASSWORD, TestApp};
 
 // ---------- fixture ----------
-
-/// Every fixture user has this password.
-const PASSWORD: &str = "correct-horse-42";
 
 /// A valid USCC, different for each `n` (registered in 徐汇, `91310104MA1FL` + 4 digits + check).
 fn uscc(n: u32) -> String {
@@ -49,11 +43,17 @@ struct Orgs {
     bank: i64,
 }
 
+/// The application with the organisations and users most tests need (see [`spawn`]).
 struct App {
-    db: Db,
-    router: Router,
+    app: TestApp,
     orgs: Orgs,
-    users: HashMap<&'static str, i64>,
+}
+
+impl std::ops::Deref for App {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 fn org_input(kind: &str, name: &str, uscc: Option<String>, district: Option<&str>) -> OrgInput {
@@ -83,78 +83,79 @@ fn enterprise_input(
 
 /// A fresh database with the organisations and users most tests need, and the router over it.
 async fn spawn() -> App {
-    let db = testing::fresh().await;
-    let hasher = Hasher::fast_for_tests();
-    let who = Who::cli();
-    let create = async |input: OrgInput| {
-        db.org_create(&check_org(&input).expect("fixture org is valid"), &who)
-            .await
-            .expect("fixture org is created")
-            .id
-    };
-    let muni = create(org_input(
-        "municipal_bureau",
-        "上海市知识产权局",
-        None,
-        None,
-    ))
-    .await;
-    let xuhui_bureau = create(org_input(
-        "district_bureau",
-        "徐汇区知识产权局",
-        None,
-        Some("310104"),
-    ))
-    .await;
-    let minhang_bureau = create(org_input(
-        "district_bureau",
-        "闵行区知识产权局",
-        None,
-        Some("310112"),
-    ))
-    .await;
-    let operator = create(org_input(
-        "park_operator",
-        "闵行集聚区运营有限公司",
-        Some(uscc(1)),
-        Some("310112"),
-    ))
-    .await;
-    let ent_a = create(OrgInput {
-        hte_certificate: Some("GR202231005683".into()),
-        ..enterprise_input("徐汇甲科技有限公司", 2, "310104", "35", "1200.5")
-    })
-    .await;
-    let ent_b = create(enterprise_input(
-        "徐汇乙科技有限公司",
-        3,
-        "310104",
-        "120",
-        "8000",
-    ))
-    .await;
-    let ent_mh = create(enterprise_input(
-        "闵行丙科技有限公司",
-        4,
-        "310112",
-        "50",
-        "300",
-    ))
-    .await;
-    let agency = create(org_input(
-        "agency",
-        "上海某某专利代理事务所",
-        Some(uscc(5)),
-        None,
-    ))
-    .await;
-    let bank = create(org_input(
-        "bank",
-        "某商业银行上海分行",
-        Some(uscc(6)),
-        Some("310104"),
-    ))
-    .await;
+    let mut app = TestApp::start().await;
+    let muni = app
+        .add_org(org_input(
+            "municipal_bureau",
+            "上海市知识产权局",
+            None,
+            None,
+        ))
+        .await;
+    let xuhui_bureau = app
+        .add_org(org_input(
+            "district_bureau",
+            "徐汇区知识产权局",
+            None,
+            Some("310104"),
+        ))
+        .await;
+    let minhang_bureau = app
+        .add_org(org_input(
+            "district_bureau",
+            "闵行区知识产权局",
+            None,
+            Some("310112"),
+        ))
+        .await;
+    let operator = app
+        .add_org(org_input(
+            "park_operator",
+            "闵行集聚区运营有限公司",
+            Some(uscc(1)),
+            Some("310112"),
+        ))
+        .await;
+    let ent_a = app
+        .add_org(OrgInput {
+            hte_certificate: Some("GR202231005683".into()),
+            ..enterprise_input("徐汇甲科技有限公司", 2, "310104", "35", "1200.5")
+        })
+        .await;
+    let ent_b = app
+        .add_org(enterprise_input(
+            "徐汇乙科技有限公司",
+            3,
+            "310104",
+            "120",
+            "8000",
+        ))
+        .await;
+    let ent_mh = app
+        .add_org(enterprise_input(
+            "闵行丙科技有限公司",
+            4,
+            "310112",
+            "50",
+            "300",
+        ))
+        .await;
+    let agency = app
+        .add_org(org_input(
+            "agency",
+            "上海某某专利代理事务所",
+            Some(uscc(5)),
+            None,
+        ))
+        .await;
+    let bank = app
+        .add_org(org_input(
+            "bank",
+            "某商业银行上海分行",
+            Some(uscc(6)),
+            Some("310104"),
+        ))
+        .await;
     let orgs = Orgs {
         muni,
         xuhui_bureau,
@@ -166,7 +167,6 @@ async fn spawn() -> App {
         agency,
         bank,
     };
-    let mut users = HashMap::new();
     for (username, org_id, is_admin) in [
         ("admin", muni, true),
         ("muni", muni, false),
@@ -179,205 +179,15 @@ async fn spawn() -> App {
         ("agency", agency, false),
         ("bank", bank, false),
     ] {
-        let u = db
-            .user_create(
-                &NewUser {
-                    username: username.into(),
-                    display_name: format!("{username} 用户"),
-                    org_id,
-                    password_hash: hasher.hash(PASSWORD),
-                    is_admin,
-                },
-                &who,
-            )
-            .await
-            .expect("fixture user is created");
-        users.insert(username, u.id);
+        app.add_user(username, &format!("{username} 用户"), org_id, is_admin)
+            .await;
     }
-    let state = AppState::new(db.clone(), hasher, Config::default());
-    App {
-        router: router(state),
-        db,
-        orgs,
-        users,
-    }
+    App { app, orgs }
 }
 
-// ---------- requests and responses ----------
-
-/// Who sends a request.
-#[derive(Clone, Copy)]
-enum As<'a> {
-    Anon,
-    /// A `Cookie` header value, e.g. `zhiyun_session=…`.
-    Cookie(&'a str),
-    /// A bearer token.
-    Bearer(&'a str),
-}
-
-struct Res {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Res {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.text()))
-    }
-
-    fn header(&self, name: header::HeaderName) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn location(&self) -> &str {
-        self.header(header::LOCATION).unwrap_or("")
-    }
-
-    /// The `zhiyun_session=…` pair of `Set-Cookie`, ready to send back as `Cookie`.
-    fn session_cookie(&self) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| v.split(';').next())
-            .find(|kv| kv.starts_with("zhiyun_session=") && kv.len() > "zhiyun_session=".len())
-            .map(str::to_string)
-    }
-
-    /// Asserts an API error of this status and code; returns `error`.
-    #[track_caller]
-    fn api_error(&self, status: StatusCode, code: &str) -> Value {
-        assert_eq!(self.status, status, "{}", self.text());
-        assert!(
-            self.header(header::CONTENT_TYPE)
-                .is_some_and(|ct| ct.starts_with("application/json")),
-            "error is JSON: {:?}",
-            self.headers
-        );
-        let body = self.json();
-        let err = body["error"].clone();
-        assert_eq!(err["code"], code, "{body}");
-        assert!(
-            err["message"].as_str().is_some_and(|m| !m.is_empty()),
-            "{body}"
-        );
-        err
-    }
-
-    /// Asserts an HTML page of this status; returns its text.
-    #[track_caller]
-    fn page(&self, status: StatusCode) -> String {
-        assert_eq!(self.status, status, "{}", self.text());
-        assert!(
-            self.header(header::CONTENT_TYPE)
-                .is_some_and(|ct| ct.starts_with("text/html")),
-            "page is HTML: {:?}",
-            self.headers
-        );
-        self.text()
-    }
-}
-
-fn with_auth(b: axum::http::request::Builder, who: As) -> axum::http::request::Builder {
-    match who {
-        As::Anon => b,
-        As::Cookie(c) => b.header(header::COOKIE, c),
-        As::Bearer(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
-    }
-}
-
-/// `application/x-www-form-urlencoded` encoding.
-fn form_encode(pairs: &[(&str, &str)]) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
+// ---------- requests and responses (the client is `common::Api`) ----------
 
 impl App {
-    async fn send(&self, req: Request<Body>) -> Res {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router is infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .expect("body is readable");
-        Res {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, uri: &str, who: As<'_>) -> Res {
-        let req = with_auth(Request::get(uri), who)
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
-    }
-
-    async fn json(&self, method: Method, uri: &str, who: As<'_>, body: Value) -> Res {
-        let req = with_auth(Request::builder().method(method).uri(uri), who)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        self.send(req).await
-    }
-
-    async fn post(&self, uri: &str, who: As<'_>, body: Value) -> Res {
-        self.json(Method::POST, uri, who, body).await
-    }
-
-    async fn put(&self, uri: &str, who: As<'_>, body: Value) -> Res {
-        self.json(Method::PUT, uri, who, body).await
-    }
-
-    async fn form(&self, uri: &str, who: As<'_>, pairs: &[(&str, &str)]) -> Res {
-        let req = with_auth(Request::post(uri), who)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form_encode(pairs)))
-            .unwrap();
-        self.send(req).await
-    }
-
-    async fn try_login(&self, username: &str, password: &str) -> Res {
-        self.post(
-            "/api/v1/session",
-            As::Anon,
-            json!({"username": username, "password": password}),
-        )
-        .await
-    }
-
-    /// Log in through the API; returns the `Cookie` header value.
-    async fn login(&self, username: &str) -> String {
-        let res = self.try_login(username, PASSWORD).await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-        res.session_cookie().expect("login sets the session cookie")
-    }
-
     async fn org_count(&self) -> i64 {
         let cookie = self.login("admin").await;
         let res = self

@@ -1,7 +1,6 @@
 //! Park applications over HTTP: the API contract of A1–A6, submission rules, the review, exports,
 //! the operator's form pages. A fresh database per test (Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set).
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -10,13 +9,20 @@ use tower::ServiceExt;
 mod common;
 use common::uscc;
 
+/// The application with this file's organisations and users (the harness is `common`).
 struct T {
-    router: Router,
-    tokens: std::collections::HashMap<&'static str, String>,
+    app: common::TestApp,
+}
+
+impl std::ops::Deref for T {
+    type Target = common::TestApp;
+    fn deref(&self) -> &common::TestApp {
+        &self.app
+    }
 }
 
 async fn spawn() -> T {
-    let (router, tokens, _) = common::fixture(vec![
+    let app = common::TestApp::with_users(vec![
         ("muni", "municipal_bureau", "上海市知识产权局", None, None),
         (
             "xuhui",
@@ -62,7 +68,7 @@ async fn spawn() -> T {
         ),
     ])
     .await;
-    T { router, tokens }
+    T { app }
 }
 
 impl T {
@@ -73,8 +79,7 @@ impl T {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value, Vec<u8>) {
-        let req = common::json_request(Some(&self.tokens[who]), method, path, body);
-        let (status, _, bytes) = common::send(&self.router, req).await;
+        let (status, _, bytes) = self.raw(Some(who), method, path, body).await;
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         (status, json, bytes)
     }

@@ -51,7 +51,7 @@ async fn spawn() -> (
     std::collections::HashMap<&'static str, String>,
     zhiyun_store::Db,
 ) {
-    common::fixture(vec![
+    common::TestApp::with_users(vec![
         ("uni", "university", "某大学", Some("310110"), Some(uscc(9))),
         ("ent", "enterprise", "某企业", Some("310110"), Some(uscc(1))),
         (
@@ -70,6 +70,7 @@ async fn spawn() -> (
         ),
     ])
     .await
+    .into_parts()
 }
 
 #[tokio::test]

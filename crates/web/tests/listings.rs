@@ -1,6 +1,5 @@
 //! Listings over HTTP (T1, T2): who may post, the lifecycle, duplicates, masking for the public.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -12,13 +11,20 @@ fn uscc(n: u32) -> String {
     common::uscc("310110", n)
 }
 
+/// The application with this file's organisations and users (the harness is `common`).
 struct T {
-    router: Router,
-    tokens: std::collections::HashMap<&'static str, String>,
+    app: common::TestApp,
+}
+
+impl std::ops::Deref for T {
+    type Target = common::TestApp;
+    fn deref(&self) -> &common::TestApp {
+        &self.app
+    }
 }
 
 async fn spawn() -> T {
-    let (router, tokens, _) = common::fixture(vec![
+    let app = common::TestApp::with_users(vec![
         ("uni", "university", "某大学", Some("310110"), None),
         ("ent", "enterprise", "某企业", Some("310110"), Some(uscc(1))),
         ("bank", "bank", "某银行", Some("310110"), Some(uscc(2))),
@@ -38,7 +44,7 @@ async fn spawn() -> T {
         ),
     ])
     .await;
-    T { router, tokens }
+    T { app }
 }
 
 impl T {
@@ -49,12 +55,7 @@ impl T {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let token = who.map(|w| self.tokens[w].as_str());
-        let (status, _, bytes) = common::send(
-            &self.router,
-            common::json_request(token, method, path, body),
-        )
-        .await;
+        let (status, _, bytes) = self.raw(who, method, path, body).await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),

@@ -1,7 +1,6 @@
 //! The public site beyond the list (T2): the Atom feed, the sitemap and robots.txt, and the 办事指南
 //! page, all without login.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -12,13 +11,20 @@ fn uscc(n: u32) -> String {
     common::uscc("310110", n)
 }
 
+/// The application with this file's organisations and users (the harness is `common`).
 struct T {
-    router: Router,
-    tokens: std::collections::HashMap<&'static str, String>,
+    app: common::TestApp,
+}
+
+impl std::ops::Deref for T {
+    type Target = common::TestApp;
+    fn deref(&self) -> &common::TestApp {
+        &self.app
+    }
 }
 
 async fn spawn() -> T {
-    let (router, tokens, _) = common::fixture(vec![
+    let app = common::TestApp::with_users(vec![
         ("uni", "university", "某大学", Some("310110"), None),
         ("ent", "enterprise", "某企业", Some("310110"), Some(uscc(1))),
         (
@@ -30,7 +36,7 @@ async fn spawn() -> T {
         ),
     ])
     .await;
-    T { router, tokens }
+    T { app }
 }
 
 /// A response's status, content type and body as text.
@@ -42,11 +48,7 @@ struct Got {
 
 impl T {
     async fn api(&self, who: &str, method: Method, path: &str, body: Option<Value>) -> Value {
-        let (status, _, bytes) = common::send(
-            &self.router,
-            common::json_request(Some(&self.tokens[who]), method, path, body),
-        )
-        .await;
+        let (status, _, bytes) = self.raw(Some(who), method, path, body).await;
         let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         assert!(status.is_success(), "{path}: {status} {v}");
         v
