@@ -326,8 +326,7 @@ async fn main() -> Result<()> {
             let ctx = Ctx::new(db, hasher);
             let token = console::create_token(&ctx, &user, &name)
                 .await
-                .map_err(cli_error)
-                .with_context(|| format!("no token for user {user}"))?;
+                .map_err(user_error(&user))?;
             println!("{token}");
             Ok(())
         }
@@ -574,6 +573,14 @@ fn cli_error(e: zhiyun_service::Error) -> anyhow::Error {
     )
 }
 
+/// [`cli_error`], saying "no user" for a username that is not there.
+fn user_error(username: &str) -> impl FnOnce(zhiyun_service::Error) -> anyhow::Error + '_ {
+    move |e| match e.kind {
+        zhiyun_service::Kind::NotFound => anyhow::anyhow!("no user {username}"),
+        _ => cli_error(e),
+    }
+}
+
 /// A password piped in (the same rules as everywhere are checked by the use case).
 fn read_password_stdin() -> Result<String> {
     let mut s = String::new();
@@ -626,8 +633,7 @@ async fn user(ctx: &Ctx, c: UserCommand) -> Result<()> {
             let pw = read_password_stdin()?;
             console::set_password(ctx, &username, &pw)
                 .await
-                .map_err(cli_error)
-                .with_context(|| format!("password of {username} not changed"))?;
+                .map_err(user_error(&username))?;
             eprintln!("password changed; {username}'s sessions ended");
             Ok(())
         }
@@ -647,8 +653,7 @@ async fn user(ctx: &Ctx, c: UserCommand) -> Result<()> {
         UserCommand::Disable { username } => {
             console::disable_user(ctx, &username)
                 .await
-                .map_err(cli_error)
-                .with_context(|| format!("no user {username}"))?;
+                .map_err(user_error(&username))?;
             eprintln!("{username} disabled");
             Ok(())
         }
