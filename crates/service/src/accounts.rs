@@ -130,22 +130,20 @@ pub async fn users_overview(ctx: &Ctx, user: &Principal) -> Result<UsersOverview
             ..Default::default()
         })
         .await?;
-    let name = |id| {
-        orgs.iter()
-            .find(|o: &&Org| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
-    Ok(UsersOverview {
-        users: users
-            .into_iter()
-            .map(|u| {
-                let n = name(u.org_id);
-                (u, n)
-            })
-            .collect(),
-        orgs,
-    })
+    let names: std::collections::HashMap<i64, &str> =
+        orgs.iter().map(|o| (o.id, o.name.as_str())).collect();
+    let users = users
+        .into_iter()
+        .map(|u| {
+            let name = names
+                .get(&u.org_id)
+                .copied()
+                .unwrap_or_default()
+                .to_string();
+            (u, name)
+        })
+        .collect();
+    Ok(UsersOverview { users, orgs })
 }
 
 /// A new user, from a form, the API or the command line.
