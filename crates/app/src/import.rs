@@ -45,17 +45,11 @@ pub async fn run(
             )
         })
         .with_context(|| format!("--status `{status}`: use draft, submitted or published"))?;
-    // The rows written are indexed at once if the index is free; a running server holds it and
-    // takes them in within a minute, so this process then indexes them in memory only.
-    let (ctx, index_note) = match index.open() {
-        Ok((search, _)) => (
-            Ctx::with_search(db, hasher, search),
-            "搜索索引已更新。".to_string(),
-        ),
-        Err(e) => (
-            Ctx::new(db, hasher),
-            format!("搜索索引由运行中的服务在一分钟内更新（{e}）"),
-        ),
+    // The rows written are indexed at once if the index is free; else a running server holds it
+    // and takes them in within a minute.
+    let (ctx, held_elsewhere) = match index.open() {
+        Ok((search, _)) => (Ctx::with_search(db, hasher, search), None),
+        Err(e) => (Ctx::new(db, hasher), Some(e)),
     };
     let importer = match as_user {
         None => Importer::cli(),
@@ -85,19 +79,17 @@ pub async fn run(
         shown.set_position(p.done as u64);
     };
     let started = Instant::now();
-    let report = import::import(
-        &ctx,
-        &importer,
-        ImportFile {
-            kind,
-            filename: filename.clone(),
-            bytes: Arc::new(bytes),
-            write,
-            status,
-        },
-        &progress,
-    )
-    .await
+    let file = ImportFile {
+        kind,
+        filename: filename.clone(),
+        bytes: Arc::new(bytes),
+        write,
+        status,
+    };
+    let report = match &held_elsewhere {
+        None => import::import(&ctx, &importer, file, &progress).await,
+        Some(_) => import::import_unindexed(&ctx, &importer, file, &progress).await,
+    }
     .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -121,7 +113,10 @@ pub async fn run(
         secs
     );
     if report.written {
-        println!("{index_note}");
+        match held_elsewhere {
+            None => println!("搜索索引已更新。"),
+            Some(e) => println!("搜索索引由运行中的服务在一分钟内更新（{e}）"),
+        }
     }
     if write == ImportWrite::AllOrNothing && !report.written {
         std::process::exit(1);

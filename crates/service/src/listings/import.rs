@@ -156,6 +156,18 @@ pub async fn import(
     Ok(report)
 }
 
+/// [`import`] for a process that does not hold the search index (`zhiyun import` while `zhiyun
+/// serve` runs): the rows are written but not indexed here; the index's holder takes them in with
+/// its minute-by-minute catch-up (`index::catch_up`).
+pub async fn import_unindexed(
+    ctx: &Ctx,
+    importer: &Importer,
+    file: ImportFile,
+    progress: &ProgressFn,
+) -> Result<ImportReport> {
+    check_and_write(ctx, importer, file, progress).await
+}
+
 async fn check_and_write(
     ctx: &Ctx,
     importer: &Importer,
