@@ -21,6 +21,7 @@ pub mod index;
 pub mod public;
 mod sheet;
 
+pub use index::reindex;
 pub use sheet::Sheet;
 pub use zhiyun_store::listings::{ImportWrite, ListingRecord};
 

@@ -223,7 +223,11 @@ async fn detail_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let d = listings::get(&state.svc, user.as_ref(), id).await?;
+    let d = match listings::get(&state.svc, user.as_ref(), id).await {
+        Ok(d) => d,
+        Err(e) if e.kind == Kind::NotFound => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
     let actor = user.as_ref().map(Principal::actor);
     // What the viewer may do decides which buttons show; the use cases enforce it.
     let may = |action| {
