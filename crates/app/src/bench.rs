@@ -178,7 +178,7 @@ pub async fn fill(db: &Db, n: u64) -> Result<()> {
     let mut done = 0u64;
     while done < n {
         let m = batch.min(n - done);
-        let mut checked: Vec<(usize, i64, Listing, String)> = Vec::with_capacity(m as usize);
+        let mut checked: Vec<(usize, i64, Listing)> = Vec::with_capacity(m as usize);
         for k in 0..m {
             let serial = start_serial + done + k;
             let kind = if serial.is_multiple_of(2) {
@@ -193,20 +193,14 @@ pub async fn fill(db: &Db, n: u64) -> Result<()> {
             let (o, input) = row(kind, serial, owners, &until);
             let listing = check_listing(&input, today)
                 .map_err(|e| anyhow::anyhow!("generated row {serial}: {e:?}"))?;
-            checked.push((
-                k as usize,
-                owners[o].id,
-                listing,
-                serde_json::to_string(&input)?,
-            ));
+            checked.push((k as usize, owners[o].id, listing));
         }
         let items: Vec<NewListing<'_>> = checked
             .iter()
-            .map(|(row, owner, l, body)| NewListing {
+            .map(|(row, owner, l)| NewListing {
                 row: *row,
                 owner_org_id: *owner,
                 listing: l,
-                body_json: body.clone(),
             })
             .collect();
         let out = db
@@ -214,6 +208,7 @@ pub async fn fill(db: &Db, n: u64) -> Result<()> {
                 &items,
                 ListingStatus::Published,
                 ImportWrite::ValidRowsOnly,
+                zhiyun_store::now(),
                 &Who::system("bench"),
                 &|_| {},
             )

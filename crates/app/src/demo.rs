@@ -670,8 +670,10 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
         let Ok(listing) = check_listing(&input, today) else {
             continue;
         };
-        let body = serde_json::to_string(&input)?;
-        let row = match db.listing_create(owner.id, &listing, &body, who).await {
+        let row = match db
+            .listing_create(owner.id, &listing, zhiyun_store::now(), who)
+            .await
+        {
             Ok(r) => r,
             // Generated titles can repeat for one owner: skip those.
             Err(zhiyun_store::StoreError::Conflict { .. }) => continue,
@@ -682,6 +684,7 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
             ListingStatus::Draft,
             ListingStatus::Submitted,
             None,
+            zhiyun_store::now(),
             who,
         )
         .await?;
@@ -691,6 +694,7 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
                 ListingStatus::Submitted,
                 ListingStatus::Published,
                 None,
+                zhiyun_store::now(),
                 who,
             )
             .await?;
@@ -742,13 +746,15 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
         };
         let listing = check_listing(&input, today)
             .map_err(|e| anyhow::anyhow!("demo listing {title}: {e:?}"))?;
-        let body = serde_json::to_string(&input)?;
-        let row = db.listing_create(owner.id, &listing, &body, who).await?;
+        let row = db
+            .listing_create(owner.id, &listing, zhiyun_store::now(), who)
+            .await?;
         for (from, to) in [
             (ListingStatus::Draft, ListingStatus::Submitted),
             (ListingStatus::Submitted, ListingStatus::Published),
         ] {
-            db.listing_set_status(row.id, from, to, None, who).await?;
+            db.listing_set_status(row.id, from, to, None, zhiyun_store::now(), who)
+                .await?;
         }
     }
     Ok(())

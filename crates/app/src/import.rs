@@ -7,10 +7,11 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use zhiyun_domain::listing::{ListingKind, ListingStatus};
+use zhiyun_service::listings::ImportWrite;
+use zhiyun_service::listings::import::{self, ImportFile, Importer, Progress};
+use zhiyun_service::{Ctx, Kind};
 use zhiyun_store::Db;
-use zhiyun_store::listings::ImportWrite;
 use zhiyun_store::password::Hasher;
-use zhiyun_web::{Importer, Progress, run_import};
 
 use crate::IndexPlace;
 
@@ -44,22 +45,20 @@ pub async fn run(
             )
         })
         .with_context(|| format!("--status `{status}`: use draft, submitted or published"))?;
+    // The rows written are indexed at once if the index is free; else a running server holds it
+    // and takes them in within a minute.
+    let (ctx, held_elsewhere) = match index.open() {
+        Ok((search, _)) => (Ctx::with_search(db, hasher, search), None),
+        Err(e) => (Ctx::new(db, hasher), Some(e)),
+    };
     let importer = match as_user {
         None => Importer::cli(),
-        Some(name) => {
-            let u = db
-                .user_by_username(&name)
-                .await?
-                .with_context(|| format!("no user {name}"))?;
-            let p = db
-                .principal(u.id)
-                .await?
-                .with_context(|| format!("user {name} is disabled"))?;
-            Importer {
-                actor: p.actor(),
-                who: zhiyun_store::Who::user(p.id, &format!("{}（命令行）", p.username)),
-            }
-        }
+        Some(name) => match Importer::by_username(&ctx, &name).await {
+            Ok(i) => i,
+            Err(e) if e.kind == Kind::NotFound => bail!("no user {name}"),
+            Err(e) if e.kind == Kind::Forbidden => bail!("user {name} is disabled"),
+            Err(e) => return Err(e.into()),
+        },
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let filename = file
@@ -80,17 +79,17 @@ pub async fn run(
         shown.set_position(p.done as u64);
     };
     let started = Instant::now();
-    let report = run_import(
-        &db,
-        &importer,
+    let file = ImportFile {
         kind,
-        &filename,
-        Arc::new(bytes),
+        filename: filename.clone(),
+        bytes: Arc::new(bytes),
         write,
         status,
-        &progress,
-    )
-    .await
+    };
+    let report = match &held_elsewhere {
+        None => import::import(&ctx, &importer, file, &progress).await,
+        Some(_) => import::import_unindexed(&ctx, &importer, file, &progress).await,
+    }
     .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -114,19 +113,9 @@ pub async fn run(
         secs
     );
     if report.written {
-        // Index now if the index is free; a running server takes the rows in within a minute.
-        match index.open() {
-            Ok((search, _)) => {
-                let state = zhiyun_web::AppState::with_search(
-                    db.clone(),
-                    hasher,
-                    Default::default(),
-                    search,
-                );
-                state.index_ids(&report.ids).await;
-                println!("搜索索引已更新。");
-            }
-            Err(e) => println!("搜索索引由运行中的服务在一分钟内更新（{e}）"),
+        match held_elsewhere {
+            None => println!("搜索索引已更新。"),
+            Some(e) => println!("搜索索引由运行中的服务在一分钟内更新（{e}）"),
         }
     }
     if write == ImportWrite::AllOrNothing && !report.written {

@@ -269,9 +269,9 @@ async fn main() -> Result<()> {
         } => serve(db, hasher, &index, addr, demo, secure_cookies).await,
         Command::Reindex => {
             let (search, _) = index.open()?;
-            let state = zhiyun_web::AppState::with_search(db, hasher, Default::default(), search);
+            let ctx = zhiyun_service::Ctx::with_search(db, hasher, search);
             let started = std::time::Instant::now();
-            let n = state.reindex().await.map_err(anyhow::Error::msg)?;
+            let n = zhiyun_service::listings::index::reindex(&ctx).await?;
             index.built()?;
             println!(
                 "search index rebuilt: {n} listings in {:.1} s ({:.0}/s) at {}",
@@ -472,34 +472,20 @@ async fn serve(
     }
     let demo_loaded = db.meta_get(demo::META_KEY).await?.is_some();
     let (search, rebuild) = index.open()?;
-    let state = zhiyun_web::AppState::with_search(
-        db.clone(),
-        hasher,
-        zhiyun_web::Config {
-            secure_cookies,
-            demo: demo_loaded,
-            ..Default::default()
-        },
-        search,
-    );
+    let ctx = zhiyun_service::Ctx::with_search(db.clone(), hasher, search);
     // The index is on disk: rebuilt when new (or the synonyms changed), else brought up to date
     // with what was written while the server was down; then every minute (what `zhiyun import`
     // writes meanwhile) and hourly for listings that went stale or expired with the date.
+    use zhiyun_service::listings::index as search_index;
     let started = std::time::Instant::now();
     let n = if rebuild {
-        let n = state.reindex().await.map_err(anyhow::Error::msg)?;
+        let n = search_index::reindex(&ctx).await?;
         index.built()?;
         n
     } else {
-        state
-            .catch_up_index(true)
-            .await
-            .map_err(anyhow::Error::msg)?
+        search_index::catch_up(&ctx, true).await?
     };
-    let n = n + state
-        .refresh_index_boundaries()
-        .await
-        .map_err(anyhow::Error::msg)?;
+    let n = n + search_index::refresh_boundaries(&ctx).await?;
     eprintln!(
         "search index at {}: {} listings {} in {:.2} s",
         index.dir.display(),
@@ -511,22 +497,30 @@ async fn serve(
         },
         started.elapsed().as_secs_f64()
     );
-    let background = state.clone();
+    let background = ctx.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         tick.tick().await;
         for minute in 1u64.. {
             tick.tick().await;
-            if let Err(e) = background.catch_up_index(false).await {
+            if let Err(e) = search_index::catch_up(&background, false).await {
                 tracing::error!(error = %e, "search index catch-up");
             }
             if minute % 60 == 0
-                && let Err(e) = background.refresh_index_boundaries().await
+                && let Err(e) = search_index::refresh_boundaries(&background).await
             {
                 tracing::error!(error = %e, "search index hourly refresh");
             }
         }
     });
+    let state = zhiyun_web::AppState::with_ctx(
+        ctx,
+        zhiyun_web::Config {
+            secure_cookies,
+            demo: demo_loaded,
+            ..Default::default()
+        },
+    );
     let app = zhiyun_web::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -78,6 +78,14 @@ impl ListingKind {
             ListingKind::Supply => "专利供给",
         }
     }
+
+    /// The kind a listing is matched against (T3): supplies for a demand, demands for a supply.
+    pub fn other(self) -> ListingKind {
+        match self {
+            ListingKind::Demand => ListingKind::Supply,
+            ListingKind::Supply => ListingKind::Demand,
+        }
+    }
 }
 
 // ---------- IPC ----------
@@ -590,6 +598,20 @@ impl ListingStatus {
     }
 }
 
+/// A kind equals its slug (`ListingKind::Demand == "demand"`).
+impl PartialEq<&str> for ListingKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.slug() == *other
+    }
+}
+
+/// A status equals its slug (`ListingStatus::Draft == "draft"`).
+impl PartialEq<&str> for ListingStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.slug() == *other
+    }
+}
+
 /// What may happen to a listing, and by whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {
@@ -625,6 +647,68 @@ pub fn transition(from: ListingStatus, t: Transition) -> Result<ListingStatus, S
                 Transition::Fulfil => "标记为对接成功",
             }
         )),
+    }
+}
+
+/// What a user asks to do with a listing: the owner's `submit`, `withdraw`, `fulfil` and
+/// `confirm` (still current), the district operator's `publish` and `return`. Who may is
+/// `policy::can_act_on_listing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingAction {
+    Submit,
+    Withdraw,
+    Fulfil,
+    Confirm,
+    Publish,
+    Return,
+}
+
+impl ListingAction {
+    pub const ALL: [ListingAction; 6] = [
+        ListingAction::Submit,
+        ListingAction::Withdraw,
+        ListingAction::Fulfil,
+        ListingAction::Confirm,
+        ListingAction::Publish,
+        ListingAction::Return,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ListingAction::Submit => "submit",
+            ListingAction::Withdraw => "withdraw",
+            ListingAction::Fulfil => "fulfil",
+            ListingAction::Confirm => "confirm",
+            ListingAction::Publish => "publish",
+            ListingAction::Return => "return",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ListingAction> {
+        Self::ALL.into_iter().find(|a| a.slug() == s)
+    }
+
+    /// The status change it asks for; `confirm` changes no status.
+    pub fn transition(self) -> Option<Transition> {
+        match self {
+            ListingAction::Submit => Some(Transition::Submit),
+            ListingAction::Withdraw => Some(Transition::Withdraw),
+            ListingAction::Fulfil => Some(Transition::Fulfil),
+            ListingAction::Confirm => None,
+            ListingAction::Publish => Some(Transition::Publish),
+            ListingAction::Return => Some(Transition::Return),
+        }
+    }
+
+    /// Done by the listing's owner (the others by the district's operator).
+    pub fn by_owner(self) -> bool {
+        matches!(
+            self,
+            ListingAction::Submit
+                | ListingAction::Withdraw
+                | ListingAction::Fulfil
+                | ListingAction::Confirm
+        )
     }
 }
 

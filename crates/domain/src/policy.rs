@@ -223,6 +223,83 @@ pub fn can_moderate_listing(actor: &Actor, district: &str) -> bool {
     actor.admin || actor.role == Role::Operator && actor.same_district(Some(district))
 }
 
+/// A listing, for policy: its owner, its district, its status, and whether the public sees it
+/// now (`listing::publicly_visible` on today's date).
+#[derive(Debug, Clone, Copy)]
+pub struct ListingScope<'a> {
+    pub owner_org_id: i64,
+    pub district: &'a str,
+    pub status: crate::listing::ListingStatus,
+    pub visible: bool,
+}
+
+/// T1/T2: anyone reads a listing while it is on the public site; the owner always; the
+/// district's overseers once it is submitted.
+pub fn can_read_listing(actor: Option<&Actor>, l: &ListingScope) -> bool {
+    let visibility = if l.visible {
+        Visibility::Public
+    } else if l.status == crate::listing::ListingStatus::Draft {
+        Visibility::Draft
+    } else {
+        Visibility::Internal
+    };
+    can_read(
+        actor,
+        &Scope {
+            owner_org_id: Some(l.owner_org_id),
+            district: Some(l.district),
+            visibility,
+        },
+    )
+}
+
+/// T1: the owner organisation submits, withdraws, marks fulfilled and confirms its listing; the
+/// cluster operator of its district publishes or returns it.
+pub fn can_act_on_listing(
+    actor: &Actor,
+    l: &ListingScope,
+    action: crate::listing::ListingAction,
+) -> bool {
+    if action.by_owner() {
+        actor.org_id == l.owner_org_id
+    } else {
+        can_moderate_listing(actor, l.district)
+    }
+}
+
+/// T2: visitors see a listing's contact masked (`张**`, `138****5678`); logged-in users in full.
+pub fn can_see_listing_contacts(actor: Option<&Actor>) -> bool {
+    actor.is_some()
+}
+
+/// Cluster operators and administrators: they review listings, import them on behalf of
+/// organisations and may publish what they import.
+fn listing_moderator(actor: &Actor) -> bool {
+    actor.admin || actor.role == Role::Operator
+}
+
+/// T2: the review queue (each listing in it still checked with [`can_moderate_listing`]).
+pub fn can_review_listings(actor: &Actor) -> bool {
+    listing_moderator(actor)
+}
+
+/// T1: may `actor` import listings of `kind` at all (each row is still checked with
+/// [`can_import_listing`])? Its own organisation's, or, for operators, on behalf of others.
+pub fn can_import_listings(actor: &Actor, kind: crate::listing::ListingKind) -> bool {
+    listing_moderator(actor) || can_post_listing(actor, kind)
+}
+
+/// T1: the status imported listings get: a draft or submitted for review by anyone who imports;
+/// published at once only by operators.
+pub fn can_import_as(actor: &Actor, status: crate::listing::ListingStatus) -> bool {
+    use crate::listing::ListingStatus;
+    match status {
+        ListingStatus::Draft | ListingStatus::Submitted => true,
+        ListingStatus::Published => listing_moderator(actor),
+        _ => false,
+    }
+}
+
 /// T3: a listing's match suggestions are for its owner and for cluster operators (any item: an
 /// operator brokers across districts).
 pub fn can_see_matches(actor: &Actor, owner_org_id: i64, district: &str) -> bool {
@@ -964,6 +1041,66 @@ mod tests {
             Demand,
             "310104"
         ));
+    }
+
+    /// T1/T2: who reads a listing, acts on it, sees its contacts, reviews and imports.
+    #[test]
+    fn t1_t2_listing_reading_actions_and_imports() {
+        use crate::listing::{ListingAction, ListingKind, ListingStatus};
+        let owner = actor(5, Role::University, Some(XUHUI));
+        let op = actor(2, Role::Operator, Some(XUHUI));
+        let op_elsewhere = actor(3, Role::Operator, Some(MINHANG));
+        let bureau = actor(4, Role::District, Some(XUHUI));
+        let stranger = actor(6, Role::Enterprise, Some(XUHUI));
+        let l = |status, visible| ListingScope {
+            owner_org_id: 5,
+            district: XUHUI,
+            status,
+            visible,
+        };
+        let draft = l(ListingStatus::Draft, false);
+        let submitted = l(ListingStatus::Submitted, false);
+        let public = l(ListingStatus::Published, true);
+        let stale = l(ListingStatus::Published, false);
+        // Drafts: the owner only.
+        assert!(can_read_listing(Some(&owner), &draft));
+        assert!(!can_read_listing(Some(&op), &draft) && !can_read_listing(Some(&bureau), &draft));
+        // Submitted or off the public site: the owner and the district's overseers.
+        for s in [&submitted, &stale] {
+            assert!(can_read_listing(Some(&op), s) && can_read_listing(Some(&bureau), s));
+            assert!(!can_read_listing(Some(&op_elsewhere), s));
+            assert!(!can_read_listing(Some(&stranger), s) && !can_read_listing(None, s));
+        }
+        assert!(can_read_listing(None, &public));
+        // The owner's actions are the owner's; publishing is the district operator's.
+        assert!(can_act_on_listing(&owner, &draft, ListingAction::Submit));
+        assert!(can_act_on_listing(&owner, &public, ListingAction::Confirm));
+        assert!(!can_act_on_listing(
+            &op,
+            &submitted,
+            ListingAction::Withdraw
+        ));
+        assert!(!can_act_on_listing(
+            &owner,
+            &submitted,
+            ListingAction::Publish
+        ));
+        assert!(can_act_on_listing(&op, &submitted, ListingAction::Publish));
+        assert!(!can_act_on_listing(
+            &op_elsewhere,
+            &submitted,
+            ListingAction::Return
+        ));
+        assert!(can_see_listing_contacts(Some(&stranger)) && !can_see_listing_contacts(None));
+        assert!(can_review_listings(&op) && !can_review_listings(&bureau));
+        assert!(!can_review_listings(&owner));
+        assert!(can_import_listings(&op, ListingKind::Demand));
+        assert!(can_import_listings(&owner, ListingKind::Supply));
+        assert!(!can_import_listings(&owner, ListingKind::Demand));
+        assert!(can_import_as(&owner, ListingStatus::Submitted));
+        assert!(!can_import_as(&owner, ListingStatus::Published));
+        assert!(can_import_as(&op, ListingStatus::Published));
+        assert!(!can_import_as(&op, ListingStatus::Withdrawn));
     }
 
     /// T3: matches are seen by the owner and operators, judged by the owner only.

@@ -19,6 +19,7 @@ pub mod clock;
 pub mod console;
 pub mod error;
 pub mod home;
+pub mod listings;
 pub mod matching;
 pub mod orgs;
 pub mod sessions;

@@ -1,10 +1,22 @@
 //! Demand–supply matching (T3): the in-memory match sets, one per kind of listing, and the
-//! analyser they share.
+//! analyser they share; the suggestions for a listing with their reasons, the owners' verdicts,
+//! and the counts of declines per supplying organisation.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use zhiyun_search::matcher::{MatchSet, Matcher};
+use zhiyun_domain::code::Code;
+use zhiyun_domain::district;
+use zhiyun_domain::listing::ListingKind;
+use zhiyun_domain::matching::{DeclineReason, Reason, Side, Verdict};
+use zhiyun_domain::policy;
+use zhiyun_domain::validation::FieldError;
+use zhiyun_search::matcher::{Direction, MatchItem, MatchSet, Matcher};
+use zhiyun_store::listings::ListingRecord;
+pub use zhiyun_store::matching::Feedback;
+
+use crate::listings::visible;
+use crate::{Ctx, Error, Principal, Result};
 
 /// A kind's match set and the fingerprint of the listings it was built from.
 pub type Versioned = ((i64, i64), Arc<MatchSet>);
@@ -14,4 +26,279 @@ pub type Versioned = ((i64, i64), Arc<MatchSet>);
 pub struct MatchCache {
     pub matcher: OnceLock<Matcher>,
     pub sets: Mutex<HashMap<&'static str, Versioned>>,
+}
+
+/// Suggestions when the caller does not say how many.
+pub const DEFAULT_LIMIT: usize = 10;
+/// At most this many suggestions at once.
+pub const MAX_LIMIT: usize = 50;
+
+/// The analyser every match set shares (built once).
+pub fn matcher(ctx: &Ctx) -> &Matcher {
+    ctx.matching
+        .matcher
+        .get_or_init(|| Matcher::new(ctx.search.synonyms().clone()))
+}
+
+/// What the scorer weighs besides the text, from a stored listing.
+pub fn side_of(l: &ListingRecord) -> Side {
+    Side {
+        field: Some(l.field.clone()),
+        field_inferred: false,
+        ipc: l.ipc_strings(),
+        ipc_inferred: false,
+        modes: l.modes.clone(),
+        price: l.price,
+        district_code: Some(l.district_code.clone()),
+        district_name: district::by_code(&l.district_code).map(|d| d.name.to_string()),
+    }
+}
+
+/// A listing as the matcher sees it.
+pub fn item_of(l: &ListingRecord) -> MatchItem {
+    MatchItem {
+        id: l.id,
+        title: l.title.clone(),
+        description: l.description.clone(),
+        side: side_of(l),
+    }
+}
+
+/// The public listings of a kind, indexed for matching; rebuilt when the kind's listings changed
+/// (count or newest change differs). A set of 100,000 builds in seconds.
+pub async fn match_set(ctx: &Ctx, kind: ListingKind) -> Result<Arc<MatchSet>> {
+    let slug = kind.slug();
+    let version = ctx.db.listings_version(kind).await?;
+    if let Some((v, set)) = ctx
+        .matching
+        .sets
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(slug)
+        && *v == version
+    {
+        return Ok(set.clone());
+    }
+    let today = ctx.clock.today();
+    let listings = ctx.db.listings_published(kind).await?;
+    let items: Vec<MatchItem> = listings
+        .iter()
+        .filter(|l| visible(l, today))
+        .map(item_of)
+        .collect();
+    let m = matcher(ctx).clone();
+    let set = tokio::task::spawn_blocking(move || Arc::new(m.index(items)))
+        .await
+        .map_err(Error::internal)?;
+    ctx.matching
+        .sets
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(slug, (version, set.clone()));
+    Ok(set)
+}
+
+/// One suggestion for a listing.
+#[derive(Debug, Clone)]
+pub struct Suggested {
+    pub id: i64,
+    pub title: String,
+    /// 0–100.
+    pub score: f64,
+    /// Why: shared key terms, same IPC subclass, mode fits, price within budget …
+    pub reasons: Vec<Reason>,
+    /// The owner's verdict so far: `interested` (declined ones are not suggested again).
+    pub verdict: Option<String>,
+}
+
+/// The best listings of the other kind for `listing`, at most `limit` (1–50), without those its
+/// owner declined. No access check: callers check `policy::can_see_matches` first.
+pub async fn suggestions(
+    ctx: &Ctx,
+    listing: &ListingRecord,
+    limit: usize,
+) -> Result<Vec<Suggested>> {
+    let kind = listing.kind;
+    let direction = match kind {
+        ListingKind::Demand => Direction::DemandToSupplies,
+        ListingKind::Supply => Direction::SupplyToDemands,
+    };
+    let set = match_set(ctx, kind.other()).await?;
+    let feedback = ctx.db.match_feedback_of(listing.id, kind).await?;
+    let other_of = |f: &Feedback| match kind {
+        ListingKind::Demand => f.supply_id,
+        ListingKind::Supply => f.demand_id,
+    };
+    let declined: HashSet<i64> = feedback
+        .iter()
+        .filter(|f| f.verdict == "not_relevant")
+        .map(other_of)
+        .collect();
+    let verdicts: HashMap<i64, String> = feedback
+        .iter()
+        .map(|f| (other_of(f), f.verdict.clone()))
+        .collect();
+    let m = matcher(ctx).clone();
+    let item = item_of(listing);
+    let limit = limit.clamp(1, MAX_LIMIT);
+    let found =
+        tokio::task::spawn_blocking(move || set.suggest(&m, &item, direction, limit, &declined))
+            .await
+            .map_err(Error::internal)?;
+    Ok(found
+        .into_iter()
+        .map(|s| Suggested {
+            id: s.id,
+            title: s.title,
+            score: s.score,
+            verdict: verdicts.get(&s.id).cloned(),
+            reasons: s.reasons,
+        })
+        .collect())
+}
+
+/// The listing at `id` (of `kind`, when given) if `user` may see its matches: not found
+/// otherwise (a listing one may not see does not exist for one).
+async fn listing_for_matches(
+    ctx: &Ctx,
+    user: &Principal,
+    id: i64,
+    kind: Option<ListingKind>,
+) -> Result<ListingRecord> {
+    let l = ctx.db.listing_get(id).await?;
+    if kind.is_some_and(|k| k != l.kind)
+        || !policy::can_see_matches(&user.actor(), l.owner_org_id, &l.district_code)
+    {
+        return Err(Error::not_found());
+    }
+    Ok(l)
+}
+
+/// T3: the suggestions for the listing at `id` (a demand's supplies, a supply's demands), for
+/// its owner and cluster operators; `limit` 1–50, default 10.
+pub async fn matches(
+    ctx: &Ctx,
+    user: &Principal,
+    id: i64,
+    kind: Option<ListingKind>,
+    limit: Option<usize>,
+) -> Result<Vec<Suggested>> {
+    let l = listing_for_matches(ctx, user, id, kind).await?;
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::field(
+            "limit",
+            Code::OutOfRange,
+            format!("limit 应在 1 到 {MAX_LIMIT} 之间"),
+        ));
+    }
+    suggestions(ctx, &l, limit).await
+}
+
+/// T3: the owner's verdict on a suggested pair: `interested`, or `not_relevant` with a reason
+/// (slug or Chinese label). A declined listing is no longer suggested for this one. `kind` is the
+/// kind of the listing at `id` when the caller names it.
+pub async fn judge(
+    ctx: &Ctx,
+    user: &Principal,
+    id: i64,
+    kind: Option<ListingKind>,
+    other: i64,
+    verdict: &str,
+    reason: Option<&str>,
+) -> Result<Feedback> {
+    let l = listing_for_matches(ctx, user, id, kind).await?;
+    if !policy::can_judge_match(&user.actor(), l.owner_org_id) {
+        return Err(Error::forbidden_because("只有条目的发布机构可以评价推荐"));
+    }
+    let verdict = Verdict::parse(verdict, reason).map_err(|code| {
+        let (field, message) = match code {
+            Code::ReasonRequired => ("reason", "标记“不相关”时请选择原因".to_string()),
+            Code::UnknownReason => (
+                "reason",
+                format!(
+                    "原因应为：{}",
+                    DeclineReason::ALL.map(DeclineReason::label).join("、")
+                ),
+            ),
+            _ => (
+                "verdict",
+                "评价应为 interested（感兴趣）或 not_relevant（不相关）".into(),
+            ),
+        };
+        Error::invalid(vec![FieldError::new(field, code, message)])
+    })?;
+    let other_listing = ctx.db.listing_get(other).await?;
+    if other_listing.kind != l.kind.other() {
+        return Err(Error::not_found());
+    }
+    let (demand_id, supply_id) = match l.kind {
+        ListingKind::Demand => (id, other),
+        ListingKind::Supply => (other, id),
+    };
+    let (verdict, reason) = match verdict {
+        Verdict::Interested => ("interested", None),
+        Verdict::NotRelevant(r) => ("not_relevant", Some(r.slug().to_string())),
+    };
+    Ok(ctx
+        .db
+        .match_feedback_set(
+            &Feedback {
+                demand_id,
+                supply_id,
+                side: l.kind.slug().to_string(),
+                verdict: verdict.to_string(),
+                reason,
+                user_id: user.id,
+                at: ctx.clock.now(),
+            },
+            &user.who(),
+        )
+        .await?)
+}
+
+/// How often demand owners declined one organisation's supplies, by reason.
+#[derive(Debug, Clone)]
+pub struct Declines {
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_kind: String,
+    /// Every reason in the order of [`DeclineReason::ALL`], with its count.
+    pub counts: Vec<(DeclineReason, i64)>,
+    pub total: i64,
+}
+
+/// T3: declines per supplying organisation, most declined first (operators and bureaus):
+/// feedback the supply side can act on.
+pub async fn declines(ctx: &Ctx, user: &Principal) -> Result<Vec<Declines>> {
+    if !policy::can_see_match_declines(&user.actor()) {
+        return Err(Error::forbidden());
+    }
+    let mut rows: Vec<Declines> = Vec::new();
+    for c in ctx.db.match_decline_counts().await? {
+        let at = match rows.iter().position(|r| r.org_id == c.org_id) {
+            Some(at) => at,
+            None => {
+                rows.push(Declines {
+                    org_id: c.org_id,
+                    org_name: c.org_name.clone(),
+                    org_kind: c.org_kind.clone(),
+                    counts: DeclineReason::ALL.iter().map(|r| (*r, 0)).collect(),
+                    total: 0,
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[at];
+        if let Some((_, n)) = row.counts.iter_mut().find(|(r, _)| r.slug() == c.reason) {
+            *n += c.count;
+        }
+        row.total += c.count;
+    }
+    rows.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then_with(|| a.org_name.cmp(&b.org_name))
+    });
+    Ok(rows)
 }

@@ -1,31 +1,63 @@
 //! Supply and demand listings and the patents they link (T1, T2).
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use zhiyun_domain::code::Code;
-use zhiyun_domain::listing::{Listing, ListingStatus};
+use zhiyun_domain::listing::{IpcCode, Listing, ListingKind, ListingStatus};
+use zhiyun_domain::money::Fen;
 
-use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
+use crate::{Db, Result, StoreError, Who, WritePool, audit, on_pool, unique_violation};
 
+/// A listing as stored: plain columns, decoded once into a [`ListingRecord`]. The audit log
+/// records rows in this form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ListingRow {
+pub(crate) struct ListingRow {
+    id: i64,
+    kind: String,
+    owner_org_id: i64,
+    status: String,
+    title: String,
+    description: String,
+    field: String,
+    /// JSON array of modes.
+    modes: String,
+    /// JSON array of canonical IPC codes.
+    ipc: String,
+    price_fen: Option<i64>,
+    district_code: String,
+    contact_name: String,
+    contact_phone: String,
+    /// YYYY-MM-DD
+    valid_until: String,
+    maturity: Option<String>,
+    return_reason: Option<String>,
+    last_confirmed_at: i64,
+    published_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// A supply or demand listing (T1), every column in its type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListingRecord {
     pub id: i64,
-    pub kind: String,
+    pub kind: ListingKind,
     pub owner_org_id: i64,
-    pub status: String,
+    pub status: ListingStatus,
     pub title: String,
     pub description: String,
+    /// One of the eight technical fields.
     pub field: String,
-    /// JSON array of modes.
-    pub modes: String,
-    /// JSON array of canonical IPC codes.
-    pub ipc: String,
-    pub price_fen: Option<i64>,
+    pub modes: Vec<String>,
+    pub ipc: Vec<IpcCode>,
+    /// Budget (demand) or reference price (supply); None = 面议.
+    pub price: Option<Fen>,
     pub district_code: String,
     pub contact_name: String,
     pub contact_phone: String,
-    pub valid_until: String,
+    pub valid_until: NaiveDate,
     pub maturity: Option<String>,
-    pub body_json: String,
+    /// Why the operator returned it, if it was.
     pub return_reason: Option<String>,
     pub last_confirmed_at: i64,
     pub published_at: Option<i64>,
@@ -33,30 +65,80 @@ pub struct ListingRow {
     pub updated_at: i64,
 }
 
-impl ListingRow {
-    pub fn status(&self) -> ListingStatus {
-        ListingStatus::parse(&self.status).unwrap_or(ListingStatus::Draft)
+impl ListingRecord {
+    /// The IPC codes in canonical form.
+    pub fn ipc_strings(&self) -> Vec<String> {
+        self.ipc.iter().map(|c| c.as_str().to_string()).collect()
     }
+}
 
-    pub fn modes(&self) -> Vec<String> {
-        serde_json::from_str(&self.modes).unwrap_or_default()
-    }
+impl TryFrom<ListingRow> for ListingRecord {
+    type Error = StoreError;
 
-    pub fn ipc(&self) -> Vec<String> {
-        serde_json::from_str(&self.ipc).unwrap_or_default()
+    fn try_from(r: ListingRow) -> Result<ListingRecord> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            entity: "listing",
+            id: r.id,
+            detail,
+        };
+        let kind =
+            ListingKind::parse(&r.kind).ok_or_else(|| corrupt(format!("kind {:?}", r.kind)))?;
+        let status = ListingStatus::parse(&r.status)
+            .ok_or_else(|| corrupt(format!("status {:?}", r.status)))?;
+        let modes: Vec<String> = serde_json::from_str(&r.modes)
+            .map_err(|e| corrupt(format!("modes {:?}: {e}", r.modes)))?;
+        let ipc: Vec<String> =
+            serde_json::from_str(&r.ipc).map_err(|e| corrupt(format!("ipc {:?}: {e}", r.ipc)))?;
+        let ipc = ipc
+            .iter()
+            .map(|c| IpcCode::parse(c).map_err(|e| corrupt(format!("ipc {c:?}: {e}"))))
+            .collect::<Result<Vec<_>>>()?;
+        let price = r
+            .price_fen
+            .map(|f| Fen::from_fen(f).map_err(|e| corrupt(format!("price_fen {f}: {e}"))))
+            .transpose()?;
+        let valid_until = NaiveDate::parse_from_str(&r.valid_until, "%Y-%m-%d")
+            .map_err(|e| corrupt(format!("valid_until {:?}: {e}", r.valid_until)))?;
+        Ok(ListingRecord {
+            id: r.id,
+            kind,
+            owner_org_id: r.owner_org_id,
+            status,
+            title: r.title,
+            description: r.description,
+            field: r.field,
+            modes,
+            ipc,
+            price,
+            district_code: r.district_code,
+            contact_name: r.contact_name,
+            contact_phone: r.contact_phone,
+            valid_until,
+            maturity: r.maturity,
+            return_reason: r.return_reason,
+            last_confirmed_at: r.last_confirmed_at,
+            published_at: r.published_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
     }
+}
+
+/// Decode rows once; the first that does not decode fails the read.
+pub(crate) fn records(rows: Vec<ListingRow>) -> Result<Vec<ListingRecord>> {
+    rows.into_iter().map(ListingRecord::try_from).collect()
 }
 
 pub(crate) const COLUMNS: &str =
     "id, kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
-    district_code, contact_name, contact_phone, valid_until, maturity, body_json, return_reason,
+    district_code, contact_name, contact_phone, valid_until, maturity, return_reason,
     last_confirmed_at, published_at, created_at, updated_at";
 
 #[derive(Debug, Clone, Default)]
 pub struct ListingFilter {
     pub owner_org_id: Option<i64>,
     pub status: Option<ListingStatus>,
-    pub kind: Option<String>,
+    pub kind: Option<ListingKind>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -82,24 +164,24 @@ fn duplicate(title: &str) -> StoreError {
 }
 
 impl Db {
-    /// Create a draft. A patent already linked to another live listing is refused (409 `patent_already_listed`).
+    /// Create a draft at `at` (unix seconds). A patent already linked to another live listing is
+    /// refused (409 `patent_already_listed`).
     pub async fn listing_create(
         &self,
         owner_org_id: i64,
         l: &Listing,
-        body_json: &str,
+        at: i64,
         who: &Who,
-    ) -> Result<ListingRow> {
+    ) -> Result<ListingRecord> {
         let c = cols(l)?;
-        let ts = now();
         let sql = format!(
             "INSERT INTO listings (kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
-               district_code, contact_name, contact_phone, valid_until, maturity, body_json, last_confirmed_at,
+               district_code, contact_name, contact_phone, valid_until, maturity, last_confirmed_at,
                created_at, updated_at)
-             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $15)
+             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)
              RETURNING {COLUMNS}"
         );
-        on_pool!(self, p => {
+        let row = on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             for patent in &l.patents {
                 let taken: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -130,8 +212,7 @@ impl Db {
                 .bind(&l.contact_phone)
                 .bind(l.valid_until.format("%Y-%m-%d").to_string())
                 .bind(l.maturity)
-                .bind(body_json)
-                .bind(ts)
+                .bind(at)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| if unique_violation(&e) { duplicate(&l.title) } else { e.into() })?;
@@ -145,11 +226,16 @@ impl Db {
             }
             audit!(tx, who, "create", "listing", row.id, None::<&ListingRow>, Some(&row));
             tx.commit().await?;
-            Ok(row)
-        })
+            row
+        });
+        row.try_into()
     }
 
-    pub async fn listing_get(&self, id: i64) -> Result<ListingRow> {
+    pub async fn listing_get(&self, id: i64) -> Result<ListingRecord> {
+        self.listing_row(id).await?.try_into()
+    }
+
+    async fn listing_row(&self, id: i64) -> Result<ListingRow> {
         let sql = format!("SELECT {COLUMNS} FROM listings WHERE id = $1");
         on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id)
@@ -159,7 +245,7 @@ impl Db {
     }
 
     /// Listings by id, in chunks (ids not found are left out).
-    pub async fn listings_by_ids(&self, ids: &[i64]) -> Result<Vec<ListingRow>> {
+    pub async fn listings_by_ids(&self, ids: &[i64]) -> Result<Vec<ListingRecord>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -167,13 +253,14 @@ impl Db {
                 "SELECT {COLUMNS} FROM listings WHERE id IN ({})",
                 marks.join(", ")
             );
-            on_pool!(self, p => {
+            let rows = on_pool!(self, p => {
                 let mut q = sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql));
                 for id in chunk {
                     q = q.bind(*id);
                 }
-                out.extend(q.fetch_all(p).await?);
+                q.fetch_all(p).await?
             });
+            out.extend(records(rows)?);
         }
         Ok(out)
     }
@@ -185,41 +272,44 @@ impl Db {
         since: i64,
         after_id: i64,
         limit: i64,
-    ) -> Result<Vec<ListingRow>> {
+    ) -> Result<Vec<ListingRecord>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM listings WHERE updated_at >= $1 AND id > $2 ORDER BY id LIMIT $3"
         );
-        on_pool!(self, p => Ok(sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
             .bind(since)
             .bind(after_id)
             .bind(limit)
             .fetch_all(p)
-            .await?))
+            .await?);
+        records(rows)
     }
 
     /// Published listings whose public visibility changes with time alone and may have changed
-    /// recently: valid until a day in `[valid_from, valid_to)` (YYYY-MM-DD) or last confirmed in
+    /// recently: valid until a day in `[valid_from, valid_to)` or last confirmed in
     /// `[confirmed_from, confirmed_to)` (unix seconds).
     pub async fn listings_near_boundaries(
         &self,
-        valid_from: &str,
-        valid_to: &str,
+        valid_from: NaiveDate,
+        valid_to: NaiveDate,
         confirmed_from: i64,
         confirmed_to: i64,
-    ) -> Result<Vec<ListingRow>> {
+    ) -> Result<Vec<ListingRecord>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM listings WHERE status = 'published'
                AND ((valid_until >= $1 AND valid_until < $2) OR (last_confirmed_at >= $3 AND last_confirmed_at < $4))"
         );
-        on_pool!(self, p => Ok(sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
-            .bind(valid_from)
-            .bind(valid_to)
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
+            .bind(valid_from.format("%Y-%m-%d").to_string())
+            .bind(valid_to.format("%Y-%m-%d").to_string())
             .bind(confirmed_from)
             .bind(confirmed_to)
             .fetch_all(p)
-            .await?))
+            .await?);
+        records(rows)
     }
 
+    /// (number, patent type code) of the patents a listing links, by number.
     pub async fn listing_patents(&self, id: i64) -> Result<Vec<(String, String)>> {
         on_pool!(self, p => Ok(sqlx::query_as::<_, (String, String)>(
             "SELECT number, patent_type FROM listing_patents WHERE listing_id = $1 ORDER BY number")
@@ -229,55 +319,59 @@ impl Db {
     }
 
     /// Newest first.
-    pub async fn listing_list(&self, f: &ListingFilter) -> Result<(i64, Vec<ListingRow>)> {
+    pub async fn listing_list(&self, f: &ListingFilter) -> Result<(i64, Vec<ListingRecord>)> {
         const WHERE: &str = "WHERE ($1 IS NULL OR owner_org_id = $1) AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR kind = $3)";
         let count_sql = format!("SELECT COUNT(*) FROM listings {WHERE}");
         let list_sql =
             format!("SELECT {COLUMNS} FROM listings {WHERE} ORDER BY id DESC LIMIT $4 OFFSET $5");
         let status = f.status.map(ListingStatus::slug);
+        let kind = f.kind.map(ListingKind::slug);
         let limit = if f.limit <= 0 { 50 } else { f.limit.min(1000) };
-        on_pool!(self, p => {
+        let (total, rows) = on_pool!(self, p => {
             let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
                 .bind(f.owner_org_id)
                 .bind(status)
-                .bind(f.kind.as_deref())
+                .bind(kind)
                 .fetch_one(p)
                 .await?;
             let rows = sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(list_sql.as_str()))
                 .bind(f.owner_org_id)
                 .bind(status)
-                .bind(f.kind.as_deref())
+                .bind(kind)
                 .bind(limit)
                 .bind(f.offset.max(0))
                 .fetch_all(p)
                 .await?;
-            Ok((total, rows))
-        })
+            (total, rows)
+        });
+        Ok((total, records(rows)?))
     }
 
-    /// Move a listing from `from` to `to` (the domain decided the transition is allowed); publishing
-    /// stamps `published_at` and counts as a confirmation. Refused if the status changed meanwhile.
+    /// Move a listing from `from` to `to` at `at` (the domain decided the transition is allowed);
+    /// publishing stamps `published_at` and counts as a confirmation. Refused if the status changed
+    /// meanwhile.
     pub async fn listing_set_status(
         &self,
         id: i64,
         from: ListingStatus,
         to: ListingStatus,
         reason: Option<&str>,
+        at: i64,
         who: &Who,
-    ) -> Result<ListingRow> {
+    ) -> Result<ListingRecord> {
         let sql = format!(
             "UPDATE listings SET status = $1, return_reason = $2, updated_at = $3,
                published_at = CASE WHEN $1 = 'published' THEN $3 ELSE published_at END,
                last_confirmed_at = CASE WHEN $1 = 'published' THEN $3 ELSE last_confirmed_at END
              WHERE id = $4 AND status = $5 RETURNING {COLUMNS}"
         );
-        let before = self.listing_get(id).await?;
+        let before = self.listing_row(id).await?;
         let after = on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let after = sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(to.slug())
                 .bind(reason)
-                .bind(now())
+                .bind(at)
                 .bind(id)
                 .bind(from.slug())
                 .fetch_optional(&mut *tx)
@@ -287,19 +381,19 @@ impl Db {
             tx.commit().await?;
             after
         });
-        Ok(after)
+        after.try_into()
     }
 
-    /// The owner confirms the listing is still current (T1: lists updated on a schedule).
-    pub async fn listing_confirm(&self, id: i64, who: &Who) -> Result<ListingRow> {
+    /// The owner confirms at `at` that the listing is still current (T1: lists updated on a schedule).
+    pub async fn listing_confirm(&self, id: i64, at: i64, who: &Who) -> Result<ListingRecord> {
         let sql = format!(
             "UPDATE listings SET last_confirmed_at = $1, updated_at = $1 WHERE id = $2 RETURNING {COLUMNS}"
         );
-        let before = self.listing_get(id).await?;
+        let before = self.listing_row(id).await?;
         let after = on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let after = sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(now())
+                .bind(at)
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -307,7 +401,7 @@ impl Db {
             tx.commit().await?;
             after
         });
-        Ok(after)
+        after.try_into()
     }
 }
 
@@ -381,7 +475,6 @@ pub struct NewListing<'a> {
     pub row: usize,
     pub owner_org_id: i64,
     pub listing: &'a Listing,
-    pub body_json: String,
 }
 
 /// How an import writes.
@@ -420,21 +513,22 @@ const RELEASED: &str = "('withdrawn', 'expired', 'fulfilled')";
 impl Db {
     /// Import checked rows in one transaction: each row is compared with what is stored (same
     /// organisation, kind and title; a patent already in a live listing), then, as `write` says,
-    /// nothing, all (only if no row conflicts) or the rows without conflicts are written with
-    /// `status` (`draft`, `submitted`, or `published` stamped now). One audit entry records the
-    /// import. `progress` is called with the number of rows done, checking then writing.
+    /// nothing, all (only if no row conflicts) or the rows without conflicts are written at `at`
+    /// with `status` (`draft`, `submitted`, or `published` stamped `at`). One audit entry records
+    /// the import. `progress` is called with the number of rows done, checking then writing.
     pub async fn listing_import(
         &self,
         items: &[NewListing<'_>],
         status: ListingStatus,
         write: ImportWrite,
+        at: i64,
         who: &Who,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<ImportOutcome> {
         let insert = "INSERT INTO listings (kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
-               district_code, contact_name, contact_phone, valid_until, maturity, body_json, last_confirmed_at,
+               district_code, contact_name, contact_phone, valid_until, maturity, last_confirmed_at,
                published_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $16)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $15)
              RETURNING id";
         let published = status == ListingStatus::Published;
         on_pool!(self, p => {
@@ -520,7 +614,7 @@ impl Db {
                 tx.rollback().await?;
                 return Ok(out);
             }
-            let ts = now();
+            let ts = at;
             for (i, it) in clean.iter().enumerate() {
                 let l = it.listing;
                 let c = cols(l)?;
@@ -539,7 +633,6 @@ impl Db {
                     .bind(&l.contact_phone)
                     .bind(l.valid_until.format("%Y-%m-%d").to_string())
                     .bind(l.maturity)
-                    .bind(&it.body_json)
                     .bind(ts)
                     .bind(published.then_some(ts))
                     .fetch_one(&mut *tx)

@@ -2,9 +2,10 @@
 //! owners' verdicts on suggestions.
 
 use serde::Serialize;
+use zhiyun_domain::listing::ListingKind;
 
-use crate::listings::{COLUMNS, ListingRow};
-use crate::{Db, Result, Who, WritePool, audit, now, on_pool};
+use crate::listings::{COLUMNS, ListingRecord, ListingRow, records};
+use crate::{Db, Result, Who, WritePool, audit, on_pool};
 
 /// An owner's verdict on a suggested pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -18,6 +19,7 @@ pub struct Feedback {
     /// A decline reason's slug (`too_early` …) when not relevant.
     pub reason: Option<String>,
     pub user_id: i64,
+    /// When it was given (unix seconds).
     pub at: i64,
 }
 
@@ -32,32 +34,30 @@ pub struct DeclineCount {
 }
 
 impl Db {
-    /// Every published listing of a kind (`demand` | `supply`), by id.
-    pub async fn listings_published(&self, kind: &str) -> Result<Vec<ListingRow>> {
+    /// Every published listing of a kind, by id.
+    pub async fn listings_published(&self, kind: ListingKind) -> Result<Vec<ListingRecord>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM listings WHERE kind = $1 AND status = 'published' ORDER BY id"
         );
-        on_pool!(self, p => Ok(sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
-            .bind(kind)
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
+            .bind(kind.slug())
             .fetch_all(p)
-            .await?))
+            .await?);
+        records(rows)
     }
 
     /// A fingerprint of a kind's listings (count, newest change): equal fingerprints, same set.
-    pub async fn listings_version(&self, kind: &str) -> Result<(i64, i64)> {
+    pub async fn listings_version(&self, kind: ListingKind) -> Result<(i64, i64)> {
         let sql = "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM listings WHERE kind = $1";
         on_pool!(self, p => Ok(sqlx::query_as::<_, (i64, i64)>(sql)
-            .bind(kind)
+            .bind(kind.slug())
             .fetch_one(p)
             .await?))
     }
 
-    /// Record (or change) an owner's verdict on a pair.
+    /// Record (or change) an owner's verdict on a pair, given at `f.at`.
     pub async fn match_feedback_set(&self, f: &Feedback, who: &Who) -> Result<Feedback> {
-        let f = Feedback {
-            at: now(),
-            ..f.clone()
-        };
+        let f = f.clone();
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             sqlx::query(
@@ -82,12 +82,15 @@ impl Db {
         Ok(f)
     }
 
-    /// The verdicts the owner of a listing gave on its suggestions.
-    pub async fn match_feedback_of(&self, listing_id: i64, side: &str) -> Result<Vec<Feedback>> {
-        let column = if side == "demand" {
-            "demand_id"
-        } else {
-            "supply_id"
+    /// The verdicts the owner of a listing (of kind `side`) gave on its suggestions.
+    pub async fn match_feedback_of(
+        &self,
+        listing_id: i64,
+        side: ListingKind,
+    ) -> Result<Vec<Feedback>> {
+        let column = match side {
+            ListingKind::Demand => "demand_id",
+            ListingKind::Supply => "supply_id",
         };
         let sql = format!(
             "SELECT demand_id, supply_id, side, verdict, reason, user_id, at FROM match_feedback
@@ -95,7 +98,7 @@ impl Db {
         );
         on_pool!(self, p => Ok(sqlx::query_as::<_, Feedback>(sqlx::AssertSqlSafe(sql))
             .bind(listing_id)
-            .bind(side)
+            .bind(side.slug())
             .fetch_all(p)
             .await?))
     }

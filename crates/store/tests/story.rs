@@ -467,17 +467,22 @@ async fn listing_story(db: Db) {
         maturity: None,
     };
     let l = check_listing(&input("一种隔膜", "201710601862.3"), today).unwrap();
-    let row = db.listing_create(owner.id, &l, "{}", &who).await.unwrap();
+    let at = zhiyun_store::now();
+    let row = db.listing_create(owner.id, &l, at, &who).await.unwrap();
     assert_eq!(
-        (row.status(), row.price_fen),
+        (row.status, row.price.map(|p| p.fen())),
         (ListingStatus::Draft, Some(12_500_000))
     );
-    assert_eq!(row.ipc(), ["H01M 50/40"]);
+    assert_eq!(row.ipc_strings(), ["H01M 50/40"]);
+    assert_eq!(
+        (row.created_at, row.valid_until.to_string()),
+        (at, "2027-06-30".into())
+    );
     assert_eq!(
         db.listing_patents(row.id).await.unwrap(),
         [("201710601862.3".to_string(), "invention".to_string())]
     );
-    let dup = db.listing_create(owner.id, &l, "{}", &who).await;
+    let dup = db.listing_create(owner.id, &l, at, &who).await;
     assert!(
         matches!(
             dup,
@@ -490,7 +495,7 @@ async fn listing_story(db: Db) {
     );
     let same_title = check_listing(&input("一种隔膜", "95115608.X"), today).unwrap();
     assert!(matches!(
-        db.listing_create(owner.id, &same_title, "{}", &who).await,
+        db.listing_create(owner.id, &same_title, at, &who).await,
         Err(StoreError::Conflict {
             code: Code::DuplicateListing,
             ..
@@ -502,11 +507,12 @@ async fn listing_story(db: Db) {
             ListingStatus::Draft,
             ListingStatus::Submitted,
             None,
+            at,
             &who,
         )
         .await
         .unwrap();
-    assert_eq!(submitted.status(), ListingStatus::Submitted);
+    assert_eq!(submitted.status, ListingStatus::Submitted);
     // A stale expectation (still a draft) is refused, not applied.
     assert!(matches!(
         db.listing_set_status(
@@ -514,6 +520,7 @@ async fn listing_story(db: Db) {
             ListingStatus::Draft,
             ListingStatus::Submitted,
             None,
+            at,
             &who
         )
         .await,
@@ -528,11 +535,12 @@ async fn listing_story(db: Db) {
             ListingStatus::Submitted,
             ListingStatus::Published,
             None,
+            at + 1,
             &who,
         )
         .await
         .unwrap();
-    assert!(published.published_at.is_some());
+    assert_eq!(published.published_at, Some(at + 1));
     // T1 counts: the published listing, by month of publication (the one dialect-specific SQL).
     let counts = db.listing_counts("2026-11-28", 0).await.unwrap();
     assert_eq!(counts.len(), 1, "{counts:?}");
@@ -553,8 +561,8 @@ async fn listing_story(db: Db) {
             .is_empty()
     );
     assert_eq!(db.listing_stale_count(owner.id, i64::MAX).await.unwrap(), 1);
-    let confirmed = db.listing_confirm(row.id, &who).await.unwrap();
-    assert!(confirmed.last_confirmed_at >= published.last_confirmed_at);
+    let confirmed = db.listing_confirm(row.id, at + 2, &who).await.unwrap();
+    assert_eq!(confirmed.last_confirmed_at, at + 2);
     let (n, rows) = db
         .listing_list(&ListingFilter {
             status: Some(ListingStatus::Published),
@@ -563,6 +571,19 @@ async fn listing_story(db: Db) {
         .await
         .unwrap();
     assert_eq!((n, rows[0].id), (1, row.id));
+    // A value that does not decode fails the read loudly instead of defaulting.
+    zhiyun_store::on_pool!(&db, p => sqlx::query("UPDATE listings SET valid_until = 'soon'")
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+        .unwrap());
+    assert!(matches!(
+        db.listing_get(row.id).await,
+        Err(StoreError::Corrupt {
+            entity: "listing",
+            ..
+        })
+    ));
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ use zhiyun_domain::event::{
     EventInput, EventKind, Outcome, Proposal, Schedule, ScheduleInput, check_event, check_move,
     check_registration, check_unavailable, schedule, slots,
 };
-use zhiyun_domain::listing::{ListingStatus, TECH_FIELDS};
+use zhiyun_domain::listing::{ListingKind, ListingStatus, TECH_FIELDS};
 use zhiyun_domain::policy;
 use zhiyun_domain::validation::FieldError;
 use zhiyun_search::matcher::Direction;
@@ -326,13 +326,13 @@ async fn propose(state: &AppState, user: &Principal, id: i64) -> Result<Schedule
         ));
     }
     let regs = state.db.event_registrations(id).await?;
-    let listings_of = |org: i64, kind: &'static str| {
+    let listings_of = |org: i64, kind: ListingKind| {
         let db = state.db.clone();
         async move {
             db.listing_list(&ListingFilter {
                 owner_org_id: Some(org),
                 status: Some(ListingStatus::Published),
-                kind: Some(kind.into()),
+                kind: Some(kind),
                 limit: 500,
                 offset: 0,
             })
@@ -345,12 +345,12 @@ async fn propose(state: &AppState, user: &Principal, id: i64) -> Result<Schedule
     for (i, r) in regs.iter().enumerate() {
         match r.org_kind.as_str() {
             "university" => {
-                for l in listings_of(r.org_id, "supply").await? {
+                for l in listings_of(r.org_id, ListingKind::Supply).await? {
                     supplies.push((i, l));
                 }
             }
             "enterprise" => {
-                for l in listings_of(r.org_id, "demand").await? {
+                for l in listings_of(r.org_id, ListingKind::Demand).await? {
                     demands.push((i, l));
                 }
             }
@@ -360,12 +360,12 @@ async fn propose(state: &AppState, user: &Principal, id: i64) -> Result<Schedule
     let supplier_of: HashMap<i64, usize> = supplies.iter().map(|(i, l)| (l.id, *i)).collect();
     let items = supplies
         .iter()
-        .map(|(_, l)| crate::matching::item_of(l))
+        .map(|(_, l)| zhiyun_service::matching::item_of(l))
         .collect();
-    let m = crate::matching::matcher(state).clone();
+    let m = zhiyun_service::matching::matcher(&state.svc).clone();
     let demand_items: Vec<(usize, zhiyun_search::matcher::MatchItem)> = demands
         .iter()
-        .map(|(i, l)| (*i, crate::matching::item_of(l)))
+        .map(|(i, l)| (*i, zhiyun_service::matching::item_of(l)))
         .collect();
     let best = tokio::task::spawn_blocking(move || {
         let set = m.index(items);

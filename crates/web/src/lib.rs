@@ -31,7 +31,6 @@ mod session;
 mod validate;
 
 pub use auth::Throttle;
-pub use listings::import::{ImportReport, Importer, Progress, run_import};
 
 /// Requests larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -81,7 +80,8 @@ impl AppState {
         )
     }
 
-    /// With an in-memory search index using the built-in synonyms (call [`AppState::reindex`] to fill it).
+    /// With an in-memory search index using the built-in synonyms (fill it with
+    /// `zhiyun_service::listings::index::reindex`).
     pub fn new(db: Db, hasher: Hasher, config: Config) -> AppState {
         let search = zhiyun_search::SearchIndex::in_ram(zhiyun_search::Synonyms::builtin())
             .expect("an in-memory index always opens");
@@ -108,28 +108,6 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             imports: Arc::default(),
         }
-    }
-
-    /// Rebuild the search index from the database; returns the number of listings indexed.
-    pub async fn reindex(&self) -> Result<usize, String> {
-        listings::index::reindex_all(self).await
-    }
-
-    /// Index what changed since the index's newest change (everything, for an index never
-    /// written): what another process wrote meanwhile. `inclusive` at start: the watermark's own
-    /// second again.
-    pub async fn catch_up_index(&self, inclusive: bool) -> Result<usize, String> {
-        listings::index::catch_up(self, inclusive).await
-    }
-
-    /// Re-index the listings that may just have gone stale or expired (run hourly).
-    pub async fn refresh_index_boundaries(&self) -> Result<usize, String> {
-        listings::index::refresh_boundaries(self).await
-    }
-
-    /// Index these listings now (after an import by the command line).
-    pub async fn index_ids(&self, ids: &[i64]) {
-        listings::index::index_ids(self, ids).await
     }
 }
 

@@ -1,41 +1,23 @@
 //! Demand–supply matching (T3) on the web: suggestions for a listing with their reasons (API and
 //! the listing's page), the owner's verdicts, and the operator's counts of declines per
-//! supplying organisation.
-//!
-//! The listings a listing is matched against are indexed in memory ([`MatchSet`]) and rebuilt when
-//! their kind changes (count or newest `updated_at` differs); a set of 100,000 builds in seconds.
-
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
-use zhiyun_domain::code::Code;
+//! supplying organisation. The matching itself is `zhiyun_service::matching`.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
-use zhiyun_domain::district;
 use zhiyun_domain::listing::ListingKind;
-use zhiyun_domain::matching::{DeclineReason, Reason, Side, Verdict};
-use zhiyun_domain::money::Fen;
-use zhiyun_domain::policy;
-use zhiyun_domain::validation::FieldError;
-use zhiyun_search::matcher::{Direction, MatchItem, MatchSet, Matcher};
-use zhiyun_store::accounts::Principal;
-use zhiyun_store::listings::ListingRow;
-use zhiyun_store::matching::{DeclineCount, Feedback};
+use zhiyun_domain::matching::{DeclineReason, Reason};
+use zhiyun_service::Principal;
+use zhiyun_service::matching::{self, Declines, Feedback, Suggested};
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{ApiError, PageError};
 use crate::json::ApiJson;
 use crate::layout::{Layout, page};
-use crate::listings::visible;
-
-pub const DEFAULT_LIMIT: usize = 10;
-pub const MAX_LIMIT: usize = 50;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,74 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/matching/declines", get(declines_page))
 }
 
-pub(crate) fn matcher(state: &AppState) -> &Matcher {
-    state
-        .svc
-        .match_cache()
-        .matcher
-        .get_or_init(|| Matcher::new(state.search.synonyms().clone()))
-}
-
-/// What the scorer weighs besides the text, from a stored listing.
-pub fn side_of(row: &ListingRow) -> Side {
-    Side {
-        field: Some(row.field.clone()),
-        field_inferred: false,
-        ipc: row.ipc(),
-        ipc_inferred: false,
-        modes: row.modes(),
-        price: row.price_fen.and_then(|f| Fen::from_fen(f).ok()),
-        district_code: Some(row.district_code.clone()),
-        district_name: district::by_code(&row.district_code).map(|d| d.name.to_string()),
-    }
-}
-
-pub fn item_of(row: &ListingRow) -> MatchItem {
-    MatchItem {
-        id: row.id,
-        title: row.title.clone(),
-        description: row.description.clone(),
-        side: side_of(row),
-    }
-}
-
-/// The public listings of a kind, indexed for matching (rebuilt when they changed).
-async fn match_set(state: &AppState, kind: ListingKind) -> Result<Arc<MatchSet>, ApiError> {
-    let slug = kind.slug();
-    let version = state.db.listings_version(slug).await?;
-    if let Some((v, set)) = state
-        .svc
-        .match_cache()
-        .sets
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(slug)
-        && *v == version
-    {
-        return Ok(set.clone());
-    }
-    let rows = state.db.listings_published(slug).await?;
-    let items: Vec<MatchItem> = rows.iter().filter(|r| visible(r)).map(item_of).collect();
-    let m = matcher(state).clone();
-    let set = tokio::task::spawn_blocking(move || Arc::new(m.index(items)))
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Code::Internal,
-                e.to_string(),
-            )
-        })?;
-    state
-        .svc
-        .match_cache()
-        .sets
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(slug, (version, set.clone()));
-    Ok(set)
-}
-
 /// One suggestion as the API answers it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchView {
@@ -141,74 +55,17 @@ pub struct MatchView {
     pub verdict: Option<String>,
 }
 
-/// The suggestions for a listing the viewer may see matches of.
-pub async fn suggestions(
-    state: &AppState,
-    row: &ListingRow,
-    limit: usize,
-) -> Result<Vec<MatchView>, ApiError> {
-    let kind = ListingKind::parse(&row.kind).ok_or_else(ApiError::not_found)?;
-    let (other, direction) = match kind {
-        ListingKind::Demand => (ListingKind::Supply, Direction::DemandToSupplies),
-        ListingKind::Supply => (ListingKind::Demand, Direction::SupplyToDemands),
-    };
-    let set = match_set(state, other).await?;
-    let feedback = state.db.match_feedback_of(row.id, kind.slug()).await?;
-    let other_of = |f: &Feedback| match kind {
-        ListingKind::Demand => f.supply_id,
-        ListingKind::Supply => f.demand_id,
-    };
-    let declined: HashSet<i64> = feedback
-        .iter()
-        .filter(|f| f.verdict == "not_relevant")
-        .map(other_of)
-        .collect();
-    let verdicts: HashMap<i64, String> = feedback
-        .iter()
-        .map(|f| (other_of(f), f.verdict.clone()))
-        .collect();
-    let m = matcher(state).clone();
-    let item = item_of(row);
-    let limit = limit.clamp(1, MAX_LIMIT);
-    let found =
-        tokio::task::spawn_blocking(move || set.suggest(&m, &item, direction, limit, &declined))
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Code::Internal,
-                    e.to_string(),
-                )
-            })?;
-    Ok(found
-        .into_iter()
-        .map(|s| MatchView {
+impl From<Suggested> for MatchView {
+    fn from(s: Suggested) -> MatchView {
+        MatchView {
             id: s.id,
             title: s.title,
             score: s.score,
             reasons: s.reasons.iter().map(Reason::text).collect(),
-            verdict: verdicts.get(&s.id).cloned(),
+            verdict: s.verdict,
             reason_details: s.reasons,
-        })
-        .collect())
-}
-
-/// The listing at `id` of `kind`, if the viewer may see its matches (404 otherwise: a listing
-/// one may not see does not exist for one).
-async fn listing_for_matches(
-    state: &AppState,
-    user: &Principal,
-    id: i64,
-    kind: ListingKind,
-) -> Result<ListingRow, ApiError> {
-    let row = state.db.listing_get(id).await?;
-    if row.kind != kind.slug() {
-        return Err(ApiError::not_found());
+        }
     }
-    if !policy::can_see_matches(&user.actor(), row.owner_org_id, &row.district_code) {
-        return Err(ApiError::not_found());
-    }
-    Ok(row)
 }
 
 #[derive(Deserialize, Default)]
@@ -224,16 +81,8 @@ async fn api_matches(
     kind: ListingKind,
     q: LimitQuery,
 ) -> Result<Json<Vec<MatchView>>, ApiError> {
-    let row = listing_for_matches(&state, &user, id, kind).await?;
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::invalid(vec![FieldError::new(
-            "limit",
-            Code::OutOfRange,
-            format!("limit 应在 1 到 {MAX_LIMIT} 之间"),
-        )]));
-    }
-    Ok(Json(suggestions(&state, &row, limit).await?))
+    let found = matching::matches(&state.svc, &user, id, Some(kind), q.limit).await?;
+    Ok(Json(found.into_iter().map(MatchView::from).collect()))
 }
 
 /// The supplies that may solve a demand, best first, each with its reasons (the demand's owner
@@ -282,66 +131,20 @@ async fn judge(
     state: &AppState,
     user: &Principal,
     id: i64,
-    kind: ListingKind,
+    kind: Option<ListingKind>,
     other: i64,
     body: &FeedbackBody,
 ) -> Result<Feedback, ApiError> {
-    let row = listing_for_matches(state, user, id, kind).await?;
-    if !policy::can_judge_match(&user.actor(), row.owner_org_id) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            Code::Forbidden,
-            "只有条目的发布机构可以评价推荐",
-        ));
-    }
-    let verdict = Verdict::parse(&body.verdict, body.reason.as_deref()).map_err(|code| {
-        let (field, message) = match code {
-            Code::ReasonRequired => ("reason", "标记“不相关”时请选择原因".to_string()),
-            Code::UnknownReason => (
-                "reason",
-                format!(
-                    "原因应为：{}",
-                    DeclineReason::ALL.map(DeclineReason::label).join("、")
-                ),
-            ),
-            _ => (
-                "verdict",
-                "评价应为 interested（感兴趣）或 not_relevant（不相关）".into(),
-            ),
-        };
-        ApiError::invalid(vec![FieldError::new(field, code, message)])
-    })?;
-    let other_kind = match kind {
-        ListingKind::Demand => ListingKind::Supply,
-        ListingKind::Supply => ListingKind::Demand,
-    };
-    let other_row = state.db.listing_get(other).await?;
-    if other_row.kind != other_kind.slug() {
-        return Err(ApiError::not_found());
-    }
-    let (demand_id, supply_id) = match kind {
-        ListingKind::Demand => (id, other),
-        ListingKind::Supply => (other, id),
-    };
-    let (verdict, reason) = match verdict {
-        Verdict::Interested => ("interested", None),
-        Verdict::NotRelevant(r) => ("not_relevant", Some(r.slug().to_string())),
-    };
-    Ok(state
-        .db
-        .match_feedback_set(
-            &Feedback {
-                demand_id,
-                supply_id,
-                side: kind.slug().to_string(),
-                verdict: verdict.to_string(),
-                reason,
-                user_id: user.id,
-                at: 0,
-            },
-            &user.who(),
-        )
-        .await?)
+    Ok(matching::judge(
+        &state.svc,
+        user,
+        id,
+        kind,
+        other,
+        &body.verdict,
+        body.reason.as_deref(),
+    )
+    .await?)
 }
 
 /// The demand owner's verdict on a suggested supply: `interested`, or `not_relevant` with a
@@ -358,7 +161,7 @@ pub async fn api_demand_feedback(
     ApiJson(body): ApiJson<FeedbackBody>,
 ) -> Result<Json<Feedback>, ApiError> {
     Ok(Json(
-        judge(&state, &user, id, ListingKind::Demand, other, &body).await?,
+        judge(&state, &user, id, Some(ListingKind::Demand), other, &body).await?,
     ))
 }
 
@@ -375,7 +178,7 @@ pub async fn api_supply_feedback(
     ApiJson(body): ApiJson<FeedbackBody>,
 ) -> Result<Json<Feedback>, ApiError> {
     Ok(Json(
-        judge(&state, &user, id, ListingKind::Supply, other, &body).await?,
+        judge(&state, &user, id, Some(ListingKind::Supply), other, &body).await?,
     ))
 }
 
@@ -385,9 +188,7 @@ async fn feedback_form(
     Path((id, other)): Path<(i64, i64)>,
     Form(body): Form<FeedbackBody>,
 ) -> Result<Response, PageError> {
-    let row = state.db.listing_get(id).await?;
-    let kind = ListingKind::parse(&row.kind).ok_or_else(PageError::not_found)?;
-    judge(&state, &user, id, kind, other, &body).await?;
+    judge(&state, &user, id, None, other, &body).await?;
     Ok(Redirect::to(&format!("/listings/{id}?notice=match_feedback#matches")).into_response())
 }
 
@@ -409,41 +210,22 @@ pub struct ReasonCount {
     pub count: i64,
 }
 
-fn decline_rows(counts: Vec<DeclineCount>) -> Vec<DeclineRow> {
-    let mut rows: Vec<DeclineRow> = Vec::new();
-    for c in counts {
-        let at = match rows.iter().position(|r| r.org_id == c.org_id) {
-            Some(at) => at,
-            None => {
-                rows.push(DeclineRow {
-                    org_id: c.org_id,
-                    org_name: c.org_name.clone(),
-                    org_kind: c.org_kind.clone(),
-                    counts: DeclineReason::ALL
-                        .iter()
-                        .map(|r| ReasonCount {
-                            reason: r.slug().to_string(),
-                            label: r.label().to_string(),
-                            count: 0,
-                        })
-                        .collect(),
-                    total: 0,
-                });
-                rows.len() - 1
-            }
-        };
-        let row = &mut rows[at];
-        if let Some(rc) = row.counts.iter_mut().find(|rc| rc.reason == c.reason) {
-            rc.count += c.count;
-        }
-        row.total += c.count;
+fn decline_row(d: Declines) -> DeclineRow {
+    DeclineRow {
+        org_id: d.org_id,
+        org_name: d.org_name,
+        org_kind: d.org_kind,
+        counts: d
+            .counts
+            .into_iter()
+            .map(|(r, count)| ReasonCount {
+                reason: r.slug().to_string(),
+                label: r.label().to_string(),
+                count,
+            })
+            .collect(),
+        total: d.total,
     }
-    rows.sort_by(|a, b| {
-        b.total
-            .cmp(&a.total)
-            .then_with(|| a.org_name.cmp(&b.org_name))
-    });
-    rows
 }
 
 /// How often demand owners declined each organisation's supplies, by reason (operators and
@@ -454,10 +236,8 @@ pub async fn api_declines(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<DeclineRow>>, ApiError> {
-    if !policy::can_see_match_declines(&user.actor()) {
-        return Err(ApiError::forbidden());
-    }
-    Ok(Json(decline_rows(state.db.match_decline_counts().await?)))
+    let rows = matching::declines(&state.svc, &user).await?;
+    Ok(Json(rows.into_iter().map(decline_row).collect()))
 }
 
 #[derive(Template)]
@@ -472,10 +252,11 @@ async fn declines_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    if !policy::can_see_match_declines(&user.actor()) {
-        return Err(PageError::forbidden());
-    }
-    let rows = decline_rows(state.db.match_decline_counts().await?);
+    let rows = match matching::declines(&state.svc, &user).await {
+        Ok(rows) => rows.into_iter().map(decline_row).collect(),
+        Err(e) if e.kind == zhiyun_service::Kind::Forbidden => return Err(PageError::forbidden()),
+        Err(e) => return Err(e.into()),
+    };
     Ok(page(&DeclinesPage {
         layout: Layout::new(&state, Some(&user), "匹配反馈统计", "listings"),
         rows,

@@ -1,4 +1,6 @@
 //! The use cases called directly, without HTTP: a `Ctx` over a fresh database (SQLite, or
-//! Postgres with `ZHIYUN_TEST_POSTGRES_URL`) and a fixed clock. One module per feature.
+//! Postgres with `ZHIYUN_TEST_POSTGRES_URL`) and a fixed clock, so rules on dates are testable.
+//! One module per feature.
 
 mod foundation;
+mod listings;

@@ -11,12 +11,10 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use zhiyun_domain::listing::{ListingKind, ListingStatus};
-use zhiyun_search::Sort;
-use zhiyun_store::listings::ListingFilter;
+use zhiyun_domain::listing::ListingKind;
+use zhiyun_service::listings::public as listings;
 
 use crate::AppState;
-use crate::layout::date_of;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -132,15 +130,9 @@ async fn feed(
             }
         },
     };
-    let results = match state.search.search(&zhiyun_search::Query {
-        sort: Sort::Newest,
-        per_page: FEED_ENTRIES,
-        kind: kind.map(|k| k.slug().to_string()),
-        ..Default::default()
-    }) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "feed search");
+    let feed = match listings::feed(&state.svc, kind, FEED_ENTRIES).await {
+        Ok(f) => f,
+        Err(_) => {
             return plain_error(StatusCode::INTERNAL_SERVER_ERROR, "检索出错，请稍后重试");
         }
     };
@@ -153,24 +145,8 @@ async fn feed(
         None => "知运 · 供需大厅最新发布".to_string(),
     };
     let mut entries = String::new();
-    let mut newest = 0;
-    for hit in &results.hits {
-        // The index may lag a moment behind a withdrawal: the database decides.
-        let Ok(row) = state.db.listing_get(hit.id).await else {
-            continue;
-        };
-        if !super::visible(&row) {
-            continue;
-        }
-        let owner = state
-            .db
-            .org_get(row.owner_org_id)
-            .await
-            .map(|o| o.name)
-            .unwrap_or_default();
-        let published = row.published_at.unwrap_or(row.updated_at);
-        newest = newest.max(published);
-        let url = format!("{base}/listings/{}", row.id);
+    for e in &feed.entries {
+        let url = format!("{base}/listings/{}", e.id);
         entries.push_str(&format!(
             "<entry>\n\
              <id>{url}</id>\n\
@@ -183,18 +159,18 @@ async fn feed(
              <summary type=\"text\">{summary}</summary>\n\
              </entry>\n",
             url = xml_escape(&url),
-            title = xml_escape(&row.title),
-            updated = rfc3339(published),
-            owner = xml_escape(if owner.is_empty() { "知运" } else { &owner }),
-            field = xml_escape(&row.field),
-            summary = xml_escape(&summary(&row.description)),
+            title = xml_escape(&e.title),
+            updated = rfc3339(e.published),
+            owner = xml_escape(if e.owner_name.is_empty() {
+                "知运"
+            } else {
+                &e.owner_name
+            }),
+            field = xml_escape(&e.field),
+            summary = xml_escape(&summary(&e.description)),
         ));
     }
-    let updated = if newest > 0 {
-        newest
-    } else {
-        zhiyun_store::now()
-    };
+    let updated = feed.updated;
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n\
@@ -236,40 +212,19 @@ async fn sitemap(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
             xml_escape(&format!("{base}{path}"))
         ));
     }
-    let mut urls = STATIC_PAGES.len();
-    let mut offset = 0;
-    'pages: loop {
-        let rows = match state
-            .db
-            .listing_list(&ListingFilter {
-                status: Some(ListingStatus::Published),
-                limit: 1000,
-                offset,
-                ..Default::default()
-            })
-            .await
-        {
-            Ok((_, rows)) => rows,
-            Err(e) => {
-                tracing::error!(error = %e, "sitemap listings");
-                return plain_error(StatusCode::INTERNAL_SERVER_ERROR, "站点地图生成失败");
-            }
-        };
-        if rows.is_empty() {
-            break;
+    let listed = match listings::sitemap(&state.svc, SITEMAP_MAX_URLS - STATIC_PAGES.len()).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, "sitemap listings");
+            return plain_error(StatusCode::INTERNAL_SERVER_ERROR, "站点地图生成失败");
         }
-        offset += rows.len() as i64;
-        for row in rows.iter().filter(|r| super::visible(r)) {
-            if urls >= SITEMAP_MAX_URLS {
-                break 'pages;
-            }
-            urls += 1;
-            body.push_str(&format!(
-                "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-                xml_escape(&format!("{base}/listings/{}", row.id)),
-                date_of(row.updated_at.max(row.last_confirmed_at)).format("%Y-%m-%d"),
-            ));
-        }
+    };
+    for l in listed {
+        body.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            xml_escape(&format!("{base}/listings/{}", l.id)),
+            l.lastmod.format("%Y-%m-%d"),
+        ));
     }
     body.push_str("</urlset>\n");
     xml_response("application/xml; charset=utf-8", body)

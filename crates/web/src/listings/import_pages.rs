@@ -12,13 +12,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use zhiyun_domain::listing::{ListingKind, ListingStatus};
-use zhiyun_domain::org::Role;
 use zhiyun_domain::policy;
-use zhiyun_store::accounts::Principal;
+use zhiyun_service::Principal;
+use zhiyun_service::listings::ImportWrite;
+use zhiyun_service::listings::import::{Importer, parse_mode};
 
-use super::import::{
-    ImportReport, Importer, Job, JobState, MAX_IMPORT_BYTES, Progress, parse_mode, spawn_job,
-};
+use super::import::{ImportReport, Job, JobState, MAX_IMPORT_BYTES, Progress, spawn_job};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -38,19 +37,18 @@ pub fn routes() -> Router<AppState> {
         .route("/listings/import/{job}/issues.csv", get(issues_csv))
 }
 
-/// Kinds this user may import: their own organisation's, or, for operators, any.
+/// Kinds this user may import (the page offers these; each row is still checked by the import).
 fn kinds_for(user: &Principal) -> Vec<ListingKind> {
     let actor = user.actor();
     [ListingKind::Demand, ListingKind::Supply]
         .into_iter()
-        .filter(|k| {
-            actor.admin || actor.role == Role::Operator || policy::can_post_listing(&actor, *k)
-        })
+        .filter(|k| policy::can_import_listings(&actor, *k))
         .collect()
 }
 
+/// Whether the page offers to publish imported rows at once.
 fn may_publish(user: &Principal) -> bool {
-    user.is_admin || user.role() == Role::Operator
+    policy::can_import_as(&user.actor(), ListingStatus::Published)
 }
 
 #[derive(Deserialize)]
@@ -217,18 +215,11 @@ async fn upload(
     spawn_job(
         state.clone(),
         job,
-        importer(&user),
-        zhiyun_store::listings::ImportWrite::DryRun,
+        Importer::of(&user),
+        ImportWrite::DryRun,
         ListingStatus::Draft,
     );
     Ok(Redirect::to(&format!("/listings/import/{id}")).into_response())
-}
-
-fn importer(user: &Principal) -> Importer {
-    Importer {
-        actor: user.actor(),
-        who: user.who(),
-    }
 }
 
 fn job_for(state: &AppState, user: &Principal, id: &str) -> Result<Arc<Job>, PageError> {
@@ -329,7 +320,7 @@ async fn commit(
             ));
         }
     }
-    spawn_job(state.clone(), job, importer(&user), write, status);
+    spawn_job(state.clone(), job, Importer::of(&user), write, status);
     Ok(Redirect::to(&format!("/listings/import/{id}")).into_response())
 }
 

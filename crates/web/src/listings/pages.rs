@@ -1,4 +1,5 @@
-//! Listing pages: the owner's list and form, the operator's review queue, and one listing's page.
+//! Listing pages: the owner's list and form, the operator's review queue, one listing's page and
+//! the 供需清单 download.
 
 use std::collections::HashMap;
 
@@ -11,18 +12,17 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::{
-    ListingInput, ListingKind, ListingStatus, MATURITY, MODES, TECH_FIELDS, check_listing,
+    ListingAction, ListingInput, ListingKind, MATURITY, MODES, TECH_FIELDS,
 };
 use zhiyun_domain::policy;
-use zhiyun_store::accounts::Principal;
-use zhiyun_store::listings::ListingFilter;
+use zhiyun_service::listings;
+use zhiyun_service::{Kind, Principal};
 
-use super::{ListingView, act, scope, view};
+use super::views::ListingView;
 use crate::AppState;
 use crate::auth::{MaybeUser, PageUser};
 use crate::error::PageError;
 use crate::forms::FormState;
-use crate::layout::today;
 use crate::layout::{Layout, page, page_with_status};
 use crate::orgs::Choice;
 
@@ -57,22 +57,11 @@ async fn mine_page(
     PageUser(user): PageUser,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let (_, rows) = state
-        .db
-        .listing_list(&ListingFilter {
-            owner_org_id: Some(user.org_id),
-            limit: 500,
-            ..Default::default()
-        })
-        .await?;
-    let mut views = Vec::new();
-    for r in &rows {
-        views.push(
-            view(&state, r, Some(&user))
-                .await
-                .map_err(PageError::from)?,
-        );
-    }
+    let views: Vec<ListingView> = listings::mine(&state.svc, &user)
+        .await?
+        .into_iter()
+        .map(ListingView::from)
+        .collect();
     let actor = user.actor();
     Ok(page(&MinePage {
         layout: Layout::new(&state, Some(&user), "我的供需条目", "listings")
@@ -129,6 +118,7 @@ fn render_form(
     )
 }
 
+/// The form, for those who may post the kind (the use case decides when it is sent).
 async fn new_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -173,9 +163,6 @@ async fn create_form(
         form.set(&format!("mode_{m}"), "on");
     }
     let kind = ListingKind::parse(form.v("kind")).unwrap_or(ListingKind::Demand);
-    if !policy::can_post_listing(&user.actor(), kind) {
-        return Err(PageError::forbidden());
-    }
     let input = ListingInput {
         kind: Some(kind.slug().into()),
         title: form.opt("title"),
@@ -193,37 +180,27 @@ async fn create_form(
         patents: lines(form.v("patents")),
         maturity: form.opt("maturity"),
     };
-    let listing = match check_listing(&input, today()) {
-        Ok(l) => l,
-        Err(errs) => {
-            for e in &errs {
-                let key = e.field.split('.').next().unwrap_or(&e.field).to_string();
-                form.errors.entry(key).or_insert_with(|| e.message.clone());
+    match listings::create(&state.svc, &user, &input).await {
+        Ok(l) => Ok(Redirect::to(&format!("/listings/{}?notice=created", l.id)).into_response()),
+        Err(e) if e.kind == Kind::Invalid => {
+            for fe in &e.errors {
+                let key = fe.field.split('.').next().unwrap_or(&fe.field).to_string();
+                form.errors.entry(key).or_insert_with(|| fe.message.clone());
             }
-            return Ok(render_form(
+            Ok(render_form(
                 &state,
                 &user,
                 kind,
                 form,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ));
+            ))
         }
-    };
-    let body = serde_json::to_string(&input).unwrap_or_default();
-    match state
-        .db
-        .listing_create(user.org_id, &listing, &body, &user.who())
-        .await
-    {
-        Ok(row) => {
-            super::index::index_listing(&state, &row).await;
-            Ok(Redirect::to(&format!("/listings/{}?notice=created", row.id)).into_response())
-        }
-        Err(zhiyun_store::StoreError::Conflict { field, message, .. }) => {
+        Err(e) if e.kind == Kind::Conflict => {
             form.errors
-                .insert(field.unwrap_or("title").to_string(), message);
+                .insert(e.field.unwrap_or_else(|| "title".into()), e.message);
             Ok(render_form(&state, &user, kind, form, StatusCode::CONFLICT))
         }
+        Err(e) if e.kind == Kind::Forbidden => Err(PageError::forbidden()),
         Err(e) => Err(e.into()),
     }
 }
@@ -246,30 +223,37 @@ async fn detail_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let row = state.db.listing_get(id).await?;
+    let d = match listings::get(&state.svc, user.as_ref(), id).await {
+        Ok(d) => d,
+        Err(e) if e.kind == Kind::NotFound => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
     let actor = user.as_ref().map(Principal::actor);
-    if !policy::can_read(actor.as_ref(), &scope(&row)) {
-        return Err(PageError::not_found());
-    }
-    let owner = actor.as_ref().is_some_and(|a| a.org_id == row.owner_org_id);
-    let moderator = actor
-        .as_ref()
-        .is_some_and(|a| policy::can_moderate_listing(a, &row.district_code));
-    let l = view(&state, &row, user.as_ref())
-        .await
-        .map_err(PageError::from)?;
-    let matches = match &actor {
-        Some(a) if policy::can_see_matches(a, row.owner_org_id, &row.district_code) => Some(
-            crate::matching::suggestions(&state, &row, crate::matching::DEFAULT_LIMIT)
-                .await
-                .map_err(PageError::from)?,
+    // What the viewer may do decides which buttons show; the use cases enforce it.
+    let may = |action| {
+        actor
+            .as_ref()
+            .is_some_and(|a| policy::can_act_on_listing(a, &d.scope(), action))
+    };
+    let (owner, moderator) = (may(ListingAction::Submit), may(ListingAction::Publish));
+    let shows_matches = actor.as_ref().is_some_and(|a| {
+        policy::can_see_matches(a, d.listing.owner_org_id, &d.listing.district_code)
+    });
+    let matches = match &user {
+        Some(u) if shows_matches => Some(
+            zhiyun_service::matching::matches(&state.svc, u, id, None, None)
+                .await?
+                .into_iter()
+                .map(crate::matching::MatchView::from)
+                .collect(),
         ),
         _ => None,
     };
+    let title = d.listing.title.clone();
     Ok(page(&DetailPage {
-        layout: Layout::new(&state, user.as_ref(), row.title.clone(), "listings")
+        layout: Layout::new(&state, user.as_ref(), title, "listings")
             .with_notice(q.notice.as_deref()),
-        l,
+        l: d.into(),
         owner,
         moderator,
         matches,
@@ -286,10 +270,15 @@ async fn action_form(
     Path((id, action)): Path<(i64, String)>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let reason = f.get("reason").map(|r| r.trim()).filter(|r| !r.is_empty());
-    act(&state, &user, id, &action, reason)
-        .await
-        .map_err(PageError::from)?;
+    let act = ListingAction::parse(&action).ok_or_else(PageError::not_found)?;
+    listings::act(
+        &state.svc,
+        &user,
+        id,
+        act,
+        f.get("reason").map(String::as_str),
+    )
+    .await?;
     let back = f
         .get("back")
         .filter(|b| b.starts_with("/listings"))
@@ -311,33 +300,15 @@ async fn review_page(
     PageUser(user): PageUser,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let actor = user.actor();
-    if actor.role != zhiyun_domain::org::Role::Operator && !actor.admin {
-        return Err(PageError::forbidden());
-    }
-    let (_, rows) = state
-        .db
-        .listing_list(&ListingFilter {
-            status: Some(ListingStatus::Submitted),
-            limit: 500,
-            ..Default::default()
-        })
-        .await?;
-    let mut views = Vec::new();
-    for r in rows
-        .iter()
-        .filter(|r| policy::can_moderate_listing(&actor, &r.district_code))
-    {
-        views.push(
-            view(&state, r, Some(&user))
-                .await
-                .map_err(PageError::from)?,
-        );
-    }
+    let rows = match listings::review_queue(&state.svc, &user).await {
+        Ok(rows) => rows,
+        Err(e) if e.kind == Kind::Forbidden => return Err(PageError::forbidden()),
+        Err(e) => return Err(e.into()),
+    };
     Ok(page(&ReviewPage {
         layout: Layout::new(&state, Some(&user), "供需条目审核", "listings_review")
             .with_notice(q.notice.as_deref()),
-        rows: views,
+        rows: rows.into_iter().map(ListingView::from).collect(),
     }))
 }
 
@@ -346,86 +317,18 @@ struct ExportQuery {
     kind: Option<String>,
 }
 
-/// The 供需清单 as XLSX (T2): the published, current listings the user oversees (all districts for the
-/// municipal bureau, its district for a district bureau or operator), or the user's own organisation's.
+/// The 供需清单 as XLSX (T2): the published, current listings the user oversees, or the user's own
+/// organisation's.
 async fn export_xlsx(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
-    use zhiyun_domain::policy::DistrictView;
     let kind = q.kind.as_deref().and_then(ListingKind::parse);
-    let view_of = policy::district_view(&user.actor());
-    let filter = match &view_of {
-        DistrictView::None => ListingFilter {
-            owner_org_id: Some(user.org_id),
-            limit: 1000,
-            ..Default::default()
-        },
-        _ => ListingFilter {
-            status: Some(ListingStatus::Published),
-            limit: 1000,
-            ..Default::default()
-        },
-    };
-    let filter = ListingFilter {
-        kind: kind.map(|k| k.slug().to_string()),
-        ..filter
-    };
-    let (_, rows) = state.db.listing_list(&filter).await?;
-    let mut lines = Vec::new();
-    for r in rows.iter().filter(|r| match &view_of {
-        DistrictView::All => super::visible(r),
-        DistrictView::One(d) => super::visible(r) && &r.district_code == d,
-        DistrictView::None => true,
-    }) {
-        let v = view(&state, r, Some(&user))
-            .await
-            .map_err(PageError::from)?;
-        lines.push(line(v));
-    }
-    let scope_name = match &view_of {
-        DistrictView::All => "上海市".to_string(),
-        DistrictView::One(d) => format!(
-            "上海市{}",
-            district::by_code(d).map(|x| x.name).unwrap_or("")
-        ),
-        DistrictView::None => user.org_name.clone(),
-    };
-    let what = kind.map(ListingKind::label).unwrap_or("专利技术供需");
-    let title = format!("{scope_name}{what}清单（{}）", today().format("%Y-%m-%d"));
-    let bytes = zhiyun_reports::listings_xlsx(&title, &lines)
-        .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let sheet = listings::export(&state.svc, &user, kind).await?;
     Ok(crate::applications::download(
         crate::applications::XLSX,
-        &format!("{title}.xlsx"),
-        bytes,
+        &format!("{}.xlsx", sheet.title),
+        sheet.bytes,
     ))
-}
-
-/// A listing as a row of the 供需清单.
-pub(super) fn line(v: ListingView) -> zhiyun_reports::ListingLine {
-    zhiyun_reports::ListingLine {
-        id: v.id,
-        kind: v.kind_label,
-        title: v.title,
-        field: v.field,
-        modes: v.modes.join("、"),
-        ipc: v.ipc.join("；"),
-        price: v
-            .price_wan
-            .map(|p| format!("{p} 万元"))
-            .unwrap_or_else(|| "面议".into()),
-        owner: v.owner_name,
-        district: v.district_name,
-        contact: format!("{} {}", v.contact_name, v.contact_phone),
-        valid_until: v.valid_until,
-        patents: v
-            .patents
-            .iter()
-            .map(|p| p.number.clone())
-            .collect::<Vec<_>>()
-            .join("；"),
-        description: v.description,
-    }
 }

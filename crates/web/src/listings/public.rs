@@ -7,10 +7,10 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use zhiyun_domain::code::Code;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::ListingKind;
 use zhiyun_search::{PriceBand, Sort};
+use zhiyun_service::listings::public::{self as listings, Found};
 
 use crate::AppState;
 use crate::auth::MaybeUser;
@@ -115,60 +115,24 @@ fn strip_marks(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-async fn run(
-    state: &AppState,
-    p: &SearchParams,
-) -> Result<(zhiyun_search::Results, Vec<ListingItem>), ApiError> {
-    let results = state.search.search(&p.query()).map_err(|e| {
-        tracing::error!(error = %e, "search");
-        ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            Code::Internal,
-            "检索出错，请稍后重试",
-        )
-    })?;
-    // Two queries for the page: the listings, then their owners' names.
-    let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-    let rows: std::collections::HashMap<i64, _> = state
-        .db
-        .listings_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let mut owner_ids: Vec<i64> = rows.values().map(|r| r.owner_org_id).collect();
-    owner_ids.sort_unstable();
-    owner_ids.dedup();
-    let owners = state.db.org_names(&owner_ids).await?;
-    let mut items = Vec::new();
-    for h in &results.hits {
-        // The index may lag a moment behind a withdrawal: show only what the database still publishes.
-        let Some(row) = rows.get(&h.id) else {
-            continue;
-        };
-        if !super::visible(row) {
-            continue;
-        }
-        let owner = owners.get(&row.owner_org_id).cloned().unwrap_or_default();
-        items.push(ListingItem {
-            id: row.id,
-            kind: row.kind.clone(),
-            title: row.title.clone(),
-            summary: strip_marks(&h.snippet_html),
-            field: row.field.clone(),
-            modes: row.modes(),
-            owner,
-            district: district::by_code(&row.district_code)
-                .map(|d| d.name)
-                .unwrap_or("")
-                .to_string(),
-            published_at: row.published_at,
-            score: h.score,
-            title_html: h.title_html.clone(),
-            summary_html: h.snippet_html.clone(),
-        });
+fn item(f: Found) -> ListingItem {
+    ListingItem {
+        id: f.id,
+        kind: f.kind.slug().to_string(),
+        summary: strip_marks(&f.snippet_html),
+        field: f.field,
+        modes: f.modes,
+        owner: f.owner_name,
+        district: district::by_code(&f.district_code)
+            .map(|d| d.name)
+            .unwrap_or("")
+            .to_string(),
+        published_at: f.published_at,
+        score: f.score,
+        title: f.title,
+        title_html: f.title_html,
+        summary_html: f.snippet_html,
     }
-    Ok((results, items))
 }
 
 /// Published, current listings (the same rules as the public pages), searched in Chinese.
@@ -178,13 +142,13 @@ pub async fn api_list(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<ListingPage>, ApiError> {
-    let (r, items) = run(&state, &p).await?;
+    let r = listings::search(&state.svc, &p.query()).await?;
     Ok(Json(ListingPage {
         total: r.total,
         page: r.page,
         pages: r.pages,
         relaxed: r.relaxed,
-        items,
+        items: r.items.into_iter().map(item).collect(),
     }))
 }
 
@@ -252,9 +216,6 @@ fn href_with(p: &SearchParams, key: &str, value: Option<&str>) -> String {
     format!("/listings?{}", qs.join("&"))
 }
 
-/// At most this many results go into one exported list.
-const EXPORT_MAX: usize = 5000;
-
 /// The filtered list as the 供需清单 (XLSX): every result of the search and filters on the page,
 /// in the same order, up to 5,000; contacts masked for visitors (T2).
 async fn results_xlsx(
@@ -262,66 +223,11 @@ async fn results_xlsx(
     MaybeUser(user): MaybeUser,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, PageError> {
-    let mut q = p.query();
-    q.per_page = zhiyun_search::MAX_PER_PAGE;
-    let mut ids = Vec::new();
-    for page in 1.. {
-        q.page = page;
-        let r = state.search.search(&q).map_err(|e| {
-            PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-        })?;
-        ids.extend(r.hits.iter().map(|h| h.id));
-        if page >= r.pages || ids.len() >= EXPORT_MAX {
-            break;
-        }
-    }
-    ids.truncate(EXPORT_MAX);
-    let mut rows: std::collections::HashMap<i64, _> = state
-        .db
-        .listings_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let mut lines = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let Some(row) = rows.remove(id) else { continue };
-        if !super::visible(&row) {
-            continue;
-        }
-        let v = super::view(&state, &row, user.as_ref())
-            .await
-            .map_err(PageError::from)?;
-        lines.push(super::pages::line(v));
-    }
-    let what = blank(&p.kind)
-        .as_deref()
-        .and_then(ListingKind::parse)
-        .map(ListingKind::label)
-        .unwrap_or("专利技术供需");
-    let mut filters: Vec<String> = [&p.q, &p.field, &p.mode]
-        .into_iter()
-        .filter_map(blank)
-        .collect();
-    if let Some(d) = blank(&p.district).and_then(|d| district::by_code(&d).map(|x| x.name)) {
-        filters.push(d.to_string());
-    }
-    let title = format!(
-        "上海市{what}清单{}（{}）",
-        if filters.is_empty() {
-            String::new()
-        } else {
-            format!("·{}", filters.join("·"))
-        },
-        crate::layout::today().format("%Y-%m-%d")
-    );
-    let bytes = zhiyun_reports::listings_xlsx(&title, &lines).map_err(|e| {
-        PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-    })?;
+    let sheet = listings::export_results(&state.svc, user.as_ref(), &p.query()).await?;
     Ok(crate::applications::download(
         crate::applications::XLSX,
-        &format!("{title}.xlsx"),
-        bytes,
+        &format!("{}.xlsx", sheet.title),
+        sheet.bytes,
     ))
 }
 
@@ -336,7 +242,7 @@ async fn list_page(
     MaybeUser(user): MaybeUser,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, PageError> {
-    let (r, items) = run(&state, &p).await.map_err(PageError::from)?;
+    let r = listings::search(&state.svc, &p.query()).await?;
     let f = &r.facets;
     let group = |title, key: &str, values: Vec<(String, String, u64)>, current: Option<String>| {
         FacetGroup {
@@ -440,14 +346,13 @@ async fn list_page(
         page: r.page,
         pages: r.pages.max(1),
         relaxed: r.relaxed,
-        results: items
+        results: r
+            .items
             .into_iter()
-            .map(|item| ResultView {
-                kind_label: ListingKind::parse(&item.kind)
-                    .map(ListingKind::label)
-                    .unwrap_or(""),
-                published: item.published_at.map(fmt_time).unwrap_or_default(),
-                item,
+            .map(|f| ResultView {
+                kind_label: f.kind.label(),
+                published: f.published_at.map(fmt_time).unwrap_or_default(),
+                item: item(f),
             })
             .collect(),
         facets,
