@@ -15,6 +15,7 @@ use zhiyun_store::password::Hasher;
 
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod matching;
 
 pub use clock::Clock;

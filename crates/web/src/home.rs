@@ -352,9 +352,7 @@ async fn role_home(
             zhiyun_store::now() - zhiyun_domain::listing::DEFAULT_STALE_AFTER_DAYS * 86_400,
         )
         .await?;
-    let agenda = crate::events::agenda_of(&state, me.org_id)
-        .await
-        .map_err(PageError::from)?;
+    let agenda = crate::events::agenda_of(&state, &me).await?;
     Ok(page(&RoleHome {
         agenda,
         hte_valid_now: org.hte_valid_in(year),

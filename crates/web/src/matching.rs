@@ -16,10 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
-use zhiyun_domain::district;
 use zhiyun_domain::listing::ListingKind;
-use zhiyun_domain::matching::{DeclineReason, Reason, Side, Verdict};
-use zhiyun_domain::money::Fen;
+use zhiyun_domain::matching::{DeclineReason, Reason, Verdict};
 use zhiyun_domain::policy;
 use zhiyun_domain::validation::FieldError;
 use zhiyun_search::matcher::{Direction, MatchItem, MatchSet, Matcher};
@@ -58,35 +56,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub(crate) fn matcher(state: &AppState) -> &Matcher {
-    state
-        .svc
-        .match_cache()
-        .matcher
-        .get_or_init(|| Matcher::new(state.search.synonyms().clone()))
+    zhiyun_service::matching::matcher(&state.svc)
 }
 
-/// What the scorer weighs besides the text, from a stored listing.
-pub fn side_of(row: &ListingRow) -> Side {
-    Side {
-        field: Some(row.field.clone()),
-        field_inferred: false,
-        ipc: row.ipc(),
-        ipc_inferred: false,
-        modes: row.modes(),
-        price: row.price_fen.and_then(|f| Fen::from_fen(f).ok()),
-        district_code: Some(row.district_code.clone()),
-        district_name: district::by_code(&row.district_code).map(|d| d.name.to_string()),
-    }
-}
-
-pub fn item_of(row: &ListingRow) -> MatchItem {
-    MatchItem {
-        id: row.id,
-        title: row.title.clone(),
-        description: row.description.clone(),
-        side: side_of(row),
-    }
-}
+pub use zhiyun_service::matching::{item_of, side_of};
 
 /// The public listings of a kind, indexed for matching (rebuilt when they changed).
 async fn match_set(state: &AppState, kind: ListingKind) -> Result<Arc<MatchSet>, ApiError> {
