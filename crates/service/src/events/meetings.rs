@@ -47,11 +47,11 @@ pub async fn move_meeting(
     cmd: MoveMeeting,
 ) -> Result<()> {
     let (event, meetings, at) = with_meeting(ctx, user, event_id, meeting_id).await?;
-    let (slot, table) = check_move_target(cmd.slot, cmd.table).map_err(|e| Error::invalid(vec![e]))?;
+    let (slot, table) =
+        check_move_target(cmd.slot, cmd.table).map_err(|e| Error::invalid(vec![e]))?;
     let regs = ctx.db.event_registrations(event_id).await?;
     let (plan, input) = as_schedule(&event, &meetings, &regs);
-    check_move(&plan, &input, at, slot, table)
-        .map_err(|m| Error::conflict(Code::CannotMove, m))?;
+    check_move(&plan, &input, at, slot, table).map_err(|m| Error::conflict(Code::CannotMove, m))?;
     // `check_move` kept the table below the event's (u32) number of tables.
     let table_no = table as u32 + 1;
     ctx.db
@@ -90,15 +90,11 @@ pub async fn record_outcome(
 
 /// Make a deal lead of a meeting (the organiser) linking both listings; its id. 409
 /// `outcome_required` before a promising outcome is recorded, `lead_exists` the second time.
-pub async fn make_lead(
-    ctx: &Ctx,
-    user: &Principal,
-    event_id: i64,
-    meeting_id: i64,
-) -> Result<i64> {
+pub async fn make_lead(ctx: &Ctx, user: &Principal, event_id: i64, meeting_id: i64) -> Result<i64> {
     let (_, meetings, at) = with_meeting(ctx, user, event_id, meeting_id).await?;
     let m = &meetings[at];
-    check_lead(m.outcome, m.lead_id.is_some()).map_err(|r| Error::conflict(r.code(), r.message()))?;
+    check_lead(m.outcome, m.lead_id.is_some())
+        .map_err(|r| Error::conflict(r.code(), r.message()))?;
     Ok(ctx.db.deal_lead_from_meeting(m, &user.who()).await?.id)
 }
 

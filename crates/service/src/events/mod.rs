@@ -74,7 +74,10 @@ pub fn may_create(user: &Principal) -> Result<()> {
 pub async fn create(ctx: &Ctx, user: &Principal, input: &EventInput) -> Result<EventRecord> {
     may_create(user)?;
     let event = check_event(input, ctx.clock.now_beijing())?;
-    Ok(ctx.db.event_create(&event, user.org_id, &user.who()).await?)
+    Ok(ctx
+        .db
+        .event_create(&event, user.org_id, &user.who())
+        .await?)
 }
 
 /// An event's page as the viewer may see it.
@@ -118,11 +121,7 @@ pub async fn page(ctx: &Ctx, viewer: Option<&Principal>, id: i64) -> Result<Even
             registered: i64::try_from(registrations.len()).unwrap_or(i64::MAX),
             event,
         },
-        registrations: if organiser {
-            registrations
-        } else {
-            Vec::new()
-        },
+        registrations: if organiser { registrations } else { Vec::new() },
         schedule,
     })
 }

@@ -34,9 +34,7 @@ pub async fn register(ctx: &Ctx, user: &Principal, event_id: i64, cmd: &Register
         return Err(Error::field(
             "unavailable_slots",
             Code::SlotOutsideEvent,
-            format!(
-                "不可参加的时段 {bad:?} 不在活动的 {slot_count} 个时段之内（编号从 0 开始）"
-            ),
+            format!("不可参加的时段 {bad:?} 不在活动的 {slot_count} 个时段之内（编号从 0 开始）"),
         ));
     }
     let now = ctx.clock.now_beijing();

@@ -32,10 +32,7 @@ pub fn routes() -> Router<AppState> {
             post(api_meeting_action),
         )
         .route("/events", get(pages::list_page))
-        .route(
-            "/events/new",
-            get(pages::new_page).post(pages::create_form),
-        )
+        .route("/events/new", get(pages::new_page).post(pages::create_form))
         .route("/events/{id}", get(pages::detail_page))
         .route("/events/{id}/agenda.xlsx", get(pages::agenda_xlsx))
         .route("/events/{id}/{action}", post(pages::event_form))

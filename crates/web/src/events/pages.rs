@@ -169,8 +169,13 @@ pub(super) async fn detail_page(
     let p = events::page(&state.svc, user.as_ref(), id).await?;
     let schedule = ScheduleView::of(&p.schedule);
     Ok(page(&DetailPage {
-        layout: Layout::new(&state, user.as_ref(), p.summary.event.title.clone(), "events")
-            .with_notice(q.notice.as_deref()),
+        layout: Layout::new(
+            &state,
+            user.as_ref(),
+            p.summary.event.title.clone(),
+            "events",
+        )
+        .with_notice(q.notice.as_deref()),
         e: EventView::of(&p.summary),
         organiser: p.organiser,
         may_register: p.may_register,
