@@ -161,6 +161,7 @@ codes! {
     RoundChanged = "round_changed",
     RoundExists = "round_exists",
     SameParty = "same_party",
+    ScheduleHasLeads = "schedule_has_leads",
     SellerCannotBid = "seller_cannot_bid",
     SeqGap = "seq_gap",
     SlotOutsideEvent = "slot_outside_event",

@@ -342,6 +342,25 @@ pub fn can_register_event(actor: &Actor, kind: crate::event::EventKind) -> bool 
     }
 }
 
+/// T3/T5/T7: an event is managed by its organiser (the organising organisation's users) and
+/// administrators: attendance, the 1:1 schedule, the meetings with their outcomes and deal
+/// leads, every participant's agenda.
+pub fn can_manage_event(actor: &Actor, organiser_org_id: i64) -> bool {
+    actor.admin || actor.org_id == organiser_org_id
+}
+
+/// T3: a 1:1 meeting is seen by its two parties (`parties`: the organisations) and the event's
+/// managers; nobody else, and no visitor.
+pub fn can_see_meeting(actor: Option<&Actor>, organiser_org_id: i64, parties: [i64; 2]) -> bool {
+    actor.is_some_and(|a| can_manage_event(a, organiser_org_id) || parties.contains(&a.org_id))
+}
+
+/// T3: an organisation's agenda at an event is printed by the organisation itself and the
+/// event's managers.
+pub fn can_see_agenda(actor: &Actor, organiser_org_id: i64, org_id: i64) -> bool {
+    actor.org_id == org_id || can_manage_event(actor, organiser_org_id)
+}
+
 /// Accounts, tokens of others and the audit log are for administrators.
 pub fn can_administer(actor: &Actor) -> bool {
     actor.admin
@@ -1143,6 +1162,33 @@ mod tests {
         assert!(can_register_event(&bank, EventKind::BankEnterprise));
         assert!(!can_register_event(&university, EventKind::BankEnterprise));
         assert!(can_register_event(&university, EventKind::Training));
+    }
+
+    /// T3: the organiser (and an administrator) manages its event; a meeting is for its parties.
+    #[test]
+    fn an_event_is_managed_by_its_organiser_and_a_meeting_seen_by_its_parties() {
+        let operator = actor(7, Role::Operator, Some(XUHUI));
+        let other_operator = actor(17, Role::Operator, Some(XUHUI));
+        let mut admin = actor(1, Role::Municipal, None);
+        admin.admin = true;
+        let enterprise = actor(5, Role::Enterprise, Some(XUHUI));
+        let university = actor(6, Role::University, Some(XUHUI));
+        // The event is organised by organisation 7.
+        assert!(can_manage_event(&operator, 7));
+        assert!(can_manage_event(&admin, 7));
+        assert!(!can_manage_event(&other_operator, 7));
+        assert!(!can_manage_event(&enterprise, 7));
+        assert!(can_see_meeting(Some(&enterprise), 7, [5, 6]));
+        assert!(can_see_meeting(Some(&university), 7, [5, 6]));
+        assert!(can_see_meeting(Some(&operator), 7, [5, 6]));
+        assert!(can_see_meeting(Some(&admin), 7, [5, 6]));
+        assert!(!can_see_meeting(Some(&other_operator), 7, [5, 6]));
+        assert!(!can_see_meeting(Some(&enterprise), 7, [9, 6]));
+        assert!(!can_see_meeting(None, 7, [5, 6]));
+        assert!(can_see_agenda(&enterprise, 7, 5));
+        assert!(!can_see_agenda(&enterprise, 7, 6));
+        assert!(can_see_agenda(&operator, 7, 6));
+        assert!(can_see_agenda(&admin, 7, 6));
     }
 
     /// Issue 11: owners manage their own register; the operator and agencies of an enterprise's

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod clock;
 pub mod console;
 pub mod error;
+pub mod events;
 pub mod home;
 pub mod listings;
 pub mod matching;

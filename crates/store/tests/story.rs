@@ -610,3 +610,84 @@ async fn store_story_on_every_backend() {
         story(db).await;
     }
 }
+
+/// Events come back as typed records; a stored value that does not decode fails loudly.
+async fn event_story(db: Db) {
+    use zhiyun_domain::event::{EventInput, EventKind, check_event};
+    let backend = db.backend();
+    let who = Who::cli();
+    let op = db
+        .org_create(
+            &check_org(&org(
+                "park_operator",
+                "杨浦园区运营",
+                Some("91310115MA1K3BTP2B"),
+                Some("310110"),
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    let checked = check_event(
+        &EventInput {
+            kind: Some("matchmaking".into()),
+            title: Some("新能源技术对接会".into()),
+            starts_at: Some("2026-12-10T14:00".into()),
+            ends_at: Some("2026-12-10T15:00".into()),
+            place: Some("杨浦区".into()),
+            theme_fields: vec!["新材料".into()],
+            capacity: Some(10),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    let e = db.event_create(&checked, op.id, &who).await.unwrap();
+    assert_eq!(
+        (e.kind, e.capacity, e.tables),
+        (EventKind::Matchmaking, 10, 10)
+    );
+    assert_eq!(e.starts_at, checked.starts_at, "{backend}");
+    assert_eq!(e.theme_fields, ["新材料"]);
+    assert_eq!(db.event_get(e.id).await.unwrap(), e);
+    assert_eq!(
+        db.events_by_ids(&[e.id, 999]).await.unwrap(),
+        std::slice::from_ref(&e)
+    );
+    assert!(
+        db.event_registration_counts(&[e.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(db.event_lead_count(e.id).await.unwrap(), 0);
+
+    // A date nobody can read is corrupt data, not today.
+    let spoil = "UPDATE events SET starts_at = 'next tuesday' WHERE id = $1";
+    match &db {
+        Db::Sqlite(p) => sqlx::query(spoil).bind(e.id).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(spoil).bind(e.id).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+    for r in [
+        db.event_get(e.id).await.map(|_| ()),
+        db.event_list(10).await.map(|_| ()),
+    ] {
+        assert!(
+            matches!(&r, Err(StoreError::Corrupt { entity: "event", id, .. }) if *id == e.id),
+            "{backend}: {r:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn event_story_on_every_backend() {
+    for db in testing::all_backends().await {
+        event_story(db).await;
+    }
+}

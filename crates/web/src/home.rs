@@ -62,7 +62,7 @@ async fn role_home(
     PageUser(me): PageUser,
 ) -> Result<Response, PageError> {
     let home = home::role_home(&state.svc, &me).await?;
-    let agenda = crate::events::agenda_of(&state, me.org_id)
+    let agenda = crate::events::agenda_of(&state, &me)
         .await
         .map_err(PageError::from)?;
     Ok(page(&RoleHome {

@@ -172,6 +172,7 @@ pub fn fmt_time(ts: i64) -> String {
 }
 
 /// Now, in Beijing local time (events are planned in it).
+#[allow(dead_code)] // events read `ctx.clock`; kept while other features move over
 pub fn now_beijing() -> chrono::NaiveDateTime {
     beijing(zhiyun_store::now()).unwrap_or_default()
 }

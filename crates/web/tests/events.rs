@@ -411,3 +411,114 @@ async fn t3_an_operator_runs_a_matchmaking_event_end_to_end() {
         "an organisation that did not register"
     );
 }
+
+/// Proposing the schedule again would delete the deal leads made of its meetings: once there is
+/// one, the API and the page refuse (409 `schedule_has_leads`) and the page offers no button.
+#[tokio::test]
+async fn t3_a_schedule_with_deal_leads_is_not_proposed_again() {
+    let usc = |n| Some(common::uscc("310110", n));
+    let (router, tokens, _) = common::fixture(vec![
+        (
+            "op",
+            "park_operator",
+            "杨浦园区运营",
+            Some("310110"),
+            usc(1),
+        ),
+        ("ent1", "enterprise", "电池企业", Some("310110"), usc(2)),
+        ("uni1", "university", "电池大学", Some("310110"), None),
+    ])
+    .await;
+    let t = T { router, tokens };
+    published(
+        &t,
+        "uni1",
+        "supply",
+        "一种锂离子电池用陶瓷涂覆隔膜及其制备方法",
+        "陶瓷涂覆隔膜，提高耐热性，降低电池鼓包和热失控风险。",
+    )
+    .await;
+    published(
+        &t,
+        "ent1",
+        "demand",
+        "锂电池鼓包客诉多",
+        "夏天电池鼓包投诉多，想改进隔膜耐热性。",
+    )
+    .await;
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d");
+    let event = json!({"kind": "matchmaking", "title": "电池技术对接会",
+        "starts_at": format!("{tomorrow}T14:00"), "ends_at": format!("{tomorrow}T15:00"),
+        "place": "杨浦区国定路 335 号", "capacity": 10, "tables": 2});
+    let (s, v) = t
+        .call(Some("op"), Method::POST, "/api/v1/events", Some(event))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    for who in ["ent1", "uni1"] {
+        let (s, v) = t
+            .call(
+                Some(who),
+                Method::POST,
+                &format!("/api/v1/events/{id}/register"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{who}: {v}");
+    }
+    let schedule = format!("/api/v1/events/{id}/schedule");
+    let (s, v) = t.call(Some("op"), Method::POST, &schedule, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mid = v["meetings"][0]["id"].as_i64().expect("a meeting");
+    let page = format!("/events/{id}");
+    let (_, html) = t.call(Some("op"), Method::GET, &page, None).await;
+    assert!(
+        html.as_str()
+            .unwrap()
+            .contains(&format!("action=\"/events/{id}/schedule\"")),
+        "the organiser may propose again while there is no lead"
+    );
+    let action = |a: &str| format!("/api/v1/events/{id}/meetings/{mid}/{a}");
+    let (s, _) = t
+        .call(
+            Some("op"),
+            Method::POST,
+            &action("outcome"),
+            Some(json!({"outcome": "follow_up"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = t
+        .call(Some("op"), Method::POST, &action("lead"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let lead = v["lead_id"].as_i64().unwrap();
+
+    // The API refuses …
+    let (s, v) = t.call(Some("op"), Method::POST, &schedule, None).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::CONFLICT, "schedule_has_leads"),
+        "{v}"
+    );
+    // … and so does the page's form, which no longer offers the button.
+    let token = &t.tokens["op"];
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("/events/{id}/schedule"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, _, body) = common::send(&t.router, req).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(String::from_utf8_lossy(&body).contains("交易线索"));
+    let (_, html) = t.call(Some("op"), Method::GET, &page, None).await;
+    let html = html.as_str().unwrap();
+    assert!(!html.contains(&format!("action=\"/events/{id}/schedule\"")));
+    assert!(html.contains("不能再重新排定"));
+    // The meeting and its lead are still there.
+    let (_, v) = t.call(Some("op"), Method::GET, &schedule, None).await;
+    assert_eq!(v["meetings"][0]["id"], mid);
+    assert_eq!(v["meetings"][0]["lead_id"], lead);
+}

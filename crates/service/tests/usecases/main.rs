@@ -2,5 +2,6 @@
 //! Postgres with `ZHIYUN_TEST_POSTGRES_URL`) and a fixed clock, so rules on dates are testable.
 //! One module per feature.
 
+mod events;
 mod foundation;
 mod listings;
