@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use super::cluster_limit::{MAX_CLUSTER_PROJECTS, clusters_of, over_limit};
 use super::{
     AgencyEvidence, Application, ApplicationInput, Check, Context, Declarations, EnterpriseRow,
     Evidence, IpOffice, IpOfficeInput, IpParkStatus, NotCounted, OtherApplication, Park, ParkInput,
@@ -24,7 +25,7 @@ use super::FieldError;
 use crate::validation::{Errors, text};
 
 /// The years an application round may name.
-const ROUND_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+pub(super) const ROUND_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// The most rows an enterprise list may have.
 pub const MAX_ENTERPRISE_ROWS: usize = 20_000;
@@ -40,8 +41,6 @@ const MIN_AGENCIES: usize = 2;
 
 /// A5: dual-certified practitioners each agency needs.
 const MIN_DUAL_CERTIFIED: u32 = 2;
-/// A5: one agency takes part in at most this many cluster projects.
-const MAX_CLUSTER_PROJECTS: usize = 2;
 
 const PARK_KINDS: &[(&str, ParkKind)] = &[
     ("high_tech_zone", ParkKind::HighTechZone),
@@ -943,15 +942,9 @@ pub fn a4(partners: &[Partner], as_of: NaiveDate) -> Check {
     }
 }
 
-/// The canonical form of a USCC as stored elsewhere (falls back to the trimmed, uppercased text).
-fn canonical_uscc(s: &str) -> String {
-    Uscc::parse(s)
-        .map(|u| u.as_str().to_string())
-        .unwrap_or_else(|_| s.trim().to_uppercase())
-}
-
 /// A5: every agency (distinct by USCC) has ≥ 2 practitioners holding both certificates, and takes
-/// part in at most 2 cluster projects (so in at most 1 other submitted application of the round).
+/// part in at most [`MAX_CLUSTER_PROJECTS`] cluster projects (the limit across applications is
+/// defined in [`super::cluster_limit`]).
 pub fn a5(partners: &[Partner], other_applications: &[OtherApplication]) -> Check {
     // Agencies in order of first appearance, practitioners of duplicate entries merged.
     let mut agencies: Vec<(&str, &Uscc, Vec<&PractitionerRecord>)> = Vec::new();
@@ -988,15 +981,8 @@ pub fn a5(partners: &[Partner], other_applications: &[OtherApplication]) -> Chec
                 "{name} 双证（专利代理师和技术经纪人）从业人员 {dual_certified} 名，需 {MIN_DUAL_CERTIFIED} 名以上"
             ));
         }
-        let mut others: Vec<OtherApplication> = Vec::new();
-        for o in other_applications {
-            if canonical_uscc(&o.agency_uscc) == uscc.as_str()
-                && !others.iter().any(|x| x.id == o.id)
-            {
-                others.push(o.clone());
-            }
-        }
-        if others.len() >= MAX_CLUSTER_PROJECTS {
+        let others = clusters_of(uscc.as_str(), other_applications);
+        if over_limit(others.len()) {
             let listed: Vec<String> = others
                 .iter()
                 .map(|o| format!("#{} {}", o.id, o.park_name))
