@@ -13,6 +13,7 @@ use zhiyun_search::{SearchIndex, Synonyms};
 use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
+pub mod applications;
 pub mod clock;
 pub mod error;
 pub mod matching;

@@ -111,16 +111,20 @@ pub fn check_review_comment(action: &ReviewAction, comment: &str) -> Result<(), 
     }
 }
 
-/// A6 is confirmed only against the management body's credit report attached to the application.
-pub fn check_credit_report(action: &ReviewAction, has_credit_report: bool) -> Result<(), Refusal> {
-    let confirms_a6 = matches!(
+/// Confirming A6 needs the management body's credit report.
+pub fn needs_credit_report(action: &ReviewAction) -> bool {
+    matches!(
         action,
         ReviewAction::Check {
             rule: Rule::A6,
             status: Status::Pass
         }
-    );
-    if confirms_a6 && !has_credit_report {
+    )
+}
+
+/// A6 is confirmed only against the management body's credit report attached to the application.
+pub fn check_credit_report(action: &ReviewAction, has_credit_report: bool) -> Result<(), Refusal> {
+    if needs_credit_report(action) && !has_credit_report {
         Err(Refusal::new(
             Code::CreditReportMissing,
             "尚未上传园区管理主体的信用报告，不能确认 A6",
