@@ -419,14 +419,18 @@ pub struct Context<'a> {
 
 pub use attachment::Part;
 pub use cluster_limit::{MAX_CLUSTER_PROJECTS, check_cluster_limit};
+pub use input::{check_input, missing_for_submission};
 pub use lifecycle::{AppStatus, Decision, OperatorAction, Refusal, ReviewAction};
 pub use review::ReviewInput;
 pub use round::{check_deadline, check_round, round_open};
-pub use rules::{check_input, evaluate, missing_for_submission};
+pub use rules::evaluate;
 
 pub mod attachment;
 pub mod cluster_limit;
+mod input;
 pub mod lifecycle;
 pub mod review;
 pub mod round;
 mod rules;
+#[cfg(test)]
+mod tests;

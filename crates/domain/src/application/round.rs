@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::Refusal;
-use super::rules::ROUND_YEARS;
+use super::input::ROUND_YEARS;
 use crate::code::Code;
 use crate::validation::FieldError;
 
