@@ -169,9 +169,16 @@ async fn a5_an_agency_takes_part_in_two_clusters_at_most_and_a_rejection_frees_a
         let c = create(&w, 2, full("丙园区", [shared, (3, "丙所")])).await;
         // Drafts do not count: every draft passes A5.
         let a5 = |v: &zhiyun_domain::application::Verdict| {
-            v.checks.iter().find(|c| c.rule == Rule::A5).unwrap().clone()
+            v.checks
+                .iter()
+                .find(|c| c.rule == Rule::A5)
+                .unwrap()
+                .clone()
         };
-        assert_eq!(a5(&uc::checks(&w.ctx, &w.ops[2], c).await.unwrap()).status, Status::Pass);
+        assert_eq!(
+            a5(&uc::checks(&w.ctx, &w.ops[2], c).await.unwrap()).status,
+            Status::Pass
+        );
         for (op, id) in [(0, a), (1, b)] {
             let r = editor::submit(&w.ctx, &w.ops[op], id).await.unwrap();
             assert_eq!(r.status, AppStatus::Submitted, "{backend}");
@@ -216,7 +223,11 @@ async fn the_deadline_day_is_open_until_midnight_in_beijing() {
         assert_eq!(r.submitted_at, Some(w.clock.now()), "{backend}");
         w.clock.advance(1);
         let e = editor::submit(&w.ctx, &w.ops[1], late).await.unwrap_err();
-        assert_eq!((e.kind, e.code), (Kind::Conflict, Code::DeadlinePassed), "{backend}");
+        assert_eq!(
+            (e.kind, e.code),
+            (Kind::Conflict, Code::DeadlinePassed),
+            "{backend}"
+        );
         assert_eq!(e.message, "2021 年度申报已于 2021-06-30 截止，不能再提交");
         // The list offers the round for new applications only while it is open.
         let board = uc::board(&w.ctx, &w.ops[2], None).await.unwrap();
@@ -250,7 +261,11 @@ async fn the_lifecycle_refuses_what_the_status_does_not_allow() {
         let e = editor::save_draft(&w.ctx, op, save(full("改名", [(1, "甲所"), (2, "乙所")])))
             .await
             .unwrap_err();
-        assert_eq!((e.kind, e.code), (Kind::Conflict, Code::NotEditable), "{backend}");
+        assert_eq!(
+            (e.kind, e.code),
+            (Kind::Conflict, Code::NotEditable),
+            "{backend}"
+        );
         let e = editor::submit(&w.ctx, op, id).await.unwrap_err();
         assert_eq!(e.code, Code::NotEditable);
         assert!(e.message.ends_with("不能提交"), "{}", e.message);
@@ -266,7 +281,9 @@ async fn the_lifecycle_refuses_what_the_status_does_not_allow() {
                 ..Default::default()
             },
         };
-        let e = review::review(&w.ctx, &w.muni, check("A6")).await.unwrap_err();
+        let e = review::review(&w.ctx, &w.muni, check("A6"))
+            .await
+            .unwrap_err();
         assert_eq!(e.code, Code::CreditReportMissing, "{backend}");
         attachments::upload(
             &w.ctx,
@@ -288,7 +305,9 @@ async fn the_lifecycle_refuses_what_the_status_does_not_allow() {
         );
         // Returned: check reviews wait for the next submission; the operator may edit again.
         decide(&w, id, "return").await.unwrap();
-        let e = review::review(&w.ctx, &w.muni, check("A3")).await.unwrap_err();
+        let e = review::review(&w.ctx, &w.muni, check("A3"))
+            .await
+            .unwrap_err();
         assert_eq!(e.code, Code::Returned, "{backend}");
         editor::save_draft(&w.ctx, op, save(full("甲园区", [(1, "甲所"), (2, "乙所")])))
             .await
@@ -300,7 +319,10 @@ async fn the_lifecycle_refuses_what_the_status_does_not_allow() {
         assert_eq!(approved.status, AppStatus::Approved);
         assert_eq!(approved.decided_at, Some(w.clock.now()));
         // Decided: no more decisions, reviews or documents; comments still.
-        assert_eq!(decide(&w, id, "reject").await.unwrap_err().code, Code::AlreadyDecided);
+        assert_eq!(
+            decide(&w, id, "reject").await.unwrap_err().code,
+            Code::AlreadyDecided
+        );
         let e = attachments::upload(
             &w.ctx,
             op,
