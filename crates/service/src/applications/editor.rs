@@ -53,7 +53,7 @@ pub type EditFn = Box<dyn FnOnce(&mut ApplicationInput) -> Vec<FieldError> + Sen
 /// How a save changes the body.
 pub enum Change {
     /// Replace it (the API); its round may not change.
-    Replace(ApplicationInput),
+    Replace(Box<ApplicationInput>),
     /// Change part of it (a step of the form).
     Edit(EditFn),
     /// Add every enterprise registered in the park's district that the list does not have yet.
@@ -78,7 +78,7 @@ pub async fn save_draft(ctx: &Ctx, user: &Principal, cmd: SaveDraft) -> Result<A
     let mut form_errors = Vec::new();
     let mut input = match cmd.change {
         // The API validates before the status is looked at (the store refuses in its transaction).
-        Change::Replace(input) => input,
+        Change::Replace(input) => *input,
         Change::Edit(edit) => {
             r.status.allows(OperatorAction::Edit)?;
             let mut input = r.input.clone();

@@ -255,7 +255,7 @@ async fn the_lifecycle_refuses_what_the_status_does_not_allow() {
         // Submitted: no more edits or submissions.
         let save = |input: ApplicationInput| editor::SaveDraft {
             id,
-            change: editor::Change::Replace(input),
+            change: editor::Change::Replace(Box::new(input)),
             fill_partners: false,
         };
         let e = editor::save_draft(&w.ctx, op, save(full("改名", [(1, "甲所"), (2, "乙所")])))

@@ -93,7 +93,7 @@ pub async fn api_update(
         &user,
         editor::SaveDraft {
             id,
-            change: editor::Change::Replace(input),
+            change: editor::Change::Replace(Box::new(input)),
             fill_partners: false,
         },
     )

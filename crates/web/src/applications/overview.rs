@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use zhiyun_domain::application::ReviewInput;
+use zhiyun_domain::application::{Part, ReviewInput};
 use zhiyun_service::applications::export::review_line;
 use zhiyun_service::applications::{self as uc, editor, review};
 use zhiyun_service::{Kind, Principal};
@@ -45,6 +45,8 @@ struct OverviewPage {
     partners: usize,
     reviews: Vec<String>,
     attachments: Vec<AttachmentView>,
+    /// The parts a document may be uploaded for here (the enterprise list has its own import).
+    parts: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     error_list: Vec<String>,
 }
@@ -97,6 +99,11 @@ pub async fn render_overview(
             partners: r.app.partners.len(),
             reviews: o.reviews.iter().map(review_line).collect(),
             attachments: o.attachments.iter().map(AttachmentView::from).collect(),
+            parts: Part::ALL
+                .into_iter()
+                .filter(|p| *p != Part::EnterpriseList)
+                .map(|p| (p.slug(), p.label()))
+                .collect(),
             error,
             error_list,
         },
