@@ -154,7 +154,6 @@ pub async fn list(
         .db
         .application_list(&AppFilter {
             round_year: q.round_year,
-            ..Default::default()
         })
         .await?;
     Ok(rows
