@@ -465,15 +465,19 @@ async fn applications(
     ids: &std::collections::HashMap<String, i64>,
     who: &Who,
 ) -> Result<()> {
+    use zhiyun_domain::application::Part;
     use zhiyun_domain::application::{
         ApplicationInput, DeclarationsInput, EnterpriseInput, IpOfficeInput, ManagementBodyInput,
         ParkInput, PartnerInput, PractitionerInputRow, check_input, serde_json_number::Number,
     };
-    use zhiyun_store::applications::AppSave;
+    use zhiyun_store::applications::{AppSave, NewAttachment};
     use zhiyun_store::orgs::OrgFilter;
 
     let year = DEMO_ROUND_YEAR;
-    db.round_create(year, &format!("{year}-12-31"), who).await?;
+    let at = zhiyun_store::now();
+    let deadline =
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| anyhow!("demo year"))?;
+    db.round_create(year, deadline, at, who).await?;
     let org = async |name: &str| db.org_get(ids[name]).await;
     let partner = async |kind: &str, name: &str| -> Result<PartnerInput> {
         let o = org(name).await?;
@@ -523,7 +527,7 @@ async fn applications(
             .await?;
         let op = org(operator).await?;
         let input = ApplicationInput {
-            round_year: Some(year as i32),
+            round_year: Some(year),
             park: ParkInput {
                 name: Some(park.into()),
                 district_code: Some(district.into()),
@@ -569,37 +573,25 @@ async fn applications(
             },
         };
         let app = check_input(&input).map_err(|e| anyhow!("demo application: {e:?}"))?;
-        let agencies = app
-            .partners
-            .iter()
-            .filter(|p| p.kind == zhiyun_domain::application::PartnerKind::Agency)
-            .map(|p| (p.uscc.to_string(), p.name.clone()))
-            .collect();
         let row = db
-            .application_create(
-                year,
-                op.id,
-                &AppSave {
-                    body_json: serde_json::to_string(&input)?,
-                    park_name: Some(park.into()),
-                    district_code: Some(district.into()),
-                    agencies,
-                },
-                who,
-            )
+            .application_create(year, op.id, &AppSave::new(&input, &app), at, who)
             .await?;
         // A6 is confirmed against the management body's credit report.
         db.attachment_add(
             row.id,
-            "credit_report",
-            "信用报告（演示）.pdf",
-            "application/pdf",
-            DEMO_CREDIT_REPORT,
+            NewAttachment {
+                part: Part::CreditReport,
+                filename: "信用报告（演示）.pdf",
+                content_type: "application/pdf",
+                data: DEMO_CREDIT_REPORT,
+            },
+            at,
             who,
         )
         .await?;
         if submit {
-            db.application_submit(row.id, who, |_, _| Ok(())).await?;
+            db.application_submit(row.id, at, who, |_, _| Ok(()))
+                .await?;
         }
     }
     Ok(())
@@ -774,7 +766,7 @@ trailer<</Root 1 0 R>>
 ";
 
 /// The demo's application round: this year.
-const DEMO_ROUND_YEAR: i64 = 2026;
+const DEMO_ROUND_YEAR: i32 = 2026;
 
 #[cfg(test)]
 mod tests {

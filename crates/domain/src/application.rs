@@ -5,6 +5,10 @@
 //! body and partners) must be valid or the field path is reported; the enterprise list is evidence and
 //! is kept as given (invalid rows are listed by A2, not refused). A draft may be incomplete;
 //! [`missing_for_submission`] says what a submission still lacks. [`evaluate`] runs the six rules.
+//!
+//! Beside the rules: the lifecycle and the review state machine ([`lifecycle`]), the reviewer's
+//! input ([`review`]), rounds and their deadline ([`round`]), supporting documents
+//! ([`attachment`]) and A5's limit across applications ([`cluster_limit`]).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -413,6 +417,20 @@ pub struct Context<'a> {
     pub reviews: &'a [RuleReview],
 }
 
-pub use rules::{check_input, evaluate, missing_for_submission};
+pub use attachment::Part;
+pub use cluster_limit::{MAX_CLUSTER_PROJECTS, check_cluster_limit};
+pub use input::{check_input, missing_for_submission};
+pub use lifecycle::{AppStatus, Decision, OperatorAction, Refusal, ReviewAction};
+pub use review::ReviewInput;
+pub use round::{check_deadline, check_round, round_open};
+pub use rules::evaluate;
 
+pub mod attachment;
+pub mod cluster_limit;
+mod input;
+pub mod lifecycle;
+pub mod review;
+pub mod round;
 mod rules;
+#[cfg(test)]
+mod tests;

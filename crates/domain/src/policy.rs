@@ -187,6 +187,13 @@ pub fn can_open_rounds(actor: &Actor) -> bool {
     actor.role == Role::Municipal
 }
 
+/// The bureaus (and administrators) compare a round's submitted applications side by side: the
+/// round's summary table, and the list opening on the newest round. A district bureau sees the
+/// applications of its district ([`can_read_application`] still decides each one).
+pub fn can_compare_applications(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Municipal | Role::District) || actor.admin
+}
+
 /// T1: enterprises post technology demands; universities, institutes and enterprises post supplies.
 pub fn can_post_listing(actor: &Actor, kind: crate::listing::ListingKind) -> bool {
     use crate::listing::ListingKind;
@@ -920,6 +927,8 @@ mod tests {
         assert!(!can_comment_application(&minhang, &submitted));
         assert!(can_apply(&operator) && !can_apply(&xuhui));
         assert!(can_open_rounds(&municipal) && !can_open_rounds(&xuhui));
+        assert!(can_compare_applications(&municipal) && can_compare_applications(&xuhui));
+        assert!(!can_compare_applications(&operator) && !can_compare_applications(&rival));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Kind {
     Conflict,
     /// Too big (413).
     TooLarge,
+    /// A file of a type that is not accepted (415).
+    UnsupportedType,
     /// Slow down (429).
     Throttled,
     /// Our fault (500); the detail is logged, not shown.

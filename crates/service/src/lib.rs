@@ -14,6 +14,7 @@ use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod clock;
 pub mod console;

@@ -269,8 +269,13 @@ async fn story(db: Db) {
 
 /// Rounds, applications, A5's cross-application query, submission refusal, reviews, attachments.
 async fn application_story(db: Db) {
-    use zhiyun_store::applications::{AppSave, AppStatus, NewReview};
+    use zhiyun_domain::application::{
+        AppStatus, ApplicationInput, Decision, ParkInput, ReviewAction, Rule, Status,
+    };
+    use zhiyun_store::applications::{AppSave, NewAttachment, NewReview};
     let backend = db.backend();
+    let at = zhiyun_store::now();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let who = Who::cli();
     let op = db
         .org_create(
@@ -285,16 +290,25 @@ async fn application_story(db: Db) {
         )
         .await
         .unwrap();
-    db.round_create(2021, "2021-06-30", &who).await.unwrap();
+    db.round_create(2021, day("2021-06-30"), at, &who)
+        .await
+        .unwrap();
     assert!(matches!(
-        db.round_create(2021, "2021-07-30", &who).await,
+        db.round_create(2021, day("2021-07-30"), at, &who).await,
         Err(StoreError::Conflict {
             code: Code::RoundExists,
             ..
         })
     ));
     let save = |park: &str, agencies: &[&str]| AppSave {
-        body_json: format!("{{\"round_year\":2021,\"park\":{{\"name\":\"{park}\"}}}}"),
+        body: ApplicationInput {
+            round_year: Some(2021),
+            park: ParkInput {
+                name: Some(park.into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
         park_name: Some(park.into()),
         district_code: Some("310104".into()),
         agencies: agencies
@@ -304,7 +318,7 @@ async fn application_story(db: Db) {
     };
     // No round, no application.
     assert!(matches!(
-        db.application_create(2030, op.id, &save("x", &[]), &who)
+        db.application_create(2030, op.id, &save("x", &[]), at, &who)
             .await,
         Err(StoreError::Conflict {
             code: Code::UnknownRound,
@@ -312,14 +326,14 @@ async fn application_story(db: Db) {
         })
     ));
     let a = db
-        .application_create(2021, op.id, &save("甲", &["AG1", "AG2"]), &who)
+        .application_create(2021, op.id, &save("甲", &["AG1", "AG2"]), at, &who)
         .await
         .unwrap();
     let b = db
-        .application_create(2021, op.id, &save("乙", &["AG1"]), &who)
+        .application_create(2021, op.id, &save("乙", &["AG1"]), at, &who)
         .await
         .unwrap();
-    assert_eq!(a.status(), AppStatus::Draft);
+    assert_eq!(a.status, AppStatus::Draft);
     // Drafts do not count for A5.
     assert!(
         db.a5_other_applications(2021, b.id)
@@ -327,7 +341,7 @@ async fn application_story(db: Db) {
             .unwrap()
             .is_empty()
     );
-    db.application_submit(a.id, &who, |_, others| {
+    db.application_submit(a.id, at, &who, |_, others| {
         assert!(others.is_empty());
         Ok(())
     })
@@ -338,10 +352,10 @@ async fn application_story(db: Db) {
     assert_eq!((others[0].id, others[0].park_name.as_str()), (a.id, "甲"));
     // An application naming other agencies is not among them.
     let c = db
-        .application_create(2021, op.id, &save("丙", &["AG9"]), &who)
+        .application_create(2021, op.id, &save("丙", &["AG9"]), at, &who)
         .await
         .unwrap();
-    db.application_submit(c.id, &who, |_, others| {
+    db.application_submit(c.id, at, &who, |_, others| {
         assert!(others.is_empty(), "{others:?}");
         Ok(())
     })
@@ -350,7 +364,7 @@ async fn application_story(db: Db) {
     assert_eq!(db.a5_other_applications(2021, b.id).await.unwrap().len(), 1);
     // A refusal from `decide` leaves the application a draft.
     let refused = db
-        .application_submit(b.id, &who, |_, others| {
+        .application_submit(b.id, at, &who, |_, others| {
             assert_eq!(others.len(), 1);
             Err(StoreError::Conflict {
                 code: Code::AgencyClusterLimit,
@@ -367,48 +381,54 @@ async fn application_story(db: Db) {
         })
     ));
     assert_eq!(
-        db.application_get(b.id).await.unwrap().status(),
+        db.application_get(b.id).await.unwrap().status,
         AppStatus::Draft
     );
     // Submitted applications cannot be edited.
     assert!(matches!(
-        db.application_update(a.id, &save("改", &[]), &who).await,
+        db.application_update(a.id, &save("改", &[]), at, &who)
+            .await,
         Err(StoreError::Conflict {
             code: Code::NotEditable,
             ..
         })
     ));
     // Reviews move the status: a rule review puts it under review, a decision decides.
-    let review = |kind: &'static str, decision: Option<&str>| NewReview {
-        kind,
-        rule: (kind == "rule").then(|| "A3".into()),
-        status: (kind == "rule").then(|| "pass".into()),
-        decision: decision.map(Into::into),
+    let review = |kind: &'static str, decision: Option<Decision>| NewReview {
+        action: match (kind, decision) {
+            ("rule", _) => ReviewAction::Check {
+                rule: Rule::A3,
+                status: Status::Pass,
+            },
+            (_, Some(d)) => ReviewAction::Decision(d),
+            _ => ReviewAction::Comment,
+        },
         comment: "意见".into(),
         org_name: "上海市知识产权局".into(),
     };
     assert!(matches!(
-        db.review_add(b.id, &review("comment", None), &who).await,
+        db.review_add(b.id, &review("comment", None), at, &who)
+            .await,
         Err(StoreError::Conflict {
             code: Code::NotSubmitted,
             ..
         })
     ));
-    db.review_add(a.id, &review("rule", None), &who)
+    db.review_add(a.id, &review("rule", None), at, &who)
         .await
         .unwrap();
     assert_eq!(
-        db.application_get(a.id).await.unwrap().status(),
+        db.application_get(a.id).await.unwrap().status,
         AppStatus::UnderReview
     );
-    db.review_add(a.id, &review("decision", Some("approve")), &who)
+    db.review_add(a.id, &review("decision", Some(Decision::Approve)), at, &who)
         .await
         .unwrap();
     let approved = db.application_get(a.id).await.unwrap();
-    assert_eq!(approved.status(), AppStatus::Approved);
+    assert_eq!(approved.status, AppStatus::Approved);
     assert!(approved.decided_at.is_some());
     assert!(matches!(
-        db.review_add(a.id, &review("decision", Some("reject")), &who)
+        db.review_add(a.id, &review("decision", Some(Decision::Reject)), at, &who)
             .await,
         Err(StoreError::Conflict {
             code: Code::AlreadyDecided,
@@ -421,10 +441,13 @@ async fn application_story(db: Db) {
     let meta = db
         .attachment_add(
             a.id,
-            "credit_report",
-            "信用报告.pdf",
-            "application/pdf",
-            &data,
+            NewAttachment {
+                part: zhiyun_domain::application::Part::CreditReport,
+                filename: "信用报告.pdf",
+                content_type: "application/pdf",
+                data: &data,
+            },
+            at,
             &who,
         )
         .await

@@ -2,6 +2,7 @@
 //! Postgres with `ZHIYUN_TEST_POSTGRES_URL`) and a fixed clock, so rules on dates are testable.
 //! One module per feature.
 
+mod applications;
 mod events;
 mod foundation;
 mod listings;
