@@ -10,7 +10,8 @@ use zhiyun_domain::account::{
 use zhiyun_domain::code::Code;
 use zhiyun_domain::policy;
 use zhiyun_domain::validation::FieldError;
-use zhiyun_store::accounts::{ApiToken, NewUser, User};
+use zhiyun_store::accounts::NewUser;
+pub use zhiyun_store::accounts::{ApiToken, User};
 use zhiyun_store::orgs::{Org, OrgFilter};
 use zhiyun_store::password::random_password;
 use zhiyun_store::{StoreError, Who};

@@ -1,7 +1,7 @@
 //! The audit log, for administrators: every write's who, when, what and before/after.
 
 use zhiyun_domain::policy;
-use zhiyun_store::audit::{AuditEntry, AuditFilter};
+pub use zhiyun_store::audit::{AuditEntry, AuditFilter};
 
 use crate::{Ctx, Error, Principal, Result};
 

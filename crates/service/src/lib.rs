@@ -10,8 +10,6 @@
 use std::sync::Arc;
 
 use zhiyun_search::{SearchIndex, Synonyms};
-use zhiyun_store::Db;
-use zhiyun_store::password::Hasher;
 
 pub mod accounts;
 pub mod applications;
@@ -30,7 +28,8 @@ pub mod system;
 pub use clock::Clock;
 pub use error::{Error, Kind, Result};
 pub use zhiyun_store::accounts::Principal;
-pub use zhiyun_store::{StoreError, Who};
+pub use zhiyun_store::password::{Hasher, random_hex};
+pub use zhiyun_store::{Db, StoreError, Who};
 
 /// What every use case runs against. Cheap to clone (handles and `Arc`s).
 #[derive(Clone)]
@@ -76,26 +75,8 @@ impl Ctx {
         self.db.backend()
     }
 
-    /// The database, for the transition while features move behind use cases. New code calls
-    /// use cases; this goes away when the web no longer needs it.
-    #[doc(hidden)]
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
-    /// The search index, for the same transition.
     #[doc(hidden)]
     pub fn search(&self) -> &SearchIndex {
         &self.search
-    }
-
-    #[doc(hidden)]
-    pub fn hasher(&self) -> &Hasher {
-        &self.hasher
-    }
-
-    #[doc(hidden)]
-    pub fn match_cache(&self) -> &Arc<matching::MatchCache> {
-        &self.matching
     }
 }

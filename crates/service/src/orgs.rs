@@ -12,7 +12,7 @@ use zhiyun_domain::org::{
 };
 use zhiyun_domain::policy::{self, Actor};
 use zhiyun_domain::validation::FieldError;
-use zhiyun_store::orgs::{Org, OrgFilter, Practitioner};
+pub use zhiyun_store::orgs::{Org, OrgFilter, Practitioner};
 
 use crate::{Ctx, Error, Principal, Result};
 

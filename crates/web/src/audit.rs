@@ -6,8 +6,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use zhiyun_service::audit::AuditEntry;
 use zhiyun_service::audit::{self, AuditQuery};
-use zhiyun_store::audit::AuditEntry;
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};

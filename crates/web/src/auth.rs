@@ -11,8 +11,8 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use zhiyun_service::Principal;
 use zhiyun_service::sessions;
-use zhiyun_store::accounts::Principal;
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};

@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use zhiyun_domain::code::Code;
 use zhiyun_domain::validation::FieldError;
-use zhiyun_store::StoreError;
+use zhiyun_service::StoreError;
 
 use crate::layout::render_error_page;
 

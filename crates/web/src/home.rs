@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
+use zhiyun_service::Principal;
 use zhiyun_service::home::{self, DistrictRow, T1Progress, Tile};
-use zhiyun_store::accounts::Principal;
 
 use crate::AppState;
 use crate::auth::{MaybeUser, PageUser};

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use zhiyun_domain::org::Role;
-use zhiyun_store::accounts::Principal;
+use zhiyun_service::Principal;
 
 use crate::AppState;
 
@@ -157,42 +157,9 @@ pub fn render_error_page(status: StatusCode, message: &str) -> String {
     .unwrap_or_else(|_| message.to_string())
 }
 
-/// Beijing time is UTC+8 all year (no daylight saving): every date and time shown is in it.
-const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-
-fn beijing(ts: i64) -> Option<chrono::NaiveDateTime> {
-    chrono::DateTime::from_timestamp(ts + BEIJING_OFFSET_SECS, 0).map(|d| d.naive_utc())
-}
-
 /// Unix seconds as Beijing time, `YYYY-MM-DD HH:MM`.
 pub fn fmt_time(ts: i64) -> String {
-    beijing(ts)
-        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
-
-/// Now, in Beijing local time (events are planned in it).
-#[allow(dead_code)] // events read `ctx.clock`; kept while other features move over
-pub fn now_beijing() -> chrono::NaiveDateTime {
-    beijing(zhiyun_store::now()).unwrap_or_default()
-}
-
-/// Today in Beijing.
-pub fn today() -> chrono::NaiveDate {
-    date_of(zhiyun_store::now())
-}
-
-/// The current year in Beijing. Transitional: pages moved behind use cases read
-/// `state.svc.clock()`; this stays for those not moved yet.
-#[allow(dead_code)]
-pub fn this_year() -> i32 {
-    use chrono::Datelike;
-    today().year()
-}
-
-/// The Beijing date of unix seconds `ts`.
-pub fn date_of(ts: i64) -> chrono::NaiveDate {
-    beijing(ts).map(|d| d.date()).unwrap_or_default()
+    zhiyun_domain::time::fmt_time(ts)
 }
 
 pub fn fmt_opt_time(ts: &Option<i64>) -> String {

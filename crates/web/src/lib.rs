@@ -7,8 +7,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use zhiyun_store::Db;
-use zhiyun_store::password::Hasher;
 
 mod accounts;
 mod applications;
@@ -57,15 +55,11 @@ impl Default for Config {
 
 #[derive(Clone)]
 pub struct AppState {
-    /// The use cases' context: every read and write goes through `zhiyun_service`.
+    /// The use cases' context: every read and write goes through `zhiyun_service`; the web
+    /// never reaches the store.
     pub svc: zhiyun_service::Ctx,
-    /// Transitional: handlers not yet moved behind a use case still reach the store.
-    pub db: Db,
-    pub hasher: Hasher,
     pub config: Arc<Config>,
     pub throttle: Arc<Throttle>,
-    /// The public listings' full-text index (T2), kept up to date on every listing write.
-    pub search: zhiyun_search::SearchIndex,
     /// Listing imports started from the upload page, with their progress and reports.
     pub imports: Arc<listings::import::Jobs>,
 }
@@ -80,29 +74,9 @@ impl AppState {
         )
     }
 
-    /// With an in-memory search index using the built-in synonyms (fill it with
-    /// `zhiyun_service::listings::index::reindex`).
-    pub fn new(db: Db, hasher: Hasher, config: Config) -> AppState {
-        let search = zhiyun_search::SearchIndex::in_ram(zhiyun_search::Synonyms::builtin())
-            .expect("an in-memory index always opens");
-        Self::with_search(db, hasher, config, search)
-    }
-
-    pub fn with_search(
-        db: Db,
-        hasher: Hasher,
-        config: Config,
-        search: zhiyun_search::SearchIndex,
-    ) -> AppState {
-        Self::with_ctx(zhiyun_service::Ctx::with_search(db, hasher, search), config)
-    }
-
     /// Over a use-case context (tests pass one with a fixed clock).
     pub fn with_ctx(svc: zhiyun_service::Ctx, config: Config) -> AppState {
         AppState {
-            db: svc.db().clone(),
-            hasher: svc.hasher().clone(),
-            search: svc.search().clone(),
             svc,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::{Deserialize, Serialize};
-use zhiyun_store::accounts::Principal;
+use zhiyun_service::Principal;
 
 use crate::AppState;
 use crate::auth::{ApiUser, MaybeUser, safe_next, session_clear_cookie, session_cookie};

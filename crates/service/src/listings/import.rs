@@ -348,3 +348,13 @@ async fn check_and_write(
     report.issues = issues;
     Ok(report)
 }
+
+/// The downloadable template of a kind's import file (XLSX, headers and an example row).
+pub fn template_xlsx(kind: ListingKind) -> Result<Vec<u8>> {
+    listing_import::listing_template_xlsx(kind).map_err(Error::internal)
+}
+
+/// An import's issues as a CSV that Excel on Chinese Windows opens (UTF-8 with BOM).
+pub fn issues_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    zhiyun_reports::sheet::csv_for_excel(header, rows)
+}

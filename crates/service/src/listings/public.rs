@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::{ListingKind, ListingStatus};
-use zhiyun_search::{Facets, Query, Sort};
+pub use zhiyun_search::{Facets, PriceBand, Query, Sort};
 use zhiyun_store::listings::ListingFilter;
 
 use super::{ListingRecord, Sheet, details, search_failed, sheet, visible};

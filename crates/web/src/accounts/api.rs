@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use zhiyun_service::accounts::{self, NewUserCmd};
-use zhiyun_store::accounts::{ApiToken, User};
+use zhiyun_service::accounts::{ApiToken, User};
 
 use super::parse_action;
 use crate::AppState;

@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhiyun_domain::org::OrgKind;
 use zhiyun_service::Kind;
+use zhiyun_service::Principal;
+use zhiyun_service::accounts::User;
 use zhiyun_service::accounts::{self, ChangePassword, NewUserCmd};
-use zhiyun_store::accounts::{Principal, User};
 
 use super::parse_action;
 use crate::AppState;

@@ -120,8 +120,7 @@ async fn template(
         .as_deref()
         .and_then(ListingKind::parse)
         .unwrap_or(ListingKind::Demand);
-    let bytes = zhiyun_reports::listing_import::listing_template_xlsx(kind)
-        .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let bytes = zhiyun_service::listings::import::template_xlsx(kind)?;
     Ok(crate::applications::download(
         crate::applications::XLSX,
         &format!("{}导入模板.xlsx", kind.label()),
@@ -199,7 +198,7 @@ async fn upload(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let id = zhiyun_store::password::random_hex(16);
+    let id = zhiyun_service::random_hex(16);
     state.imports.insert(
         id.clone(),
         Job {
@@ -347,7 +346,8 @@ async fn issues_csv(
             ]
         })
         .collect();
-    let bytes = zhiyun_reports::sheet::csv_for_excel(&["行号", "列", "问题代码", "问题"], &rows);
+    let bytes =
+        zhiyun_service::listings::import::issues_csv(&["行号", "列", "问题代码", "问题"], &rows);
     Ok(crate::applications::download(
         "text/csv; charset=utf-8",
         &format!("{}-问题清单.csv", job.filename),

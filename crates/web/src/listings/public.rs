@@ -9,8 +9,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use zhiyun_domain::district;
 use zhiyun_domain::listing::ListingKind;
-use zhiyun_search::{PriceBand, Sort};
 use zhiyun_service::listings::public::{self as listings, Found};
+use zhiyun_service::listings::public::{PriceBand, Query as SearchQuery, Sort};
 
 use crate::AppState;
 use crate::auth::MaybeUser;
@@ -55,8 +55,8 @@ fn blank(s: &Option<String>) -> Option<String> {
 }
 
 impl SearchParams {
-    fn query(&self) -> zhiyun_search::Query {
-        zhiyun_search::Query {
+    fn query(&self) -> SearchQuery {
+        SearchQuery {
             text: self.q.clone().unwrap_or_default(),
             kind: blank(&self.kind),
             field: blank(&self.field),

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use zhiyun_domain::org::{OrgInput, OrgKind, PractitionerInput};
 use zhiyun_domain::policy;
 use zhiyun_service::Kind;
+use zhiyun_service::Principal;
+use zhiyun_service::orgs::Org;
 use zhiyun_service::orgs::{self, FormChoices, OrgSearch};
-use zhiyun_store::accounts::Principal;
-use zhiyun_store::orgs::Org;
 
 use super::views::{
     Choice, OrgView, PractitionerView, district_choices, kind_choices, size_choices,

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use zhiyun_domain::district;
 use zhiyun_domain::org::{OrgKind, SizeClass};
+use zhiyun_service::orgs::Practitioner;
 use zhiyun_service::orgs::SeenOrg;
-use zhiyun_store::orgs::Practitioner;
 
 /// An organisation as the API and pages show it. Employees and revenue are private
 /// (`private_visible` false: they are null).
