@@ -9,7 +9,7 @@ use zhiyun_domain::ident::{IdentKind, uscc_check_char};
 use zhiyun_domain::org::{OrgInput, PractitionerInput, check_org, check_practitioner};
 use zhiyun_store::{Who, testing};
 
-mod common;
+use crate::common;
 use common::{As, PASSWORD, TestApp};
 
 // ---------- fixture ----------

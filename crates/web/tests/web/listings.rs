@@ -5,7 +5,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 fn uscc(n: u32) -> String {
     common::uscc("310110", n)

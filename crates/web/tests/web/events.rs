@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 
 use common::Api as T;
 

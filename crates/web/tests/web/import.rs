@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 fn uscc(n: u32) -> String {
     common::uscc("310110", n)

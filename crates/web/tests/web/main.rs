@@ -1,0 +1,13 @@
+//! The web crate's tests, one binary: the whole router in-process (`tower::ServiceExt::oneshot`)
+//! on a fresh database per test (SQLite, or Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set),
+//! started and called through one harness (`common`). One module per feature.
+
+mod common;
+
+mod api;
+mod applications;
+mod events;
+mod import;
+mod listings;
+mod matching;
+mod public_site;
