@@ -16,6 +16,7 @@ use zhiyun_store::password::Hasher;
 pub mod clock;
 pub mod error;
 pub mod matching;
+pub mod patents;
 
 pub use clock::Clock;
 pub use error::{Error, Kind, Result};

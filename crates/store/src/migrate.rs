@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_listings_updated"),
     migration!(5, "0005_match_feedback"),
     migration!(6, "0006_events"),
+    migration!(8, "0008_patents"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -27,6 +27,7 @@ mod listings;
 pub mod matching;
 pub mod openapi;
 mod orgs;
+mod patents;
 mod session;
 mod validate;
 
@@ -145,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .merge(listings::routes())
         .merge(matching::routes())
         .merge(events::routes())
+        .merge(patents::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())
