@@ -641,7 +641,7 @@ async fn patent_story(db: Db) {
         "{backend}: {dup:?}"
     );
     // An enterprise's plain invention (A47J, no category) and a pending utility model.
-    let mut i2 = input("201210012345.X", ent.id);
+    let mut i2 = input("202110123456.7", ent.id);
     i2.ipc = vec!["A47J 27/00".into()];
     i2.filed_on = Some("2021-03-01".into());
     i2.granted_on = Some("2023-05-02".into());
@@ -651,7 +651,7 @@ async fn patent_story(db: Db) {
         .patent_create(PatentWrite { patent: &p2, profile: prof2 }, 1_000, &who)
         .await
         .unwrap();
-    assert!(prof2.since.is_none());
+    assert_eq!(prof2.since, Some(d("2031-03-01")), "only more than ten years, from 2031");
 
     // K5 counts at a year end: the university's patent in 徐汇, none in 崇明 yet.
     let end_2023 = d("2023-12-31");
@@ -709,7 +709,7 @@ async fn patent_story(db: Db) {
         .unwrap();
     assert_eq!((n, rows[0].id), (1, r1.id));
     let (n, _) = db
-        .patent_list(&PatentFilter { q: Some("201210012345".into()), ..Default::default() })
+        .patent_list(&PatentFilter { q: Some("202110123456".into()), ..Default::default() })
         .await
         .unwrap();
     assert_eq!(n, 1);
