@@ -19,7 +19,7 @@ use zhiyun_service::patents::{self as uc, PatentQuery, cultivation, indicator, r
 
 use super::views::{
     Created, CultivationItemView, CultivationView, FigureView, ImportReportView,
-    OverseasFilingsView, PatentItem, PatentList, PatentView, PopulationView, ReminderView,
+    OverseasFilingsView, PatentItem, PatentList, PatentRecordView, PopulationView, ReminderView,
     TrademarkList, TrademarkView,
 };
 use crate::AppState;
@@ -83,7 +83,7 @@ pub async fn api_create(
 /// Replace a patent as a whole (same body and rules as creating it).
 #[utoipa::path(put, path = "/api/v1/patents/{id}", tag = "patents", params(("id" = i64, Path)),
     request_body = super::views::PatentBody,
-    responses((status = 200, body = PatentView), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = PatentRecordView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody),
               (status = 409, description = "duplicate_patent", body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
@@ -92,7 +92,7 @@ pub async fn api_replace(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<PatentInput>,
-) -> Result<Json<PatentView>, ApiError> {
+) -> Result<Json<PatentRecordView>, ApiError> {
     uc::replace(&state.svc, &user, id, input).await?;
     Ok(Json((&uc::get(&state.svc, &user, id).await?).into()))
 }
@@ -101,13 +101,13 @@ pub async fn api_replace(
 /// only the categories met); the fee state and the cultivation project for owners, co-owners,
 /// whoever manages it and the district's overseers.
 #[utoipa::path(get, path = "/api/v1/patents/{id}", tag = "patents", params(("id" = i64, Path)),
-    responses((status = 200, body = PatentView), (status = 401, body = crate::error::ErrorBody),
+    responses((status = 200, body = PatentRecordView), (status = 401, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<PatentView>, ApiError> {
+) -> Result<Json<PatentRecordView>, ApiError> {
     Ok(Json((&uc::get(&state.svc, &user, id).await?).into()))
 }
 

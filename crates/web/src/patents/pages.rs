@@ -21,7 +21,7 @@ use zhiyun_service::patents::{self as uc, PatentDetail, cultivation};
 use zhiyun_service::{Kind, Principal};
 use zhiyun_store::patents::OrgBrief;
 
-use super::views::{CultivationItemView, PatentItem, PatentView};
+use super::views::{CultivationItemView, PatentItem, PatentRecordView};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -181,7 +181,7 @@ async fn list_page(
 #[template(path = "patents/detail.html")]
 struct DetailPage {
     layout: Layout,
-    p: PatentView,
+    p: PatentRecordView,
     can_manage: bool,
     can_cultivate: bool,
     goals: Vec<Opt>,
@@ -203,7 +203,7 @@ fn render_detail(
     status: StatusCode,
     notice: Option<&str>,
 ) -> Response {
-    let p = PatentView::from(d);
+    let p = PatentRecordView::from(d);
     let goal = cult.v("goal").to_string();
     page_with_status(
         status,

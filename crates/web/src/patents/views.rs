@@ -216,7 +216,7 @@ pub struct ListingRef {
 /// One patent: the record as registered, plus `expires_on`, `in_force` and `high_value`; `fee`,
 /// `fee_paid_until` and `cultivation` only for viewers who may read internal facts.
 #[derive(Serialize, utoipa::ToSchema, Clone)]
-pub struct PatentView {
+pub struct PatentRecordView {
     pub id: i64,
     pub number: String,
     /// invention | utility_model | design
@@ -269,10 +269,10 @@ fn overseas_views(p: &Patent) -> Vec<OverseasView> {
         .collect()
 }
 
-impl From<&PatentDetail> for PatentView {
-    fn from(d: &PatentDetail) -> PatentView {
+impl From<&PatentDetail> for PatentRecordView {
+    fn from(d: &PatentDetail) -> PatentRecordView {
         let p = &d.record.patent;
-        PatentView {
+        PatentRecordView {
             id: d.record.id,
             number: p.number.to_string(),
             kind: p.kind.slug().into(),
