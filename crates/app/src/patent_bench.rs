@@ -9,7 +9,9 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use chrono::{Datelike, NaiveDate};
 use zhiyun_domain::patent::term::anniversary;
-use zhiyun_domain::patent::{HighValueFacts, HighValueRules, PatentInput, check_patent, high_value_profile};
+use zhiyun_domain::patent::{
+    HighValueFacts, HighValueRules, PatentInput, check_patent, high_value_profile,
+};
 use zhiyun_reports::patent_import::TEMPLATE_COLUMNS;
 use zhiyun_store::listings::ImportWrite;
 use zhiyun_store::orgs::{Org, OrgFilter};
@@ -56,7 +58,11 @@ pub fn row(n: u64, owner_uscc: &str, owner_name: &str, today: NaiveDate) -> Vec<
         _ => 10,
     };
     let expires = anniversary(filed, term).pred_opt().unwrap_or(filed);
-    let grant_after = if kind == 1 { 730 + (n % 400) as i64 } else { 240 };
+    let grant_after = if kind == 1 {
+        730 + (n % 400) as i64
+    } else {
+        240
+    };
     let granted = filed + chrono::Duration::days(grant_after);
     let (status, granted, ended, paid) = if granted > today {
         ("审查中", None, None, None)
@@ -129,7 +135,10 @@ pub fn row(n: u64, owner_uscc: &str, owner_name: &str, today: NaiveDate) -> Vec<
 
 async fn owners(db: &Db) -> Result<Vec<Org>> {
     let mut out = Vec::new();
-    for kind in [zhiyun_domain::org::OrgKind::Enterprise, zhiyun_domain::org::OrgKind::University] {
+    for kind in [
+        zhiyun_domain::org::OrgKind::Enterprise,
+        zhiyun_domain::org::OrgKind::University,
+    ] {
         let (_, orgs) = db
             .org_list(&OrgFilter {
                 kind: Some(kind),
@@ -137,7 +146,10 @@ async fn owners(db: &Db) -> Result<Vec<Org>> {
                 ..Default::default()
             })
             .await?;
-        out.extend(orgs.into_iter().filter(|o| o.uscc.is_some() && o.district_code.is_some()));
+        out.extend(
+            orgs.into_iter()
+                .filter(|o| o.uscc.is_some() && o.district_code.is_some()),
+        );
     }
     if out.is_empty() {
         bail!("no registered enterprise or university with a USCC: run `zhiyun demo` first");
@@ -156,7 +168,10 @@ pub async fn gen_file(db: &Db, rows: u64, from: u64, out: &Path) -> Result<()> {
             row(n, o.uscc.as_deref().unwrap_or(""), &o.name, today)
         })
         .collect();
-    let bytes = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+    let bytes = if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
         zhiyun_reports::sheet::csv_for_excel(&TEMPLATE_COLUMNS, &data)
     } else {
         zhiyun_reports::sheet::table_xlsx("专利", &TEMPLATE_COLUMNS, &data)?
@@ -183,7 +198,11 @@ pub async fn fill(db: &Db, count: u64, from: u64) -> Result<()> {
                 number: Some(r[0].clone()),
                 title: Some(r[1].clone()),
                 owner_org_id: Some(o.id),
-                ipc: r[6].split('；').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                ipc: r[6]
+                    .split('；')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
                 filed_on: Some(r[7].clone()),
                 granted_on: Some(r[8].clone()).filter(|s| !s.is_empty()),
                 legal_status: Some(
@@ -199,7 +218,8 @@ pub async fn fill(db: &Db, count: u64, from: u64) -> Result<()> {
                 fee_paid_until: Some(r[11].clone()).filter(|s| !s.is_empty()),
                 ..Default::default()
             };
-            input.overseas = zhiyun_reports::patent_import::parse_overseas(&r[13]).unwrap_or_default();
+            input.overseas =
+                zhiyun_reports::patent_import::parse_overseas(&r[13]).unwrap_or_default();
             input.awards = zhiyun_reports::patent_import::parse_awards(&r[14]);
             match check_patent(&input, today) {
                 Ok(p) => patents.push(p),
@@ -214,12 +234,24 @@ pub async fn fill(db: &Db, count: u64, from: u64) -> Result<()> {
                 row: i,
                 write: PatentWrite {
                     patent: p,
-                    profile: high_value_profile(&HighValueFacts { patent: p, pledges: &[] }, &rules),
+                    profile: high_value_profile(
+                        &HighValueFacts {
+                            patent: p,
+                            pledges: &[],
+                        },
+                        &rules,
+                    ),
                 },
             })
             .collect();
         let out = db
-            .patent_import(&items, ImportWrite::ValidRowsOnly, zhiyun_store::now(), &who, &|_| {})
+            .patent_import(
+                &items,
+                ImportWrite::ValidRowsOnly,
+                zhiyun_store::now(),
+                &who,
+                &|_| {},
+            )
             .await?;
         done += batch;
         eprintln!(
@@ -233,17 +265,28 @@ pub async fn fill(db: &Db, count: u64, from: u64) -> Result<()> {
 
 /// Time K5 for `year`: each district and the city, `rounds` times, through the use case (as the
 /// municipal bureau's demo user, if loaded) and the store's count alone.
-pub async fn indicator(db: &Db, hasher: zhiyun_store::password::Hasher, year: i32, rounds: usize) -> Result<()> {
+pub async fn indicator(
+    db: &Db,
+    hasher: zhiyun_store::password::Hasher,
+    year: i32,
+    rounds: usize,
+) -> Result<()> {
     use zhiyun_domain::patent::indicator::PopulationYear;
-    let total: i64 = db.high_value_count(None, zhiyun_domain::patent::year_end(year)).await?;
+    let total: i64 = db
+        .high_value_count(None, zhiyun_domain::patent::year_end(year))
+        .await?;
     let (n, _) = db.patent_list(&Default::default()).await?;
-    println!("register: {n} patents; high-value invention patents in force at the end of {year}: {total}");
+    println!(
+        "register: {n} patents; high-value invention patents in force at the end of {year}: {total}"
+    );
     let municipal = match db.user_by_username("demo-municipal").await? {
         Some(u) => db.principal(u.id).await?,
         None => None,
     };
     let ctx = zhiyun_service::Ctx::new(db.clone(), hasher);
-    let mut codes: Vec<Option<&str>> = zhiyun_domain::district::all().map(|d| Some(d.code)).collect();
+    let mut codes: Vec<Option<&str>> = zhiyun_domain::district::all()
+        .map(|d| Some(d.code))
+        .collect();
     codes.push(None);
     let mut times: Vec<f64> = Vec::new();
     let mut worst = (0.0, None);
@@ -252,12 +295,19 @@ pub async fn indicator(db: &Db, hasher: zhiyun_store::password::Hasher, year: i3
             let t = Instant::now();
             match &municipal {
                 Some(p) => {
-                    zhiyun_service::patents::indicator::high_value_figure(&ctx, p, *code, year, PopulationYear::Previous)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    zhiyun_service::patents::indicator::high_value_figure(
+                        &ctx,
+                        p,
+                        *code,
+                        year,
+                        PopulationYear::Previous,
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 }
                 None => {
-                    db.high_value_count(*code, zhiyun_domain::patent::year_end(year)).await?;
+                    db.high_value_count(*code, zhiyun_domain::patent::year_end(year))
+                        .await?;
                 }
             }
             let ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -272,14 +322,20 @@ pub async fn indicator(db: &Db, hasher: zhiyun_store::password::Hasher, year: i3
     println!(
         "K5 per district and city-wide for {year} ({} {} calls): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms ({})",
         times.len(),
-        if municipal.is_some() { "use-case" } else { "store" },
+        if municipal.is_some() {
+            "use-case"
+        } else {
+            "store"
+        },
         p(0.5),
         p(0.95),
         worst.0,
         worst.1.unwrap_or("city-wide")
     );
     let t = Instant::now();
-    let rows = db.high_value_counts_by_district(zhiyun_domain::patent::year_end(year)).await?;
+    let rows = db
+        .high_value_counts_by_district(zhiyun_domain::patent::year_end(year))
+        .await?;
     println!(
         "all districts in one query: {:.1} ms ({} districts)",
         t.elapsed().as_secs_f64() * 1000.0,

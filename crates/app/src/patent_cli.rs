@@ -67,9 +67,16 @@ pub async fn run(
         shown.set_position(p.done as u64);
     };
     let started = Instant::now();
-    let report = import(&ctx, &importer, &filename, Arc::new(bytes), write, &progress)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
+    let report = import(
+        &ctx,
+        &importer,
+        &filename,
+        Arc::new(bytes),
+        write,
+        &progress,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     for i in &report.issues {

@@ -14,8 +14,8 @@ use rust_xlsxwriter::{DataValidation, Workbook};
 use zhiyun_domain::code::Code;
 use zhiyun_domain::ident::Uscc;
 use zhiyun_domain::patent::{
-    Award, AwardInput, LegalStatus, OverseasInput, OverseasMember, Patent, PatentInput,
-    PatentKind, check_patent,
+    Award, AwardInput, LegalStatus, OverseasInput, OverseasMember, Patent, PatentInput, PatentKind,
+    check_patent,
 };
 
 use crate::ReportError;
@@ -349,7 +349,11 @@ pub fn read_patents(filename: &str, bytes: &[u8]) -> Result<Vec<PatentRow>, Impo
             None => Vec::new(),
             Some(Ok(m)) => m,
             Some(Err(msg)) => {
-                r.issue(COL_OVERSEAS, Code::BadFormat, format!("{COL_OVERSEAS}{msg}"));
+                r.issue(
+                    COL_OVERSEAS,
+                    Code::BadFormat,
+                    format!("{COL_OVERSEAS}{msg}"),
+                );
                 Vec::new()
             }
         };
@@ -618,7 +622,9 @@ mod tests {
     fn resolve(rows: &mut [PatentRow]) {
         for r in rows.iter_mut() {
             r.input.owner_org_id = Some(7);
-            r.input.co_owner_org_ids = (0..r.co_owner_usccs.len() as i64).map(|i| 100 + i).collect();
+            r.input.co_owner_org_ids = (0..r.co_owner_usccs.len() as i64)
+                .map(|i| 100 + i)
+                .collect();
         }
     }
 
@@ -676,7 +682,10 @@ mod tests {
         ] {
             assert!(found.contains(&want), "{want:?} not in {found:?}");
         }
-        assert!(found.iter().any(|f| f.0 == 4 && f.1 == COL_IPC), "{found:?}");
+        assert!(
+            found.iter().any(|f| f.0 == 4 && f.1 == COL_IPC),
+            "{found:?}"
+        );
         assert!(rows.iter().all(|r| r.patent.is_none()));
         let msg = &rows[0].issues[0].message;
         assert!(msg.starts_with(COL_NUMBER) && msg.contains("校验"), "{msg}");

@@ -49,7 +49,10 @@ impl Db {
 
     /// The same count for every district at once: (district code, count), districts without
     /// such patents left out.
-    pub async fn high_value_counts_by_district(&self, as_of: NaiveDate) -> Result<Vec<(String, i64)>> {
+    pub async fn high_value_counts_by_district(
+        &self,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(String, i64)>> {
         let d = day(as_of);
         on_pool!(self, p => Ok(sqlx::query_as::<_, (String, i64)>(
             "SELECT o.district_code, COUNT(*) FROM patents p JOIN organisations o ON o.id = p.owner_org_id
@@ -64,7 +67,11 @@ impl Db {
     /// Overseas filings in `year` by owners in `district` (`None`: all): PCT applications and
     /// direct foreign filings, by the member's own filing date (a member entered from a PCT
     /// application is not a new filing).
-    pub async fn overseas_filings(&self, district: Option<&str>, year: i32) -> Result<OverseasCounts> {
+    pub async fn overseas_filings(
+        &self,
+        district: Option<&str>,
+        year: i32,
+    ) -> Result<OverseasCounts> {
         let rows: Vec<(bool, i64)> = on_pool!(self, p => sqlx::query_as(
             "SELECT m.office = 'WO', COUNT(*) FROM patent_overseas m JOIN patents p ON p.id = m.patent_id
              WHERE m.filed_on >= $1 AND m.filed_on <= $2 AND m.via_pct = $3

@@ -110,8 +110,12 @@ impl PatentRow {
             legal_status,
             ended_on: opt_day(id, "ended_on", self.ended_on.as_deref())?,
             fee_paid_until: opt_day(id, "fee_paid_until", self.fee_paid_until.as_deref())?,
-            term_extension_days: u32::try_from(self.term_extension_days)
-                .map_err(|_| corrupt(id, format!("term_extension_days {}", self.term_extension_days)))?,
+            term_extension_days: u32::try_from(self.term_extension_days).map_err(|_| {
+                corrupt(
+                    id,
+                    format!("term_extension_days {}", self.term_extension_days),
+                )
+            })?,
             overseas: ch.overseas,
             awards: ch.awards,
         };
@@ -285,7 +289,12 @@ pub struct LinkedListing {
 
 impl Db {
     /// Register a patent (409 `duplicate_patent` when its number is registered already).
-    pub async fn patent_create(&self, w: PatentWrite<'_>, now: i64, who: &Who) -> Result<PatentRecord> {
+    pub async fn patent_create(
+        &self,
+        w: PatentWrite<'_>,
+        now: i64,
+        who: &Who,
+    ) -> Result<PatentRecord> {
         let id = on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let id: i64 = bind_patent!(sqlx::query_scalar(INSERT), w, now)
@@ -388,10 +397,18 @@ impl Db {
         let mut out: HashMap<i64, Children> = HashMap::new();
         for chunk in ids.chunks(500) {
             let m = marks(1, chunk.len());
-            let co = format!("SELECT patent_id, org_id FROM patent_co_owners WHERE patent_id IN ({m}) ORDER BY patent_id, position");
-            let ipc = format!("SELECT patent_id, code FROM patent_ipc WHERE patent_id IN ({m}) ORDER BY patent_id, position");
-            let ov = format!("SELECT patent_id, office, number, granted, filed_on, via_pct FROM patent_overseas WHERE patent_id IN ({m}) ORDER BY patent_id, position");
-            let aw = format!("SELECT patent_id, name, year FROM patent_awards WHERE patent_id IN ({m}) ORDER BY patent_id, position");
+            let co = format!(
+                "SELECT patent_id, org_id FROM patent_co_owners WHERE patent_id IN ({m}) ORDER BY patent_id, position"
+            );
+            let ipc = format!(
+                "SELECT patent_id, code FROM patent_ipc WHERE patent_id IN ({m}) ORDER BY patent_id, position"
+            );
+            let ov = format!(
+                "SELECT patent_id, office, number, granted, filed_on, via_pct FROM patent_overseas WHERE patent_id IN ({m}) ORDER BY patent_id, position"
+            );
+            let aw = format!(
+                "SELECT patent_id, name, year FROM patent_awards WHERE patent_id IN ({m}) ORDER BY patent_id, position"
+            );
             let (co, ipc, ov, aw) = on_pool!(self, p => {
                 let mut q1 = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(co));
                 let mut q2 = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(ipc));
@@ -426,8 +443,12 @@ impl Db {
                 });
             }
             for (id, name, year) in aw {
-                let year = i32::try_from(year).map_err(|_| corrupt(id, format!("award year {year}")))?;
-                out.entry(id).or_default().awards.push(Award::from_name(&name, year));
+                let year =
+                    i32::try_from(year).map_err(|_| corrupt(id, format!("award year {year}")))?;
+                out.entry(id)
+                    .or_default()
+                    .awards
+                    .push(Award::from_name(&name, year));
             }
         }
         Ok(out)
@@ -443,14 +464,14 @@ impl Db {
             AND ($5 IS NULL OR p.legal_status = $5)
             AND ($6 IS NULL OR (p.high_value_since <= $6 AND p.in_force_from <= $6 AND p.in_force_until >= $6))";
         let count_sql = format!("SELECT COUNT(*) FROM patents p {WHERE}");
-        let list_sql =
-            format!("SELECT {COLUMNS} FROM patents p {WHERE} ORDER BY p.id DESC LIMIT $7 OFFSET $8");
-        let q = f
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(like_pattern);
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM patents p {WHERE} ORDER BY p.id DESC LIMIT $7 OFFSET $8"
+        );
+        let q =
+            f.q.as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(like_pattern);
         let kind = f.kind.map(PatentKind::slug);
         let status = f.legal_status.map(LegalStatus::slug);
         let hv = f.high_value_on.map(day);

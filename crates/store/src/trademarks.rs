@@ -96,7 +96,12 @@ pub struct TrademarkFilter {
 }
 
 impl Db {
-    pub async fn trademark_create(&self, t: &Trademark, now: i64, who: &Who) -> Result<TrademarkRecord> {
+    pub async fn trademark_create(
+        &self,
+        t: &Trademark,
+        now: i64,
+        who: &Who,
+    ) -> Result<TrademarkRecord> {
         let sql = format!(
             "INSERT INTO trademarks (number, nice_class, name, owner_org_id, valid_until, registered_on, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {TM_COLUMNS}"
@@ -188,12 +193,11 @@ impl Db {
         let list_sql = format!(
             "SELECT {TM_COLUMNS} FROM trademarks {WHERE} ORDER BY number, nice_class LIMIT $4 OFFSET $5"
         );
-        let q = f
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(like_pattern);
+        let q =
+            f.q.as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(like_pattern);
         let limit = if f.limit <= 0 { 50 } else { f.limit.min(1000) };
         let (total, rows) = on_pool!(self, p => {
             let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))

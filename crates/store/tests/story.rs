@@ -569,14 +569,26 @@ async fn patent_story(db: Db) {
     let today = d("2026-12-04");
     let uni = db
         .org_create(
-            &check_org(&org("university", "上海某大学", Some("91310115MA1K3BTP2B"), Some("310104"))).unwrap(),
+            &check_org(&org(
+                "university",
+                "上海某大学",
+                Some("91310115MA1K3BTP2B"),
+                Some("310104"),
+            ))
+            .unwrap(),
             &who,
         )
         .await
         .unwrap();
     let ent = db
         .org_create(
-            &check_org(&org("enterprise", "崇明某企业", Some("91350100M000100Y43"), Some("310151"))).unwrap(),
+            &check_org(&org(
+                "enterprise",
+                "崇明某企业",
+                Some("91350100M000100Y43"),
+                Some("310151"),
+            ))
+            .unwrap(),
             &who,
         )
         .await
@@ -626,18 +638,46 @@ async fn patent_story(db: Db) {
     }];
     let (p1, prof1) = write(&check_patent(&i1, today).unwrap());
     let r1 = db
-        .patent_create(PatentWrite { patent: &p1, profile: prof1 }, 1_000, &who)
+        .patent_create(
+            PatentWrite {
+                patent: &p1,
+                profile: prof1,
+            },
+            1_000,
+            &who,
+        )
         .await
         .unwrap();
     assert_eq!(r1.patent, p1, "{backend}: decoded as written");
     assert_eq!((r1.created_at, r1.updated_at), (1_000, 1_000));
-    assert_eq!(db.patent_by_number("201710601862.3").await.unwrap().unwrap().id, r1.id);
+    assert_eq!(
+        db.patent_by_number("201710601862.3")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        r1.id
+    );
     // The same number again: a conflict naming the field, nothing written.
     let dup = db
-        .patent_create(PatentWrite { patent: &p1, profile: prof1 }, 1_001, &who)
+        .patent_create(
+            PatentWrite {
+                patent: &p1,
+                profile: prof1,
+            },
+            1_001,
+            &who,
+        )
         .await;
     assert!(
-        matches!(dup, Err(StoreError::Conflict { code: Code::DuplicatePatent, field: Some("number"), .. })),
+        matches!(
+            dup,
+            Err(StoreError::Conflict {
+                code: Code::DuplicatePatent,
+                field: Some("number"),
+                ..
+            })
+        ),
         "{backend}: {dup:?}"
     );
     // An enterprise's plain invention (A47J, no category) and a pending utility model.
@@ -648,15 +688,32 @@ async fn patent_story(db: Db) {
     i2.fee_paid_until = Some("2027-03-01".into());
     let (p2, prof2) = write(&check_patent(&i2, today).unwrap());
     let r2 = db
-        .patent_create(PatentWrite { patent: &p2, profile: prof2 }, 1_000, &who)
+        .patent_create(
+            PatentWrite {
+                patent: &p2,
+                profile: prof2,
+            },
+            1_000,
+            &who,
+        )
         .await
         .unwrap();
-    assert_eq!(prof2.since, Some(d("2031-03-01")), "only more than ten years, from 2031");
+    assert_eq!(
+        prof2.since,
+        Some(d("2031-03-01")),
+        "only more than ten years, from 2031"
+    );
 
     // K5 counts at a year end: the university's patent in 徐汇, none in 崇明 yet.
     let end_2023 = d("2023-12-31");
-    assert_eq!(db.high_value_count(Some("310104"), end_2023).await.unwrap(), 1);
-    assert_eq!(db.high_value_count(Some("310151"), end_2023).await.unwrap(), 0);
+    assert_eq!(
+        db.high_value_count(Some("310104"), end_2023).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        db.high_value_count(Some("310151"), end_2023).await.unwrap(),
+        0
+    );
     assert_eq!(db.high_value_count(None, end_2023).await.unwrap(), 1);
     // Not yet granted at the end of 2019: not counted.
     assert_eq!(db.high_value_count(None, d("2019-12-31")).await.unwrap(), 0);
@@ -667,7 +724,10 @@ async fn patent_story(db: Db) {
     // Overseas filings in 2018: one PCT application, one direct US filing.
     let o = db.overseas_filings(Some("310104"), 2018).await.unwrap();
     assert_eq!((o.pct, o.direct), (1, 1), "{backend}");
-    assert_eq!(db.overseas_filings(Some("310151"), 2018).await.unwrap().pct, 0);
+    assert_eq!(
+        db.overseas_filings(Some("310151"), 2018).await.unwrap().pct,
+        0
+    );
 
     // Replace: the enterprise's patent gains an award (high value from 2024) and loses its IPC.
     let mut i2b = i2.clone();
@@ -678,38 +738,86 @@ async fn patent_story(db: Db) {
     }];
     let (p2b, prof2b) = write(&check_patent(&i2b, today).unwrap());
     let r2b = db
-        .patent_replace(r2.id, PatentWrite { patent: &p2b, profile: prof2b }, 2_000, &who)
+        .patent_replace(
+            r2.id,
+            PatentWrite {
+                patent: &p2b,
+                profile: prof2b,
+            },
+            2_000,
+            &who,
+        )
         .await
         .unwrap();
-    assert_eq!((r2b.patent.clone(), r2b.created_at, r2b.updated_at), (p2b, 1_000, 2_000));
-    assert_eq!(db.high_value_count(Some("310151"), end_2023).await.unwrap(), 0);
-    assert_eq!(db.high_value_count(Some("310151"), d("2024-12-31")).await.unwrap(), 1);
+    assert_eq!(
+        (r2b.patent.clone(), r2b.created_at, r2b.updated_at),
+        (p2b, 1_000, 2_000)
+    );
+    assert_eq!(
+        db.high_value_count(Some("310151"), end_2023).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        db.high_value_count(Some("310151"), d("2024-12-31"))
+            .await
+            .unwrap(),
+        1
+    );
     // A replace onto another patent's number is the same conflict.
     let mut clash = r2b.patent.clone();
     clash.number = p1.number.clone();
     assert!(matches!(
-        db.patent_replace(r2.id, PatentWrite { patent: &clash, profile: prof2b }, 2_001, &who).await,
-        Err(StoreError::Conflict { code: Code::DuplicatePatent, .. })
+        db.patent_replace(
+            r2.id,
+            PatentWrite {
+                patent: &clash,
+                profile: prof2b
+            },
+            2_001,
+            &who
+        )
+        .await,
+        Err(StoreError::Conflict {
+            code: Code::DuplicatePatent,
+            ..
+        })
     ));
 
     // Lists: by organisation (owned or co-owned), district, text, high value on a day.
     let (n, rows) = db
-        .patent_list(&PatentFilter { org_id: Some(ent.id), ..Default::default() })
+        .patent_list(&PatentFilter {
+            org_id: Some(ent.id),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    assert_eq!((n, rows.len()), (2, 2), "{backend}: the co-owned patent counts");
+    assert_eq!(
+        (n, rows.len()),
+        (2, 2),
+        "{backend}: the co-owned patent counts"
+    );
     let (n, _) = db
-        .patent_list(&PatentFilter { district_code: Some("310104".into()), q: Some("隔膜".into()), ..Default::default() })
+        .patent_list(&PatentFilter {
+            district_code: Some("310104".into()),
+            q: Some("隔膜".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(n, 1);
     let (n, rows) = db
-        .patent_list(&PatentFilter { high_value_on: Some(end_2023), ..Default::default() })
+        .patent_list(&PatentFilter {
+            high_value_on: Some(end_2023),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!((n, rows[0].id), (1, r1.id));
     let (n, _) = db
-        .patent_list(&PatentFilter { q: Some("202110123456".into()), ..Default::default() })
+        .patent_list(&PatentFilter {
+            q: Some("202110123456".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(n, 1);
@@ -717,14 +825,27 @@ async fn patent_story(db: Db) {
     // Populations: the census per district and for the city, then the bureau's entries.
     let pops = db.populations().await.unwrap();
     let chongming = pops.iter().find(|p| p.code == "310151").unwrap();
-    assert_eq!((chongming.year, chongming.residents, chongming.source), (2020, 637_921, "census"));
+    assert_eq!(
+        (chongming.year, chongming.residents, chongming.source),
+        (2020, 637_921, "census")
+    );
     let city = pops.iter().find(|p| p.code == "310000").unwrap();
     assert_eq!(city.residents, 24_870_895);
-    db.population_set("310000", 2022, 24_758_900, 3_000, &who).await.unwrap();
-    db.population_set("310000", 2022, 24_758_901, 3_001, &who).await.unwrap();
+    db.population_set("310000", 2022, 24_758_900, 3_000, &who)
+        .await
+        .unwrap();
+    db.population_set("310000", 2022, 24_758_901, 3_001, &who)
+        .await
+        .unwrap();
     let pops = db.populations().await.unwrap();
-    let y2022: Vec<_> = pops.iter().filter(|p| p.code == "310000" && p.year == 2022).collect();
-    assert_eq!((y2022.len(), y2022[0].residents, y2022[0].source), (1, 24_758_901, "entered"));
+    let y2022: Vec<_> = pops
+        .iter()
+        .filter(|p| p.code == "310000" && p.year == 2022)
+        .collect();
+    assert_eq!(
+        (y2022.len(), y2022[0].residents, y2022[0].source),
+        (1, 24_758_901, "entered")
+    );
 
     // Cultivation: marked once, changed (the day first marked stays), listed by district, ended.
     let c = zhiyun_domain::patent::Cultivation {
@@ -732,14 +853,28 @@ async fn patent_story(db: Db) {
         notes: "拟提交 PCT".into(),
         target_date: d("2027-06-30"),
     };
-    let c1 = db.cultivation_set(r2.id, &c, today, uni.id, 4_000, &who).await.unwrap();
+    let c1 = db
+        .cultivation_set(r2.id, &c, today, uni.id, 4_000, &who)
+        .await
+        .unwrap();
     assert_eq!((c1.cultivation.clone(), c1.marked_on), (c.clone(), today));
     let mut c2 = c.clone();
     c2.goal = CultivationGoal::License;
-    let later = db.cultivation_set(r2.id, &c2, d("2027-01-01"), uni.id, 4_001, &who).await.unwrap();
-    assert_eq!((later.cultivation.goal, later.marked_on), (CultivationGoal::License, today));
+    let later = db
+        .cultivation_set(r2.id, &c2, d("2027-01-01"), uni.id, 4_001, &who)
+        .await
+        .unwrap();
+    assert_eq!(
+        (later.cultivation.goal, later.marked_on),
+        (CultivationGoal::License, today)
+    );
     assert_eq!(db.cultivation_list(Some("310151")).await.unwrap().len(), 1);
-    assert!(db.cultivation_list(Some("310104")).await.unwrap().is_empty());
+    assert!(
+        db.cultivation_list(Some("310104"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     db.cultivation_remove(r2.id, &who).await.unwrap();
     assert!(db.cultivation_get(r2.id).await.unwrap().is_none());
 
@@ -749,7 +884,9 @@ async fn patent_story(db: Db) {
             &TrademarkInput {
                 number: Some("12345678".into()),
                 name: Some("知运".into()),
-                nice_class: Some(zhiyun_domain::application::serde_json_number::Number(class.to_string())),
+                nice_class: Some(zhiyun_domain::application::serde_json_number::Number(
+                    class.to_string(),
+                )),
                 owner_org_id: Some(ent.id),
                 valid_until: Some("2031-05-06".into()),
                 registered_on: Some("2021-05-07".into()),
@@ -763,29 +900,65 @@ async fn patent_story(db: Db) {
     db.trademark_create(&tm(42), 5_000, &who).await.unwrap();
     assert!(matches!(
         db.trademark_create(&tm(9), 5_001, &who).await,
-        Err(StoreError::Conflict { code: Code::DuplicateTrademark, .. })
+        Err(StoreError::Conflict {
+            code: Code::DuplicateTrademark,
+            ..
+        })
     ));
-    let t35 = db.trademark_replace(t9.id, &tm(35), 5_002, &who).await.unwrap();
+    let t35 = db
+        .trademark_replace(t9.id, &tm(35), 5_002, &who)
+        .await
+        .unwrap();
     assert_eq!(t35.trademark.nice_class, 35);
     let (n, _) = db
-        .trademark_list(&zhiyun_store::trademarks::TrademarkFilter { district_code: Some("310151".into()), ..Default::default() })
+        .trademark_list(&zhiyun_store::trademarks::TrademarkFilter {
+            district_code: Some("310151".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(n, 2);
     db.trademark_delete(t9.id, &who).await.unwrap();
-    assert!(matches!(db.trademark_get(t9.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        db.trademark_get(t9.id).await,
+        Err(StoreError::NotFound)
+    ));
 
     // Import: a number already registered is a conflict; all-or-nothing then writes nothing,
     // valid-rows-only writes the rest, one transaction each.
     let (p3, prof3) = write(&check_patent(&input("201710601863.8", ent.id), today).unwrap());
     let items = [
-        NewPatent { row: 2, write: PatentWrite { patent: &p1, profile: prof1 } },
-        NewPatent { row: 3, write: PatentWrite { patent: &p3, profile: prof3 } },
+        NewPatent {
+            row: 2,
+            write: PatentWrite {
+                patent: &p1,
+                profile: prof1,
+            },
+        },
+        NewPatent {
+            row: 3,
+            write: PatentWrite {
+                patent: &p3,
+                profile: prof3,
+            },
+        },
     ];
     for mode in [ImportWrite::DryRun, ImportWrite::AllOrNothing] {
-        let out = db.patent_import(&items, mode, 6_000, &who, &|_| {}).await.unwrap();
-        assert_eq!((out.conflicts.len(), out.conflicts[0].row, out.written), (1, 2, false));
-        assert!(db.patent_by_number("201710601863.8").await.unwrap().is_none(), "{backend}: {mode:?}");
+        let out = db
+            .patent_import(&items, mode, 6_000, &who, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (out.conflicts.len(), out.conflicts[0].row, out.written),
+            (1, 2, false)
+        );
+        assert!(
+            db.patent_by_number("201710601863.8")
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: {mode:?}"
+        );
     }
     let out = db
         .patent_import(&items, ImportWrite::ValidRowsOnly, 6_000, &who, &|_| {})
@@ -814,27 +987,62 @@ async fn patent_story(db: Db) {
         today,
     )
     .unwrap();
-    let l = db.listing_create(uni.id, &listing, "{}", &who).await.unwrap();
-    assert!(db.patents_engaged(&Holders::Org(uni.id)).await.unwrap().is_empty(), "a draft does not engage");
-    for (from, to) in [(ListingStatus::Draft, ListingStatus::Submitted), (ListingStatus::Submitted, ListingStatus::Published)] {
-        db.listing_set_status(l.id, from, to, None, &who).await.unwrap();
+    let l = db
+        .listing_create(uni.id, &listing, "{}", &who)
+        .await
+        .unwrap();
+    assert!(
+        db.patents_engaged(&Holders::Org(uni.id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a draft does not engage"
+    );
+    for (from, to) in [
+        (ListingStatus::Draft, ListingStatus::Submitted),
+        (ListingStatus::Submitted, ListingStatus::Published),
+    ] {
+        db.listing_set_status(l.id, from, to, None, &who)
+            .await
+            .unwrap();
     }
     let engaged = db.patents_engaged(&Holders::Org(uni.id)).await.unwrap();
     assert_eq!(engaged.iter().map(|r| r.id).collect::<Vec<_>>(), [r1.id]);
     let by_number = db.patent_engagements(&["201710601862.3"]).await.unwrap();
     assert_eq!(by_number["201710601862.3"][0].record_id, l.id);
-    assert_eq!(db.patent_listings("201710601862.3", 0).await.unwrap()[0].id, l.id);
+    assert_eq!(
+        db.patent_listings("201710601862.3", 0).await.unwrap()[0].id,
+        l.id
+    );
     // The co-owner sees it among its patents; the district sees its owners' patents.
-    assert_eq!(db.patents_engaged(&Holders::Org(ent.id)).await.unwrap().len(), 1);
-    assert!(db.patents_engaged(&Holders::District("310151".into())).await.unwrap().is_empty());
+    assert_eq!(
+        db.patents_engaged(&Holders::Org(ent.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        db.patents_engaged(&Holders::District("310151".into()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Expiry candidates by term end.
     let expiring = db
-        .patents_expiring(&Holders::District("310104".into()), d("2037-07-01"), d("2037-07-31"))
+        .patents_expiring(
+            &Holders::District("310104".into()),
+            d("2037-07-01"),
+            d("2037-07-31"),
+        )
         .await
         .unwrap();
     assert_eq!(expiring.iter().map(|r| r.id).collect::<Vec<_>>(), [r1.id]);
     assert_eq!(db.org_briefs(&[uni.id, 999_999]).await.unwrap().len(), 1);
-    assert_eq!(db.orgs_by_usccs(&["91310115MA1K3BTP2B"]).await.unwrap()["91310115MA1K3BTP2B"].id, uni.id);
+    assert_eq!(
+        db.orgs_by_usccs(&["91310115MA1K3BTP2B"]).await.unwrap()["91310115MA1K3BTP2B"].id,
+        uni.id
+    );
 }
 
 #[tokio::test]

@@ -34,7 +34,14 @@ fn number(body: &str) -> String {
         .map(|(c, w)| c.to_digit(10).unwrap() * w)
         .sum::<u32>()
         % 11;
-    format!("{body}.{}", if r == 10 { 'X' } else { char::from_digit(r, 10).unwrap() })
+    format!(
+        "{body}.{}",
+        if r == 10 {
+            'X'
+        } else {
+            char::from_digit(r, 10).unwrap()
+        }
+    )
 }
 
 struct Api {
@@ -45,19 +52,40 @@ struct Api {
 }
 
 impl Api {
-    async fn raw(&self, who: Option<&str>, req: axum::http::request::Builder, body: Body) -> (StatusCode, Value) {
+    async fn raw(
+        &self,
+        who: Option<&str>,
+        req: axum::http::request::Builder,
+        body: Body,
+    ) -> (StatusCode, Value) {
         use tower::ServiceExt;
         let req = match who {
             Some(w) => req.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[w])),
             None => req,
         };
-        let res = self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
         let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
-    async fn call(&self, who: Option<&str>, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    async fn call(
+        &self,
+        who: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut b = Request::builder().method(method).uri(path);
         let body = match body {
             Some(v) => {
@@ -89,7 +117,9 @@ impl Api {
     }
 
     async fn create(&self, who: &str, body: Value) -> i64 {
-        let (s, v) = self.call(Some(who), Method::POST, "/api/v1/patents", Some(body)).await;
+        let (s, v) = self
+            .call(Some(who), Method::POST, "/api/v1/patents", Some(body))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["id"].as_i64().unwrap()
     }
@@ -170,16 +200,34 @@ async fn t6_create_get_list_replace_as_the_contract_says() {
     body["overseas"] = json!([{"office": "US", "number": "US11223344B2", "granted": true}]);
     body["awards"] = json!([{"name": "中国专利银奖", "year": 2022}]);
     let id = api.create("uni", body).await;
-    let (s, v) = api.call(Some("uni"), Method::GET, &format!("/api/v1/patents/{id}"), None).await;
+    let (s, v) = api
+        .call(
+            Some("uni"),
+            Method::GET,
+            &format!("/api/v1/patents/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["number"], "202110123456.7");
     assert_eq!(v["kind"], "invention");
     assert_eq!(v["expires_on"], "2041-06-30");
     assert_eq!(v["high_value"]["is"], true);
-    assert_eq!(v["high_value"]["categories"], json!(["strategic_emerging", "overseas_family", "award"]));
-    assert!(v["high_value"]["reasons"][1]["reason"].as_str().unwrap().contains("US11223344B2"));
+    assert_eq!(
+        v["high_value"]["categories"],
+        json!(["strategic_emerging", "overseas_family", "award"])
+    );
+    assert!(
+        v["high_value"]["reasons"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("US11223344B2")
+    );
     assert_eq!(v["overseas"][0]["office"], "US");
-    assert_eq!(v["awards"][0], json!({"name": "中国专利银奖", "year": 2022, "national": true}));
+    assert_eq!(
+        v["awards"][0],
+        json!({"name": "中国专利银奖", "year": 2022, "national": true})
+    );
     // Fees (internal): the fee due 2026-07-01 is unpaid, in its six months' grace with a surcharge.
     assert_eq!(v["fee_paid_until"], "2026-07-01");
     assert_eq!(v["fee"]["state"], "in_grace");
@@ -187,30 +235,75 @@ async fn t6_create_get_list_replace_as_the_contract_says() {
     assert_eq!(v["fee"]["grace_ends_on"], "2027-01-01");
     assert_eq!(v["fee"]["surcharge_pct"], 25);
     // A bank reads the public facts only.
-    let (_, pub_view) = api.call(Some("bank"), Method::GET, &format!("/api/v1/patents/{id}"), None).await;
-    assert!(pub_view.get("fee").is_none() && pub_view.get("fee_paid_until").is_none(), "{pub_view}");
+    let (_, pub_view) = api
+        .call(
+            Some("bank"),
+            Method::GET,
+            &format!("/api/v1/patents/{id}"),
+            None,
+        )
+        .await;
+    assert!(
+        pub_view.get("fee").is_none() && pub_view.get("fee_paid_until").is_none(),
+        "{pub_view}"
+    );
     assert_eq!(pub_view["high_value"]["is"], true);
     // Without login: 401.
-    let (s, v) = api.call(None, Method::GET, &format!("/api/v1/patents/{id}"), None).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    let (s, v) = api
+        .call(None, Method::GET, &format!("/api/v1/patents/{id}"), None)
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
     // PUT replaces; the list finds it by owner and text.
     let mut again = api.body("uni", "ZL 2021 1 0123456.7");
     again["filed_on"] = json!("2021-07-01");
     again["granted_on"] = json!("2023-05-02");
     again["fee_paid_until"] = json!("2027-07-01");
     again["title"] = json!("一种复合隔膜");
-    let (s, v) = api.call(Some("uni"), Method::PUT, &format!("/api/v1/patents/{id}"), Some(again)).await;
+    let (s, v) = api
+        .call(
+            Some("uni"),
+            Method::PUT,
+            &format!("/api/v1/patents/{id}"),
+            Some(again),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["title"].as_str(), v["fee"]["state"].as_str()), (Some("一种复合隔膜"), Some("paid")));
+    assert_eq!(
+        (v["title"].as_str(), v["fee"]["state"].as_str()),
+        (Some("一种复合隔膜"), Some("paid"))
+    );
     assert_eq!(v["high_value"]["categories"], json!(["strategic_emerging"]));
-    let path = format!("/api/v1/patents?owner_org_id={}&q=%E5%A4%8D%E5%90%88", api.orgs["uni"]);
+    let path = format!(
+        "/api/v1/patents?owner_org_id={}&q=%E5%A4%8D%E5%90%88",
+        api.orgs["uni"]
+    );
     let (s, v) = api.call(Some("bank"), Method::GET, &path, None).await;
     assert_eq!((s, v["total"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
     assert_eq!(v["items"][0]["high_value"]["is"], true);
-    let (_, v) = api.call(Some("bank"), Method::GET, "/api/v1/patents?q=202110123456", None).await;
+    let (_, v) = api
+        .call(
+            Some("bank"),
+            Method::GET,
+            "/api/v1/patents?q=202110123456",
+            None,
+        )
+        .await;
     assert_eq!(v["total"], 1);
-    let (s, v) = api.call(Some("bank"), Method::GET, "/api/v1/patents?kind=plant", None).await;
-    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("kind")));
+    let (s, v) = api
+        .call(
+            Some("bank"),
+            Method::GET,
+            "/api/v1/patents?kind=plant",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
 }
 
 #[tokio::test]
@@ -218,21 +311,64 @@ async fn t6_bad_input_is_named_by_field_duplicates_conflict_and_others_are_refus
     let api = spawn().await;
     let num = number("201710601862");
     api.create("uni", api.body("uni", &num)).await;
-    let (s, v) = api.call(Some("uni"), Method::POST, "/api/v1/patents", Some(api.body("uni", &num))).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("duplicate_patent")), "{v}");
+    let (s, v) = api
+        .call(
+            Some("uni"),
+            Method::POST,
+            "/api/v1/patents",
+            Some(api.body("uni", &num)),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("duplicate_patent")),
+        "{v}"
+    );
     for (field, value, code, at) in [
-        ("number", json!("201710601862.4"), "bad_check_digit", "number"),
-        ("granted_on", json!("2016-01-01"), "granted_before_filed", "granted_on"),
+        (
+            "number",
+            json!("201710601862.4"),
+            "bad_check_digit",
+            "number",
+        ),
+        (
+            "granted_on",
+            json!("2016-01-01"),
+            "granted_before_filed",
+            "granted_on",
+        ),
         ("kind", json!("utility_model"), "kind_mismatch", "kind"),
-        ("legal_status", json!("valid"), "unknown_value", "legal_status"),
-        ("granted_on", json!("2027-01-01"), "date_in_future", "granted_on"),
+        (
+            "legal_status",
+            json!("valid"),
+            "unknown_value",
+            "legal_status",
+        ),
+        (
+            "granted_on",
+            json!("2027-01-01"),
+            "date_in_future",
+            "granted_on",
+        ),
         ("ipc", json!(["H01M50"]), "bad_ipc", "ipc.0"),
-        ("overseas", json!([{"office": "ZZ", "number": "1"}]), "unknown_value", "overseas.0.office"),
-        ("owner_org_id", json!(999_999), "unknown_org", "owner_org_id"),
+        (
+            "overseas",
+            json!([{"office": "ZZ", "number": "1"}]),
+            "unknown_value",
+            "overseas.0.office",
+        ),
+        (
+            "owner_org_id",
+            json!(999_999),
+            "unknown_org",
+            "owner_org_id",
+        ),
     ] {
         let mut b = api.body("uni", &number("201810000001"));
         b[field] = value;
-        let (s, v) = api.call(Some("uni"), Method::POST, "/api/v1/patents", Some(b)).await;
+        let (s, v) = api
+            .call(Some("uni"), Method::POST, "/api/v1/patents", Some(b))
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {v}");
         let errors = v["error"]["errors"].as_array().unwrap();
         assert!(
@@ -243,25 +379,57 @@ async fn t6_bad_input_is_named_by_field_duplicates_conflict_and_others_are_refus
     // A wrong type is a 400 naming the field, never a 500.
     let mut b = api.body("uni", &number("201810000001"));
     b["owner_org_id"] = json!("上海交通大学");
-    let (s, v) = api.call(Some("uni"), Method::POST, "/api/v1/patents", Some(b)).await;
-    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("owner_org_id")), "{v}");
+    let (s, v) = api
+        .call(Some("uni"), Method::POST, "/api/v1/patents", Some(b))
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("owner_org_id")),
+        "{v}"
+    );
     // Owners the user may not act for: 403.
-    for (who, owner) in [("ent", "uni"), ("op", "uni"), ("district", "ent"), ("bank", "ent"), ("ent_cm", "ent")] {
+    for (who, owner) in [
+        ("ent", "uni"),
+        ("op", "uni"),
+        ("district", "ent"),
+        ("bank", "ent"),
+        ("ent_cm", "ent"),
+    ] {
         let (s, v) = api
-            .call(Some(who), Method::POST, "/api/v1/patents", Some(api.body(owner, &number("201810000002"))))
+            .call(
+                Some(who),
+                Method::POST,
+                "/api/v1/patents",
+                Some(api.body(owner, &number("201810000002"))),
+            )
             .await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{who} for {owner}");
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "{who} for {owner}"
+        );
     }
     // The district's operator and agency act for its enterprise.
-    api.create("op", api.body("ent", &number("201810000003"))).await;
-    api.create("agency", api.body("ent", &number("201810000004"))).await;
+    api.create("op", api.body("ent", &number("201810000003")))
+        .await;
+    api.create("agency", api.body("ent", &number("201810000004")))
+        .await;
     // Replacing another's patent is refused too.
-    let id = api.create("ent", api.body("ent", &number("201810000005"))).await;
+    let id = api
+        .create("ent", api.body("ent", &number("201810000005")))
+        .await;
     let (s, _) = api
-        .call(Some("uni"), Method::PUT, &format!("/api/v1/patents/{id}"), Some(api.body("ent", &number("201810000005"))))
+        .call(
+            Some("uni"),
+            Method::PUT,
+            &format!("/api/v1/patents/{id}"),
+            Some(api.body("ent", &number("201810000005"))),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = api.call(Some("uni"), Method::GET, "/api/v1/patents/999999", None).await;
+    let (s, _) = api
+        .call(Some("uni"), Method::GET, "/api/v1/patents/999999", None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
@@ -278,22 +446,55 @@ async fn t6_k5_done_when_boundaries_end_to_end() {
         b["fee_paid_until"] = json!("2027-12-04");
         b
     };
-    let on = api.create("ent_cm", plain(&number("201610000001"), "2016-12-04")).await;
+    let on = api
+        .create("ent_cm", plain(&number("201610000001"), "2016-12-04"))
+        .await;
     let mut before = plain(&number("201610000002"), "2016-12-05");
     before["fee_paid_until"] = json!("2027-12-05");
     let off = api.create("ent_cm", before).await;
     let hv = |v: &Value| v["high_value"]["categories"].clone();
-    let (_, v) = api.call(Some("ent_cm"), Method::GET, &format!("/api/v1/patents/{on}"), None).await;
+    let (_, v) = api
+        .call(
+            Some("ent_cm"),
+            Method::GET,
+            &format!("/api/v1/patents/{on}"),
+            None,
+        )
+        .await;
     assert_eq!(hv(&v), json!(["maintained_10y"]), "{v}");
-    let (_, v) = api.call(Some("ent_cm"), Method::GET, &format!("/api/v1/patents/{off}"), None).await;
-    assert_eq!((v["high_value"]["is"].as_bool(), hv(&v)), (Some(false), json!([])), "{v}");
+    let (_, v) = api
+        .call(
+            Some("ent_cm"),
+            Method::GET,
+            &format!("/api/v1/patents/{off}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (v["high_value"]["is"].as_bool(), hv(&v)),
+        (Some(false), json!([])),
+        "{v}"
+    );
     // Designs: 10 years when filed 2021-05-31, 15 when filed 2021-06-01.
-    for (body, filed, expires) in [("202130000001", "2021-05-31", "2031-05-30"), ("202130000002", "2021-06-01", "2036-05-31")] {
+    for (body, filed, expires) in [
+        ("202130000001", "2021-05-31", "2031-05-30"),
+        ("202130000002", "2021-06-01", "2036-05-31"),
+    ] {
         let d = json!({"number": number(body), "title": "包装盒", "owner_org_id": api.orgs["ent_cm"],
                        "filed_on": filed, "granted_on": "2021-12-01", "legal_status": "granted"});
         let id = api.create("ent_cm", d).await;
-        let (_, v) = api.call(Some("ent_cm"), Method::GET, &format!("/api/v1/patents/{id}"), None).await;
-        assert_eq!((v["kind"].as_str(), v["expires_on"].as_str()), (Some("design"), Some(expires)));
+        let (_, v) = api
+            .call(
+                Some("ent_cm"),
+                Method::GET,
+                &format!("/api/v1/patents/{id}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (v["kind"].as_str(), v["expires_on"].as_str()),
+            (Some("design"), Some(expires))
+        );
         assert_eq!(v["high_value"]["is"], false);
     }
     // A lapsed invention meeting categories is not high-value.
@@ -301,27 +502,61 @@ async fn t6_k5_done_when_boundaries_end_to_end() {
     lapsed["legal_status"] = json!("lapsed");
     lapsed["ended_on"] = json!("2025-01-01");
     let id = api.create("ent_cm", lapsed).await;
-    let (_, v) = api.call(Some("ent_cm"), Method::GET, &format!("/api/v1/patents/{id}"), None).await;
-    assert_eq!((v["in_force"].as_bool(), v["high_value"]["is"].as_bool()), (Some(false), Some(false)));
+    let (_, v) = api
+        .call(
+            Some("ent_cm"),
+            Method::GET,
+            &format!("/api/v1/patents/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (v["in_force"].as_bool(), v["high_value"]["is"].as_bool()),
+        (Some(false), Some(false))
+    );
     // A utility model with a granted overseas member is not: only inventions count.
     let mut um = api.body("ent_cm", &number("201720000004"));
     um["kind"] = json!("utility_model");
     um["fee_paid_until"] = json!("2027-07-20");
     um["overseas"] = json!([{"office": "US", "number": "US10000001B2", "granted": true}]);
     let id = api.create("ent_cm", um).await;
-    let (_, v) = api.call(Some("ent_cm"), Method::GET, &format!("/api/v1/patents/{id}"), None).await;
+    let (_, v) = api
+        .call(
+            Some("ent_cm"),
+            Method::GET,
+            &format!("/api/v1/patents/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(v["high_value"]["is"], false, "{v}");
-    assert!(v["high_value"]["why_not"].as_str().unwrap().contains("实用新型"));
+    assert!(
+        v["high_value"]["why_not"]
+            .as_str()
+            .unwrap()
+            .contains("实用新型")
+    );
     // Two categories, counted once: a strategic-industry invention with an award.
     let mut two = api.body("ent_cm", &number("201710000005"));
     two["awards"] = json!([{"name": "中国专利金奖", "year": 2021}]);
     let id = api.create("ent_cm", two).await;
-    let (_, v) = api.call(Some("ent_cm"), Method::GET, &format!("/api/v1/patents/{id}"), None).await;
+    let (_, v) = api
+        .call(
+            Some("ent_cm"),
+            Method::GET,
+            &format!("/api/v1/patents/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(hv(&v), json!(["strategic_emerging", "award"]));
     // 崇明 at the end of 2026 holds three high-value inventions, each counted once: this one and
     // both ten-year ones (the second turns ten on 2026-12-05, before the year ends).
     let (s, v) = api
-        .call(Some("municipal"), Method::GET, "/api/v1/indicators/high-value?district=310151&year=2026", None)
+        .call(
+            Some("municipal"),
+            Method::GET,
+            "/api/v1/indicators/high-value?district=310151&year=2026",
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
@@ -330,27 +565,64 @@ async fn t6_k5_done_when_boundaries_end_to_end() {
                "population_year": 2020, "per_10k": "0.05"})
     );
     let (_, v) = api
-        .call(Some("municipal"), Method::GET, "/api/v1/indicators/high-value?district=310151&year=2025", None)
+        .call(
+            Some("municipal"),
+            Method::GET,
+            "/api/v1/indicators/high-value?district=310151&year=2025",
+            None,
+        )
         .await;
-    assert_eq!(v["count"], 1, "at the end of 2025 neither has been kept ten years");
+    assert_eq!(
+        v["count"], 1,
+        "at the end of 2025 neither has been kept ten years"
+    );
 }
 
 #[tokio::test]
 async fn k5_indicator_and_population_with_refusals_per_role() {
     let api = spawn().await;
-    api.create("op", api.body("ent", &number("201710601862"))).await;
+    api.create("op", api.body("ent", &number("201710601862")))
+        .await;
     let (s, v) = api
-        .call(Some("municipal"), Method::GET, "/api/v1/indicators/high-value?district=310104&year=2023", None)
+        .call(
+            Some("municipal"),
+            Method::GET,
+            "/api/v1/indicators/high-value?district=310104&year=2023",
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["count"].as_u64(), v["residents"].as_u64(), v["population_year"].as_i64()), (Some(1), Some(1_113_078), Some(2020)));
+    assert_eq!(
+        (
+            v["count"].as_u64(),
+            v["residents"].as_u64(),
+            v["population_year"].as_i64()
+        ),
+        (Some(1), Some(1_113_078), Some(2020))
+    );
     assert_eq!(v["per_10k"], "0.01");
     // The bureau enters the city's 2022 population; the city-wide 2023 figure uses it.
     let (s, v) = api
-        .call(Some("municipal"), Method::PUT, "/api/v1/districts/310000/population/2022", Some(json!({"residents": 24_758_900})))
+        .call(
+            Some("municipal"),
+            Method::PUT,
+            "/api/v1/districts/310000/population/2022",
+            Some(json!({"residents": 24_758_900})),
+        )
         .await;
-    assert_eq!((s, v["residents"].as_u64()), (StatusCode::OK, Some(24_758_900)), "{v}");
-    let (s, v) = api.call(Some("municipal"), Method::GET, "/api/v1/indicators/high-value?year=2023", None).await;
+    assert_eq!(
+        (s, v["residents"].as_u64()),
+        (StatusCode::OK, Some(24_758_900)),
+        "{v}"
+    );
+    let (s, v) = api
+        .call(
+            Some("municipal"),
+            Method::GET,
+            "/api/v1/indicators/high-value?year=2023",
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         v,
@@ -359,17 +631,38 @@ async fn k5_indicator_and_population_with_refusals_per_role() {
     );
     // A district's own population, entered: its next year's figure says so.
     let (s, _) = api
-        .call(Some("municipal"), Method::PUT, "/api/v1/districts/310104/population/2023", Some(json!({"residents": 1_100_000})))
+        .call(
+            Some("municipal"),
+            Method::PUT,
+            "/api/v1/districts/310104/population/2023",
+            Some(json!({"residents": 1_100_000})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, v) = api
-        .call(Some("district"), Method::GET, "/api/v1/indicators/high-value?district=310104&year=2024", None)
+        .call(
+            Some("district"),
+            Method::GET,
+            "/api/v1/indicators/high-value?district=310104&year=2024",
+            None,
+        )
         .await;
-    assert_eq!((v["population_year"].as_i64(), v["residents"].as_u64()), (Some(2023), Some(1_100_000)));
+    assert_eq!(
+        (v["population_year"].as_i64(), v["residents"].as_u64()),
+        (Some(2023), Some(1_100_000))
+    );
     let (_, v) = api
-        .call(Some("district"), Method::GET, "/api/v1/indicators/high-value?district=310104&year=2024&population=same", None)
+        .call(
+            Some("district"),
+            Method::GET,
+            "/api/v1/indicators/high-value?district=310104&year=2024&population=same",
+            None,
+        )
         .await;
-    assert_eq!(v["population_year"], 2023, "the latest known on or before 2024");
+    assert_eq!(
+        v["population_year"], 2023,
+        "the latest known on or before 2024"
+    );
     // Refusals: the city for a district bureau, another district, enterprises and banks.
     for (who, q) in [
         ("district", "year=2023"),
@@ -378,35 +671,105 @@ async fn k5_indicator_and_population_with_refusals_per_role() {
         ("ent", "district=310104&year=2023"),
         ("bank", "year=2023"),
     ] {
-        let (s, v) = api.call(Some(who), Method::GET, &format!("/api/v1/indicators/high-value?{q}"), None).await;
+        let (s, v) = api
+            .call(
+                Some(who),
+                Method::GET,
+                &format!("/api/v1/indicators/high-value?{q}"),
+                None,
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{who} {q}: {v}");
     }
-    let (s, v) = api.call(Some("op"), Method::GET, "/api/v1/indicators/high-value?district=310104&year=2023", None).await;
+    let (s, v) = api
+        .call(
+            Some("op"),
+            Method::GET,
+            "/api/v1/indicators/high-value?district=310104&year=2023",
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    for (q, field) in [("district=310103&year=2023", "district"), ("year=1900", "year"), ("year=2023&population=both", "population")] {
-        let (s, v) = api.call(Some("municipal"), Method::GET, &format!("/api/v1/indicators/high-value?{q}"), None).await;
-        assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{q}: {v}");
+    for (q, field) in [
+        ("district=310103&year=2023", "district"),
+        ("year=1900", "year"),
+        ("year=2023&population=both", "population"),
+    ] {
+        let (s, v) = api
+            .call(
+                Some("municipal"),
+                Method::GET,
+                &format!("/api/v1/indicators/high-value?{q}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (s, v["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{q}: {v}"
+        );
     }
     // Populations: the municipal bureau only; bad values named.
     for who in ["district", "op", "ent"] {
         let (s, _) = api
-            .call(Some(who), Method::PUT, "/api/v1/districts/310104/population/2022", Some(json!({"residents": 1})))
+            .call(
+                Some(who),
+                Method::PUT,
+                "/api/v1/districts/310104/population/2022",
+                Some(json!({"residents": 1})),
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
     }
     for (path, body, field) in [
-        ("/api/v1/districts/310104/population/2022", json!({"residents": 0}), "residents"),
-        ("/api/v1/districts/310104/population/2022", json!({}), "residents"),
-        ("/api/v1/districts/310104/population/2031", json!({"residents": 5}), "year"),
-        ("/api/v1/districts/310999/population/2022", json!({"residents": 5}), "code"),
+        (
+            "/api/v1/districts/310104/population/2022",
+            json!({"residents": 0}),
+            "residents",
+        ),
+        (
+            "/api/v1/districts/310104/population/2022",
+            json!({}),
+            "residents",
+        ),
+        (
+            "/api/v1/districts/310104/population/2031",
+            json!({"residents": 5}),
+            "year",
+        ),
+        (
+            "/api/v1/districts/310999/population/2022",
+            json!({"residents": 5}),
+            "code",
+        ),
     ] {
-        let (s, v) = api.call(Some("municipal"), Method::PUT, path, Some(body)).await;
-        assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{path}: {v}");
+        let (s, v) = api
+            .call(Some("municipal"), Method::PUT, path, Some(body))
+            .await;
+        assert_eq!(
+            (s, v["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{path}: {v}"
+        );
     }
-    let (s, v) = api.call(Some("municipal"), Method::GET, "/api/v1/populations", None).await;
+    let (s, v) = api
+        .call(Some("municipal"), Method::GET, "/api/v1/populations", None)
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(v.as_array().unwrap().iter().any(|p| p["code"] == "310151" && p["source"] == "census"));
-    let (s, v) = api.call(Some("municipal"), Method::GET, "/api/v1/indicators/overseas-filings?year=2023", None).await;
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["code"] == "310151" && p["source"] == "census")
+    );
+    let (s, v) = api
+        .call(
+            Some("municipal"),
+            Method::GET,
+            "/api/v1/indicators/overseas-filings?year=2023",
+            None,
+        )
+        .await;
     assert_eq!((s, v["total"].as_i64()), (StatusCode::OK, Some(0)), "{v}");
 }
 
@@ -416,7 +779,9 @@ fn csv_rows(rows: &[String]) -> String {
 }
 
 fn row(number: &str, owner: &str, overseas: &str) -> String {
-    format!("{number},一种隔膜,,,{owner},,H01M 50/409,2017-07-20,2020-03-10,有效,,2027-07-20,,{overseas},")
+    format!(
+        "{number},一种隔膜,,,{owner},,H01M 50/409,2017-07-20,2020-03-10,有效,,2027-07-20,,{overseas},"
+    )
 }
 
 #[tokio::test]
@@ -431,12 +796,25 @@ async fn t6_import_dry_run_all_or_nothing_valid_rows_only() {
     ]);
     let (s, v) = api.import("uni", "dry_run", file.clone()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["total_rows"].as_u64(), v["valid_rows"].as_u64(), v["written"].as_bool()), (Some(5), Some(2), Some(false)));
+    assert_eq!(
+        (
+            v["total_rows"].as_u64(),
+            v["valid_rows"].as_u64(),
+            v["written"].as_bool()
+        ),
+        (Some(5), Some(2), Some(false))
+    );
     let issues: Vec<(u64, &str, &str)> = v["issues"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["row"].as_u64().unwrap(), i["column"].as_str().unwrap(), i["code"].as_str().unwrap()))
+        .map(|i| {
+            (
+                i["row"].as_u64().unwrap(),
+                i["column"].as_str().unwrap(),
+                i["code"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         issues,
@@ -447,27 +825,63 @@ async fn t6_import_dry_run_all_or_nothing_valid_rows_only() {
         ]
     );
     assert!(v["issues"][2]["message"].as_str().unwrap().contains("ZZ"));
-    let (_, v) = api.call(Some("uni"), Method::GET, "/api/v1/patents", None).await;
+    let (_, v) = api
+        .call(Some("uni"), Method::GET, "/api/v1/patents", None)
+        .await;
     assert_eq!(v["total"], 0, "a dry run writes nothing");
     let (s, v) = api.import("uni", "all_or_nothing", file.clone()).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("import_has_errors")), "{v}");
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("import_has_errors")),
+        "{v}"
+    );
     assert_eq!(v["report"]["imported"], 0);
-    let (_, v) = api.call(Some("uni"), Method::GET, "/api/v1/patents", None).await;
+    let (_, v) = api
+        .call(Some("uni"), Method::GET, "/api/v1/patents", None)
+        .await;
     assert_eq!(v["total"], 0, "nothing half-written");
     let (s, v) = api.import("uni", "valid_rows_only", file.clone()).await;
-    assert_eq!((s, v["imported"].as_u64(), v["written"].as_bool()), (StatusCode::OK, Some(2), Some(true)), "{v}");
-    let (_, v) = api.call(Some("uni"), Method::GET, "/api/v1/patents?high_value=true", None).await;
+    assert_eq!(
+        (s, v["imported"].as_u64(), v["written"].as_bool()),
+        (StatusCode::OK, Some(2), Some(true)),
+        "{v}"
+    );
+    let (_, v) = api
+        .call(
+            Some("uni"),
+            Method::GET,
+            "/api/v1/patents?high_value=true",
+            None,
+        )
+        .await;
     assert_eq!(v["total"], 2);
     // Again: the two are registered now.
     let (_, v) = api.import("uni", "dry_run", file).await;
     assert_eq!(v["issues"][0]["code"], "duplicate_patent", "{v}");
     // A good file all-or-nothing; a bad mode; a file that is no patents table.
-    let (s, v) = api.import("op", "all_or_nothing", csv_rows(&[row(&number("201910000001"), &api.usccs["ent"], "")])).await;
-    assert_eq!((s, v["imported"].as_u64()), (StatusCode::OK, Some(1)), "{v}");
+    let (s, v) = api
+        .import(
+            "op",
+            "all_or_nothing",
+            csv_rows(&[row(&number("201910000001"), &api.usccs["ent"], "")]),
+        )
+        .await;
+    assert_eq!(
+        (s, v["imported"].as_u64()),
+        (StatusCode::OK, Some(1)),
+        "{v}"
+    );
     let (s, v) = api.import("uni", "some", String::new()).await;
-    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("mode")));
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("mode"))
+    );
     let (s, v) = api.import("uni", "dry_run", "a,b\n1,2\n".into()).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("missing_columns")), "{v}");
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("missing_columns")),
+        "{v}"
+    );
 }
 
 #[tokio::test]
@@ -477,43 +891,145 @@ async fn t6_trademarks_and_cultivation_over_the_api() {
         json!({"number": "12345678", "name": "知运", "nice_class": class, "owner_org_id": api.orgs["ent"],
                "valid_until": "2031-05-06", "registered_on": "2021-05-07"})
     };
-    let (s, v) = api.call(Some("op"), Method::POST, "/api/v1/trademarks", Some(tm(9))).await;
+    let (s, v) = api
+        .call(Some("op"), Method::POST, "/api/v1/trademarks", Some(tm(9)))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().unwrap();
-    let (s, v) = api.call(Some("ent"), Method::POST, "/api/v1/trademarks", Some(tm(9))).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("duplicate_trademark")));
-    let (s, v) = api.call(Some("ent"), Method::POST, "/api/v1/trademarks", Some(tm(46))).await;
-    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("nice_class")));
-    let (s, _) = api.call(Some("uni"), Method::POST, "/api/v1/trademarks", Some(tm(35))).await;
+    let (s, v) = api
+        .call(Some("ent"), Method::POST, "/api/v1/trademarks", Some(tm(9)))
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("duplicate_trademark"))
+    );
+    let (s, v) = api
+        .call(
+            Some("ent"),
+            Method::POST,
+            "/api/v1/trademarks",
+            Some(tm(46)),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("nice_class"))
+    );
+    let (s, _) = api
+        .call(
+            Some("uni"),
+            Method::POST,
+            "/api/v1/trademarks",
+            Some(tm(35)),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = api.call(Some("ent"), Method::PUT, &format!("/api/v1/trademarks/{id}"), Some(tm(42))).await;
-    assert_eq!((s, v["nice_class"].as_u64()), (StatusCode::OK, Some(42)), "{v}");
-    let (_, v) = api.call(Some("bank"), Method::GET, &format!("/api/v1/trademarks?owner_org_id={}", api.orgs["ent"]), None).await;
+    let (s, v) = api
+        .call(
+            Some("ent"),
+            Method::PUT,
+            &format!("/api/v1/trademarks/{id}"),
+            Some(tm(42)),
+        )
+        .await;
+    assert_eq!(
+        (s, v["nice_class"].as_u64()),
+        (StatusCode::OK, Some(42)),
+        "{v}"
+    );
+    let (_, v) = api
+        .call(
+            Some("bank"),
+            Method::GET,
+            &format!("/api/v1/trademarks?owner_org_id={}", api.orgs["ent"]),
+            None,
+        )
+        .await;
     assert_eq!(v["total"], 1);
-    let (s, _) = api.call(Some("bank"), Method::DELETE, &format!("/api/v1/trademarks/{id}"), None).await;
+    let (s, _) = api
+        .call(
+            Some("bank"),
+            Method::DELETE,
+            &format!("/api/v1/trademarks/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = api.call(Some("ent"), Method::DELETE, &format!("/api/v1/trademarks/{id}"), None).await;
+    let (s, _) = api
+        .call(
+            Some("ent"),
+            Method::DELETE,
+            &format!("/api/v1/trademarks/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
 
     // Cultivation: the district's operator marks; the owner sees it; others may not mark.
-    let pid = api.create("ent", api.body("ent", &number("201710601862"))).await;
+    let pid = api
+        .create("ent", api.body("ent", &number("201710601862")))
+        .await;
     let goal = json!({"goal": "convert", "notes": "拟许可给本区企业", "target_date": "2027-06-30"});
     for who in ["ent", "district", "agency"] {
-        let (s, _) = api.call(Some(who), Method::PUT, &format!("/api/v1/patents/{pid}/cultivation"), Some(goal.clone())).await;
+        let (s, _) = api
+            .call(
+                Some(who),
+                Method::PUT,
+                &format!("/api/v1/patents/{pid}/cultivation"),
+                Some(goal.clone()),
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
     }
-    let (s, v) = api.call(Some("op"), Method::PUT, &format!("/api/v1/patents/{pid}/cultivation"), Some(goal)).await;
-    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("in_progress")), "{v}");
-    let (_, v) = api.call(Some("ent"), Method::GET, &format!("/api/v1/patents/{pid}"), None).await;
+    let (s, v) = api
+        .call(
+            Some("op"),
+            Method::PUT,
+            &format!("/api/v1/patents/{pid}/cultivation"),
+            Some(goal),
+        )
+        .await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("in_progress")),
+        "{v}"
+    );
+    let (_, v) = api
+        .call(
+            Some("ent"),
+            Method::GET,
+            &format!("/api/v1/patents/{pid}"),
+            None,
+        )
+        .await;
     assert_eq!(v["cultivation"]["goal"], "convert");
-    let (_, v) = api.call(Some("district"), Method::GET, "/api/v1/cultivation", None).await;
+    let (_, v) = api
+        .call(Some("district"), Method::GET, "/api/v1/cultivation", None)
+        .await;
     assert_eq!(v.as_array().unwrap().len(), 1);
     let (s, v) = api
-        .call(Some("op"), Method::PUT, &format!("/api/v1/patents/{pid}/cultivation"), Some(json!({"goal": "sell"})))
+        .call(
+            Some("op"),
+            Method::PUT,
+            &format!("/api/v1/patents/{pid}/cultivation"),
+            Some(json!({"goal": "sell"})),
+        )
         .await;
-    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("goal")));
-    let (s, _) = api.call(Some("op"), Method::DELETE, &format!("/api/v1/patents/{pid}/cultivation"), None).await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("goal"))
+    );
+    let (s, _) = api
+        .call(
+            Some("op"),
+            Method::DELETE,
+            &format!("/api/v1/patents/{pid}/cultivation"),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (s, v) = api.call(Some("ent"), Method::GET, "/api/v1/patents/reminders", None).await;
+    let (s, v) = api
+        .call(Some("ent"), Method::GET, "/api/v1/patents/reminders", None)
+        .await;
     assert_eq!((s, v.as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
 }

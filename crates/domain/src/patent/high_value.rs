@@ -65,6 +65,17 @@ impl HighValueCategory {
             HighValueCategory::Award => "获得国家科学技术奖或中国专利奖的发明专利",
         }
     }
+
+    /// The category in a few characters, for tags in lists.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            HighValueCategory::StrategicEmerging => "战略性新兴产业",
+            HighValueCategory::OverseasFamily => "海外同族",
+            HighValueCategory::Maintained10y => "维持超10年",
+            HighValueCategory::HighPledge => "高额质押",
+            HighValueCategory::Award => "获奖",
+        }
+    }
 }
 
 impl Serialize for HighValueCategory {

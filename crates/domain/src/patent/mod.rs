@@ -280,9 +280,9 @@ impl Patent {
     pub fn in_force_span(&self) -> Option<(NaiveDate, NaiveDate)> {
         let granted = self.granted_on?;
         let expires = self.expires_on();
-        let unpaid_due = self.fee_paid_until.and_then(|paid| {
-            term::next_fee_due(self.filed_on, expires, paid).map(|(_, due)| due)
-        });
+        let unpaid_due = self
+            .fee_paid_until
+            .and_then(|paid| term::next_fee_due(self.filed_on, expires, paid).map(|(_, due)| due));
         let last = match self.legal_status {
             LegalStatus::Pending | LegalStatus::Invalidated => return None,
             // In force before the day the lapse took effect.

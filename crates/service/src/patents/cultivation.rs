@@ -56,7 +56,14 @@ pub async fn mark(
     };
     Ok(ctx
         .db
-        .cultivation_set(patent_id, &c, today, user.org_id, ctx.clock.now(), &user.who())
+        .cultivation_set(
+            patent_id,
+            &c,
+            today,
+            user.org_id,
+            ctx.clock.now(),
+            &user.who(),
+        )
         .await?)
 }
 
@@ -105,8 +112,13 @@ pub async fn list(
     for (record, patent) in records.into_iter().zip(patents) {
         let p = &patent.patent;
         let engagements = engaged.get(p.number.as_str()).cloned().unwrap_or_default();
-        let progress =
-            cultivation_progress(&record.cultivation, record.marked_on, p, &engagements, today);
+        let progress = cultivation_progress(
+            &record.cultivation,
+            record.marked_on,
+            p,
+            &engagements,
+            today,
+        );
         out.push(CultivationItem {
             owner_name: orgs
                 .get(&p.owner_org_id)

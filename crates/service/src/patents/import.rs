@@ -12,9 +12,7 @@ use serde::Serialize;
 use zhiyun_domain::code::Code;
 use zhiyun_domain::org::Role;
 use zhiyun_domain::policy::{self, Actor};
-use zhiyun_reports::patent_import::{
-    self, COL_CO_OWNERS, COL_NUMBER, COL_OWNER_USCC, PatentRow,
-};
+use zhiyun_reports::patent_import::{self, COL_CO_OWNERS, COL_NUMBER, COL_OWNER_USCC, PatentRow};
 use zhiyun_store::Who;
 pub use zhiyun_store::listings::ImportWrite;
 use zhiyun_store::patents::{NewPatent, OrgBrief, PatentWrite};
@@ -204,18 +202,24 @@ pub async fn import(
     let n = items.len();
     let outcome = ctx
         .db
-        .patent_import(&items, store_write, ctx.clock.now(), &importer.who, &|done| {
-            let (phase, done) = if done <= n {
-                ("查重", done)
-            } else {
-                ("写入", done - n)
-            };
-            progress(Progress {
-                phase,
-                done,
-                total: n,
-            })
-        })
+        .patent_import(
+            &items,
+            store_write,
+            ctx.clock.now(),
+            &importer.who,
+            &|done| {
+                let (phase, done) = if done <= n {
+                    ("查重", done)
+                } else {
+                    ("写入", done - n)
+                };
+                progress(Progress {
+                    phase,
+                    done,
+                    total: n,
+                })
+            },
+        )
         .await?;
     for c in &outcome.conflicts {
         issues.push(ImportIssue {
@@ -254,7 +258,8 @@ fn resolve(
         Some(u) => match by_uscc.get(u) {
             Some(o) => Some(o.clone()),
             None => {
-                let msg = format!("{COL_OWNER_USCC}“{u}”：该机构未在平台机构名录中登记，请先登记机构");
+                let msg =
+                    format!("{COL_OWNER_USCC}“{u}”：该机构未在平台机构名录中登记，请先登记机构");
                 r.issue(COL_OWNER_USCC, Code::UnknownOrg, msg);
                 None
             }
@@ -263,7 +268,8 @@ fn resolve(
         None => match own {
             Some(o) => Some(o.clone()),
             None => {
-                let msg = format!("{COL_OWNER_USCC}：代机构导入时必须填写专利权人的统一社会信用代码");
+                let msg =
+                    format!("{COL_OWNER_USCC}：代机构导入时必须填写专利权人的统一社会信用代码");
                 r.issue(COL_OWNER_USCC, Code::Required, msg);
                 None
             }
@@ -285,7 +291,8 @@ fn resolve(
         match by_uscc.get(&u) {
             Some(o) => co.push(o.id),
             None => {
-                let msg = format!("{COL_CO_OWNERS}“{u}”：该机构未在平台机构名录中登记，请先登记机构");
+                let msg =
+                    format!("{COL_CO_OWNERS}“{u}”：该机构未在平台机构名录中登记，请先登记机构");
                 r.issue(COL_CO_OWNERS, Code::UnknownOrg, msg);
             }
         }

@@ -38,7 +38,10 @@ fn check_year(ctx: &Ctx, year: i32) -> Result<()> {
         Err(Error::field(
             "year",
             Code::OutOfRange,
-            format!("年份应在 {}–{this} 之间，而不是 {year}", EARLIEST_FILING.year()),
+            format!(
+                "年份应在 {}–{this} 之间，而不是 {year}",
+                EARLIEST_FILING.year()
+            ),
         ))
     }
 }
@@ -62,7 +65,10 @@ fn figure(
     let population = population_for(year, rule, &known(pops, key)).ok_or_else(|| {
         Error::conflict(
             Code::NotFound,
-            format!("没有{}的常住人口数据，无法计算每万人口指标", district.map_or("全市", |_| "该区")),
+            format!(
+                "没有{}的常住人口数据，无法计算每万人口指标",
+                district.map_or("全市", |_| "该区")
+            ),
         )
     })?;
     Ok(HighValueFigure::new(

@@ -72,7 +72,9 @@ pub(crate) fn scope(o: &OrgBrief) -> OrgScope<'_> {
 
 /// May `user` read the internal facts (fee state, cultivation) of this patent?
 pub(crate) fn private_to(user: &Principal, p: &Patent, owner: Option<&OrgBrief>) -> bool {
-    owner.is_some_and(|o| policy::can_read_patent_private(&user.actor(), &scope(o), &p.co_owner_org_ids))
+    owner.is_some_and(|o| {
+        policy::can_read_patent_private(&user.actor(), &scope(o), &p.co_owner_org_ids)
+    })
 }
 
 /// The owner and co-owners an input names, as registered (ids not found are left out).
@@ -91,25 +93,30 @@ fn may_manage(user: &Principal, owner: &OrgBrief) -> Result<()> {
     if policy::can_manage_patents(&user.actor(), &scope(owner)) {
         return Ok(());
     }
-    Err(Error::forbidden_because(if !policy::may_own_ip(owner.kind) {
-        format!(
-            "专利库只登记企业和高校院所的专利，“{}”（{}）不在登记范围内",
-            owner.name,
-            owner.kind.label()
-        )
-    } else {
-        format!(
-            "您无权登记或修改“{}”的专利：权利人本机构可以；企业的专利还可由所在区的集聚区运营方和服务机构代为登记",
-            owner.name
-        )
-    }))
+    Err(Error::forbidden_because(
+        if !policy::may_own_ip(owner.kind) {
+            format!(
+                "专利库只登记企业和高校院所的专利，“{}”（{}）不在登记范围内",
+                owner.name,
+                owner.kind.label()
+            )
+        } else {
+            format!(
+                "您无权登记或修改“{}”的专利：权利人本机构可以；企业的专利还可由所在区的集聚区运营方和服务机构代为登记",
+                owner.name
+            )
+        },
+    ))
 }
 
 /// Check an input against the rules and the registry: every bad field at once, the owner and
 /// co-owners included (`unknown_org` when not registered).
 fn checked(input: &PatentInput, orgs: &HashMap<i64, OrgBrief>, today: NaiveDate) -> Result<Patent> {
     let mut errors = Vec::new();
-    if let Some(id) = input.owner_org_id.filter(|id| *id > 0 && !orgs.contains_key(id)) {
+    if let Some(id) = input
+        .owner_org_id
+        .filter(|id| *id > 0 && !orgs.contains_key(id))
+    {
         errors.push(FieldError::new(
             "owner_org_id",
             Code::UnknownOrg,
@@ -254,7 +261,10 @@ pub async fn get(ctx: &Ctx, user: &Principal, id: i64) -> Result<PatentDetail> {
     } else {
         None
     };
-    let listings = ctx.db.patent_listings(p.number.as_str(), user.org_id).await?;
+    let listings = ctx
+        .db
+        .patent_listings(p.number.as_str(), user.org_id)
+        .await?;
     let detail_expires = p.expires_on();
     let in_force = p.in_force_on(today);
     let high_value = verdict(p, today);
@@ -322,7 +332,11 @@ pub async fn list(ctx: &Ctx, user: &Principal, q: PatentQuery) -> Result<PatentP
         return Err(Error::forbidden());
     }
     let today = ctx.clock.today();
-    let per_page = if q.per_page <= 0 { 50 } else { q.per_page.min(500) };
+    let per_page = if q.per_page <= 0 {
+        50
+    } else {
+        q.per_page.min(500)
+    };
     let page = q.page.max(1);
     if let Some(d) = q.district.as_deref()
         && zhiyun_domain::district::current_by_code(d).is_none()
@@ -359,7 +373,8 @@ pub async fn list(ctx: &Ctx, user: &Principal, q: PatentQuery) -> Result<PatentP
         .map(|mut record| {
             let p = &record.patent;
             let owner = orgs.get(&p.owner_org_id);
-            let fee = private_to(user, p, owner).then(|| p.fee_status(today, DEFAULT_DUE_SOON_DAYS));
+            let fee =
+                private_to(user, p, owner).then(|| p.fee_status(today, DEFAULT_DUE_SOON_DAYS));
             let summary = (
                 owner.map(|o| o.name.clone()).unwrap_or_default(),
                 p.expires_on(),

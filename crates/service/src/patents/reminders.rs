@@ -47,7 +47,10 @@ pub async fn for_home(ctx: &Ctx, user: &Principal, limit: usize) -> Result<(Vec<
     let owner_ids: Vec<i64> = candidates.iter().map(|c| c.patent.owner_org_id).collect();
     let orgs = ctx.db.org_briefs(&owner_ids).await?;
     candidates.retain(|c| private_to(user, &c.patent, orgs.get(&c.patent.owner_org_id)));
-    let numbers: Vec<&str> = candidates.iter().map(|c| c.patent.number.as_str()).collect();
+    let numbers: Vec<&str> = candidates
+        .iter()
+        .map(|c| c.patent.number.as_str())
+        .collect();
     let engaged: HashMap<String, Vec<_>> = ctx.db.patent_engagements(&numbers).await?;
     let none = Vec::new();
     let subjects: Vec<ReminderSubject<'_>> = candidates

@@ -30,7 +30,12 @@ pub struct TrademarkView {
     pub can_manage: bool,
 }
 
-fn view(ctx: &Ctx, user: &Principal, record: TrademarkRecord, owner: Option<OrgBrief>) -> TrademarkView {
+fn view(
+    ctx: &Ctx,
+    user: &Principal,
+    record: TrademarkRecord,
+    owner: Option<OrgBrief>,
+) -> TrademarkView {
     let today = ctx.clock.today();
     let t = &record.trademark;
     let opens = renewal_opens_on(t.valid_until);
@@ -137,7 +142,11 @@ pub async fn list(
     if !policy::can_read_patent_register(Some(&user.actor())) {
         return Err(Error::forbidden());
     }
-    let per_page = if q.per_page <= 0 { 50 } else { q.per_page.min(500) };
+    let per_page = if q.per_page <= 0 {
+        50
+    } else {
+        q.per_page.min(500)
+    };
     let (total, records) = ctx
         .db
         .trademark_list(&TrademarkFilter {

@@ -15,7 +15,9 @@ use zhiyun_domain::patent::{CultivationInput, LegalStatus, PatentInput, PatentKi
 use zhiyun_domain::trademark::TrademarkInput;
 use zhiyun_domain::validation::FieldError;
 use zhiyun_service::patents::import::{Importer, parse_mode};
-use zhiyun_service::patents::{self as uc, PatentQuery, cultivation, indicator, reminders, trademarks};
+use zhiyun_service::patents::{
+    self as uc, PatentQuery, cultivation, indicator, reminders, trademarks,
+};
 
 use super::views::{
     Created, CultivationItemView, CultivationView, FigureView, ImportReportView,
@@ -133,11 +135,19 @@ pub struct ListParams {
 
 impl ListParams {
     pub fn query(&self) -> Result<PatentQuery, ApiError> {
-        let nonblank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let nonblank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         let kind = match nonblank(&self.kind) {
             None => None,
             Some(k) => Some(PatentKind::parse(&k).ok_or_else(|| {
-                bad("kind", format!("专利类型“{k}”应为 invention、utility_model 或 design"))
+                bad(
+                    "kind",
+                    format!("专利类型“{k}”应为 invention、utility_model 或 design"),
+                )
             })?),
         };
         let legal_status = match nonblank(&self.legal_status) {
@@ -336,10 +346,18 @@ pub struct FigureParams {
 
 impl FigureParams {
     fn parts(&self, this_year: i32) -> Result<(Option<String>, i32, PopulationYear), ApiError> {
-        let rule = match self.population.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let rule = match self
+            .population
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => PopulationYear::Previous,
             Some(s) => PopulationYear::parse(s).ok_or_else(|| {
-                bad("population", format!("人口年份口径“{s}”应为 previous 或 same"))
+                bad(
+                    "population",
+                    format!("人口年份口径“{s}”应为 previous 或 same"),
+                )
             })?,
         };
         Ok((
@@ -363,7 +381,8 @@ pub async fn api_high_value(
     Query(q): Query<FigureParams>,
 ) -> Result<Json<FigureView>, ApiError> {
     let (district, year, rule) = q.parts(state.svc.clock().this_year())?;
-    let f = indicator::high_value_figure(&state.svc, &user, district.as_deref(), year, rule).await?;
+    let f =
+        indicator::high_value_figure(&state.svc, &user, district.as_deref(), year, rule).await?;
     Ok(Json((&f).into()))
 }
 
@@ -437,7 +456,9 @@ pub async fn api_tm_replace(
     ApiJson(input): ApiJson<TrademarkInput>,
 ) -> Result<Json<TrademarkView>, ApiError> {
     trademarks::replace(&state.svc, &user, id, input).await?;
-    Ok(Json((&trademarks::get(&state.svc, &user, id).await?).into()))
+    Ok(Json(
+        (&trademarks::get(&state.svc, &user, id).await?).into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/trademarks/{id}", tag = "patents", params(("id" = i64, Path)),
@@ -447,7 +468,9 @@ pub async fn api_tm_get(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<TrademarkView>, ApiError> {
-    Ok(Json((&trademarks::get(&state.svc, &user, id).await?).into()))
+    Ok(Json(
+        (&trademarks::get(&state.svc, &user, id).await?).into(),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/trademarks/{id}", tag = "patents", params(("id" = i64, Path)),

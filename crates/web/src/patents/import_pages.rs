@@ -269,10 +269,16 @@ async fn commit(
     {
         let s = job.state.lock().expect("job lock");
         if s.running {
-            return Err(PageError::new(StatusCode::CONFLICT, "这次导入正在进行，请稍候。"));
+            return Err(PageError::new(
+                StatusCode::CONFLICT,
+                "这次导入正在进行，请稍候。",
+            ));
         }
         if s.report.as_ref().is_some_and(|r| r.written) {
-            return Err(PageError::new(StatusCode::CONFLICT, "该文件已导入，不能重复导入。"));
+            return Err(PageError::new(
+                StatusCode::CONFLICT,
+                "该文件已导入，不能重复导入。",
+            ));
         }
     }
     spawn(&state, job, Importer::of(&user), write);

@@ -33,7 +33,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/trademarks", get(tm_list_page))
         .route("/trademarks/new", get(tm_new_page).post(tm_create_form))
-        .route("/trademarks/{id}/edit", get(tm_edit_page).post(tm_edit_form))
+        .route(
+            "/trademarks/{id}/edit",
+            get(tm_edit_page).post(tm_edit_form),
+        )
         .route("/trademarks/{id}/delete", post(tm_delete_form))
         .route("/indicators/high-value", get(indicator_page))
         .route("/indicators/population", post(population_form))
@@ -144,7 +147,11 @@ fn render_tm_form(
             layout: Layout::new(
                 state,
                 Some(user),
-                if id.is_some() { "修改商标" } else { "登记商标" },
+                if id.is_some() {
+                    "修改商标"
+                } else {
+                    "登记商标"
+                },
                 "trademarks",
             ),
             owners: owners
@@ -191,7 +198,14 @@ async fn tm_new_page(
     }
     let mut form = FormState::default();
     form.set("owner_org_id", owners[0].id.to_string());
-    Ok(render_tm_form(&state, &user, None, &owners, form, StatusCode::OK))
+    Ok(render_tm_form(
+        &state,
+        &user,
+        None,
+        &owners,
+        form,
+        StatusCode::OK,
+    ))
 }
 
 async fn tm_create_form(
@@ -244,7 +258,14 @@ async fn tm_edit_page(
     {
         owners.insert(0, o.clone());
     }
-    Ok(render_tm_form(&state, &user, Some(id), &owners, form, StatusCode::OK))
+    Ok(render_tm_form(
+        &state,
+        &user,
+        Some(id),
+        &owners,
+        form,
+        StatusCode::OK,
+    ))
 }
 
 async fn tm_edit_form(
@@ -394,21 +415,51 @@ async fn population_form(
     };
     let Some(y) = year else {
         form.errors.insert("year".into(), "请填写年份".into());
-        return render_indicator(&state, &user, None, None, form, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_indicator(
+            &state,
+            &user,
+            None,
+            None,
+            form,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     if input.residents.is_none() && !residents.trim().is_empty() {
         form.errors
             .insert("residents".into(), format!("常住人口“{residents}”应为整数"));
-        return render_indicator(&state, &user, None, None, form, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_indicator(
+            &state,
+            &user,
+            None,
+            None,
+            form,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match indicator::set_population(&state.svc, &user, form.v("code"), y, input).await {
         Ok(_) => {
             let shown = (y + 1).min(state.svc.clock().this_year());
-            Ok(Redirect::to(&format!("/indicators/high-value?year={shown}&notice=saved")).into_response())
+            Ok(
+                Redirect::to(&format!("/indicators/high-value?year={shown}&notice=saved"))
+                    .into_response(),
+            )
         }
         Err(e) if e.kind == Kind::Invalid => {
             form.add_errors(&e.errors);
-            render_indicator(&state, &user, None, None, form, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_indicator(
+                &state,
+                &user,
+                None,
+                None,
+                form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

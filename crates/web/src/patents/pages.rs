@@ -264,7 +264,9 @@ async fn cultivate_form(
         target_date: form.opt("target_date"),
     };
     match cultivation::mark(&state.svc, &user, id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/patents/{id}?notice=saved#cultivation")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/patents/{id}?notice=saved#cultivation")).into_response())
+        }
         Err(e) if e.kind == Kind::Invalid => {
             let d = uc::get(&state.svc, &user, id).await?;
             let mut form = form;
@@ -371,7 +373,8 @@ async fn input_of(state: &AppState, form: &mut FormState) -> Result<PatentInput,
     let overseas = match parse_overseas(form.v("overseas")) {
         Ok(m) => m,
         Err(msg) => {
-            form.errors.insert("overseas".into(), format!("海外同族{msg}"));
+            form.errors
+                .insert("overseas".into(), format!("海外同族{msg}"));
             Vec::new()
         }
     };
@@ -405,7 +408,12 @@ fn add_errors(form: &mut FormState, e: &zhiyun_service::Error) {
         e.errors.clone()
     };
     for err in errs {
-        let key = err.field.split('.').next().unwrap_or(&err.field).to_string();
+        let key = err
+            .field
+            .split('.')
+            .next()
+            .unwrap_or(&err.field)
+            .to_string();
         form.errors.entry(key).or_insert(err.message);
     }
 }
@@ -421,7 +429,14 @@ async fn new_page(
     let mut form = FormState::default();
     form.set("owner_org_id", owners[0].id.to_string());
     form.set("legal_status", "granted");
-    Ok(render_form(&state, &user, None, &owners, form, StatusCode::OK))
+    Ok(render_form(
+        &state,
+        &user,
+        None,
+        &owners,
+        form,
+        StatusCode::OK,
+    ))
 }
 
 async fn create_form(
@@ -434,7 +449,11 @@ async fn create_form(
     let input = input_of(&state, &mut form).await?;
     if !form.has_errors() {
         match uc::create(&state.svc, &user, input).await {
-            Ok(r) => return Ok(Redirect::to(&format!("/patents/{}?notice=created", r.id)).into_response()),
+            Ok(r) => {
+                return Ok(
+                    Redirect::to(&format!("/patents/{}?notice=created", r.id)).into_response()
+                );
+            }
             Err(e) if matches!(e.kind, Kind::Invalid | Kind::Conflict | Kind::Forbidden) => {
                 add_errors(&mut form, &e)
             }
@@ -469,7 +488,9 @@ async fn edit_page(
     form.set("owner_org_id", p.owner_org_id.to_string());
     form.set(
         "co_owners",
-        uc::usccs_of(&state.svc, &p.co_owner_org_ids).await?.join("；"),
+        uc::usccs_of(&state.svc, &p.co_owner_org_ids)
+            .await?
+            .join("；"),
     );
     form.set("ipc", input.ipc.join("；"));
     for (k, v) in [
@@ -477,8 +498,17 @@ async fn edit_page(
         ("granted_on", input.granted_on),
         ("legal_status", input.legal_status),
         ("ended_on", input.ended_on),
-        ("fee_paid_until", d.private.as_ref().and_then(|x| x.fee_paid_until).map(|d| d.to_string())),
-        ("term_extension_days", input.term_extension_days.map(|n| n.to_string())),
+        (
+            "fee_paid_until",
+            d.private
+                .as_ref()
+                .and_then(|x| x.fee_paid_until)
+                .map(|d| d.to_string()),
+        ),
+        (
+            "term_extension_days",
+            input.term_extension_days.map(|n| n.to_string()),
+        ),
     ] {
         form.set(k, v.unwrap_or_default());
     }
@@ -488,7 +518,14 @@ async fn edit_page(
     if !owners.iter().any(|o| o.id == d.owner.id) {
         owners.insert(0, d.owner.clone());
     }
-    Ok(render_form(&state, &user, Some(id), &owners, form, StatusCode::OK))
+    Ok(render_form(
+        &state,
+        &user,
+        Some(id),
+        &owners,
+        form,
+        StatusCode::OK,
+    ))
 }
 
 async fn edit_form(
@@ -506,7 +543,9 @@ async fn edit_form(
     let input = input_of(&state, &mut form).await?;
     if !form.has_errors() {
         match uc::replace(&state.svc, &user, id, input).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/patents/{id}?notice=saved")).into_response()),
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/patents/{id}?notice=saved")).into_response());
+            }
             Err(e) if matches!(e.kind, Kind::Invalid | Kind::Conflict) => add_errors(&mut form, &e),
             Err(e) => return Err(e.into()),
         }
@@ -540,8 +579,14 @@ async fn cultivation_page(
     let rows: Vec<CultivationItemView> = items.iter().map(CultivationItemView::from).collect();
     Ok(page(&CultivationPage {
         layout: Layout::new(&state, Some(&user), "高价值专利培育", "cultivation"),
-        moved: rows.iter().filter(|r| r.cultivation.state == "moved").count(),
-        overdue: rows.iter().filter(|r| r.cultivation.state == "overdue").count(),
+        moved: rows
+            .iter()
+            .filter(|r| r.cultivation.state == "moved")
+            .count(),
+        overdue: rows
+            .iter()
+            .filter(|r| r.cultivation.state == "overdue")
+            .count(),
         rows,
     }))
 }

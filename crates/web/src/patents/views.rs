@@ -110,6 +110,8 @@ pub struct CategoryView {
     /// strategic_emerging | overseas_family | maintained_10y | high_pledge | award
     pub category: String,
     pub label: String,
+    /// A few characters, for tags.
+    pub short_label: String,
     /// Why, in Chinese: the IPC entry, the overseas grant, the dates, the award.
     pub reason: String,
 }
@@ -135,6 +137,7 @@ impl From<&HighValue> for HighValueView {
                 .map(|c| CategoryView {
                     category: c.category.slug().into(),
                     label: c.category.label().into(),
+                    short_label: c.category.short_label().into(),
                     reason: c.reason.clone(),
                 })
                 .collect(),
