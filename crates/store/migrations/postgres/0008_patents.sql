@@ -30,7 +30,8 @@ CREATE TABLE patents (
 CREATE INDEX patents_owner ON patents(owner_org_id, id);
 CREATE INDEX patents_high_value ON patents(owner_org_id, high_value_since, in_force_from, in_force_until)
     WHERE high_value_since IS NOT NULL;
-CREATE INDEX patents_expires ON patents(expires_on);
+-- Expiry reminders: the patents of an organisation (or of a district's) whose term ends soon.
+CREATE INDEX patents_owner_expires ON patents(owner_org_id, expires_on);
 
 CREATE TABLE patent_co_owners (
     patent_id BIGINT NOT NULL REFERENCES patents(id) ON DELETE CASCADE,

@@ -213,7 +213,9 @@ impl CultivationView {
 pub struct ListingRef {
     pub id: i64,
     pub title: String,
+    /// draft | submitted | published | returned | withdrawn | expired | fulfilled
     pub status: String,
+    pub status_label: String,
 }
 
 /// One patent: the record as registered, plus `expires_on`, `in_force` and `high_value`; `fee`,
@@ -326,6 +328,8 @@ impl From<&PatentDetail> for PatentRecordView {
                     id: l.id,
                     title: l.title.clone(),
                     status: l.status.clone(),
+                    status_label: zhiyun_domain::listing::ListingStatus::parse(&l.status)
+                        .map_or_else(|| l.status.clone(), |s| s.label().to_string()),
                 })
                 .collect(),
             created_at: d.record.created_at,
