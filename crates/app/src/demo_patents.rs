@@ -88,6 +88,15 @@ fn member(office: &str, number: &str, granted: bool, filed: &str) -> OverseasInp
     }
 }
 
+/// (number body, title, IPC codes, filed on, granted on).
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    Option<&'static str>,
+);
+
 /// 上海交通大学's portfolio, for the day `today`: the featured patents first.
 fn sjtu(today: NaiveDate) -> Vec<P> {
     let mut v = Vec::new();
@@ -184,7 +193,7 @@ fn sjtu(today: NaiveDate) -> Vec<P> {
     x.paid = Some(anniversary(filed, 10));
     v.push(x);
     // The rest of the portfolio: inventions, utility models and designs, some pending.
-    let more: [(&str, &str, &[&str], &str, Option<&str>); 24] = [
+    let more: [Row; 24] = [
         (
             "202110145671",
             "一种钠离子电池正极材料及其制备方法",

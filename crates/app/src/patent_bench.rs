@@ -107,7 +107,7 @@ pub fn row(n: u64, owner_uscc: &str, owner_name: &str, today: NaiveDate) -> Vec<
     };
     let ipc = match kind {
         3 => String::new(),
-        _ if n % 3 == 0 => g.ipc.to_string(),
+        _ if n.is_multiple_of(3) => g.ipc.to_string(),
         _ => IPC[(n as usize / 3) % IPC.len()].to_string(),
     };
     let title = match kind {

@@ -97,7 +97,7 @@ impl PatentRow {
 /// Split a cell listing several values (`H01M 50/40；H01M 4/13`).
 fn split_list(v: Option<&str>) -> Vec<String> {
     v.unwrap_or("")
-        .split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；' | '\n'))
+        .split([',', '，', '、', ';', '；', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -160,7 +160,7 @@ fn status_slug(v: &str) -> String {
 pub fn parse_overseas(v: &str) -> Result<Vec<OverseasInput>, String> {
     let mut out = Vec::new();
     for member in v
-        .split(|c: char| matches!(c, ';' | '；' | '\n'))
+        .split([';', '；', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
@@ -201,7 +201,7 @@ pub fn parse_overseas(v: &str) -> Result<Vec<OverseasInput>, String> {
 /// `2022 中国专利银奖；国家技术发明奖二等奖（2019）`: awards separated by semicolons or lines,
 /// each a name with its four-digit year before or after it.
 pub fn parse_awards(v: &str) -> Vec<AwardInput> {
-    v.split(|c: char| matches!(c, ';' | '；' | '\n'))
+    v.split([';', '；', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|entry| {
