@@ -434,6 +434,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
 
     applications(db, &ids, &who).await?;
     listings(db, &who).await?;
+    crate::demo_patents::load(db, &ids, &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {

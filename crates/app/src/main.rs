@@ -15,9 +15,12 @@ use zhiyun_store::password::Hasher;
 
 mod bench;
 mod demo;
+mod demo_patents;
 mod import;
 mod listing_gen;
 mod match_eval;
+mod patent_bench;
+mod patent_cli;
 
 #[derive(Parser)]
 #[command(
@@ -67,16 +70,16 @@ enum Command {
     /// Manage the organisation registry.
     #[command(subcommand)]
     Org(OrgCommand),
-    /// Import supply or demand listings from an XLSX or CSV file (UTF-8 or GBK). Without
-    /// `--mode` a dry run: every bad cell and duplicate is listed and nothing is written.
+    /// Import supply or demand listings, or patents, from an XLSX or CSV file (UTF-8 or GBK).
+    /// Without `--mode` a dry run: every bad cell and duplicate is listed and nothing is written.
     Import {
-        /// demands | supplies
+        /// demands | supplies | patents
         what: String,
         file: PathBuf,
         /// dry-run | all (every row, or none if any row has a problem) | valid (only the good rows)
         #[arg(long, default_value = "dry-run")]
         mode: String,
-        /// draft | submitted | published
+        /// draft | submitted | published (listings only)
         #[arg(long, default_value = "draft")]
         status: String,
         /// Import as this user (their organisation and permissions); without it, as the platform
@@ -114,6 +117,30 @@ enum BenchCommand {
         /// Only organisations of this district (code), e.g. for one cluster operator's import.
         #[arg(long)]
         district: Option<String>,
+    },
+    /// Write a patent import file (.xlsx or .csv) of N generated patents owned by registered
+    /// enterprises and universities, numbered from FROM.
+    GenPatents {
+        #[arg(long)]
+        rows: u64,
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add N generated patents (numbered from FROM) straight into the register.
+    FillPatents {
+        #[arg(long)]
+        patents: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        from: u64,
+    },
+    /// Time K5 (high-value invention patents per 10,000 residents) per district and city-wide.
+    PatentIndicator {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
     },
     /// Add N published listings (half demands, half supplies) to the database.
     Fill {
@@ -293,6 +320,15 @@ async fn main() -> Result<()> {
                 bench::gen_file(&db, kind, rows, &out, district.as_deref()).await
             }
             BenchCommand::Fill { listings } => bench::fill(&db, listings).await,
+            BenchCommand::GenPatents { rows, from, out } => {
+                patent_bench::gen_file(&db, rows, from, &out).await
+            }
+            BenchCommand::FillPatents { patents, from } => {
+                patent_bench::fill(&db, patents, from).await
+            }
+            BenchCommand::PatentIndicator { year, rounds } => {
+                patent_bench::indicator(&db, hasher, year, rounds).await
+            }
             BenchCommand::GenMatch { .. } | BenchCommand::Match { .. } => {
                 unreachable!("answered before the database opens")
             }
@@ -304,6 +340,13 @@ async fn main() -> Result<()> {
                 bench::search(&db, &search, rounds).await
             }
         },
+        Command::Import {
+            what,
+            file,
+            mode,
+            as_user,
+            ..
+        } if what == "patents" => patent_cli::run(db, hasher, &file, &mode, as_user).await,
         Command::Import {
             what,
             file,

@@ -246,6 +246,199 @@ async fn matchmaking_event(c: &fantoccini::Client, base: &str) {
     log_out(c).await;
 }
 
+/// Issue 11 done-when: a university imports its portfolio in the browser, sees which patents are
+/// high-value and why, and gets a fee reminder; the bureau sees per-10k figures by district with
+/// the population year shown, and enters a population.
+async fn patent_register(c: &fantoccini::Client, base: &str, dir: &std::path::Path) {
+    log_in(c, base, "demo-university").await;
+    // The portfolio: a strategic-industry invention, one with a granted US member, one kept more
+    // than ten years, a utility model, and a row with a wrong check character.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let paid = format!("{}-03-01", chrono::Datelike::year(&today) + 1);
+    let head = "专利申请号,专利名称,专利类型,专利权人,专利权人统一社会信用代码,共有人统一社会信用代码,IPC分类号,申请日,授权公告日,法律状态,失效日,年费缴至,期限补偿天数,海外同族,获奖";
+    let rows = [
+        format!(
+            "202210777001.1,一种固态电解质薄膜及其制备方法,发明,上海交通大学,,,H01M 10/0562,2022-03-01,2024-06-18,有效,,{paid},,,"
+        ),
+        format!(
+            "201910777002.4,一种焊接机器人路径示教方法,发明,上海交通大学,,,B23K 37/02,2019-03-01,2021-09-10,有效,,{paid},,US US11555666B2 已授权 2020-02-20,"
+        ),
+        format!(
+            "201310777003.1,一种纺织品抗皱整理工艺,发明,上海交通大学,,,D06M 15/00,2013-03-01,2016-05-20,有效,,{paid},,,"
+        ),
+        format!(
+            "202320777004.5,一种试管架,实用新型,上海交通大学,,,B01L 9/06,2023-03-01,2023-08-08,有效,,{paid},,,"
+        ),
+        "202210777005.0,一种错误校验位的专利,发明,上海交通大学,,,H01M 4/36,2022-03-01,,审查中,,,,,"
+            .to_string(),
+    ];
+    let file = dir.join("portfolio.csv");
+    std::fs::write(&file, format!("{head}\n{}\n", rows.join("\n"))).unwrap();
+    c.goto(&format!("{base}/patents/import")).await.unwrap();
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    shot(c, "patents-import-upload").await;
+    click(c, "form[action='/patents/import'] button").await;
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("form[action$='/commit']"))
+        .await
+        .expect("the dry-run report");
+    let report = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        report.contains("共 5 行数据") && report.contains("4 行可以导入"),
+        "{report}"
+    );
+    assert!(
+        report.contains("校验"),
+        "the bad check character is named: {report}"
+    );
+    shot(c, "patents-import-dry-run").await;
+    println!("E2E: demo-university dry-ran its portfolio: 5 rows, 4 valid, the bad cell named");
+    click(c, "form[action$='/commit'] button").await;
+    let done = c
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css(".notice.ok"))
+        .await
+        .expect("the import result")
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("已导入 4 件专利"), "{done}");
+    shot(c, "patents-import-done").await;
+    println!("E2E: demo-university imported 4 patents (valid rows only)");
+    // Which are high-value, and why.
+    c.goto(&format!("{base}/patents?high_value=1"))
+        .await
+        .unwrap();
+    let list = c
+        .find(Locator::Css("main table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (title, tag) in [
+        ("一种固态电解质薄膜", "战略性新兴产业"),
+        ("一种焊接机器人路径示教方法", "海外同族"),
+        ("一种纺织品抗皱整理工艺", "维持超10年"),
+    ] {
+        assert!(
+            list.contains(title) && list.contains(tag),
+            "{title}: {list}"
+        );
+    }
+    assert!(
+        !list.contains("一种试管架"),
+        "a utility model is never high-value"
+    );
+    shot(c, "patents-high-value").await;
+    c.find(Locator::LinkText("一种焊接机器人路径示教方法"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let why = c
+        .wait()
+        .for_element(Locator::Id("high-value"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        why.contains("US11555666B2") && why.contains("已授权"),
+        "{why}"
+    );
+    shot(c, "patents-detail").await;
+    println!("E2E: demo-university saw its high-value patents and why (IPC, US grant, ten years)");
+    // The fee reminder on the home page: a listed patent whose annual fee falls due within 90 days.
+    c.goto(&format!("{base}/home")).await.unwrap();
+    let card = c
+        .find(Locator::Id("patent-reminders"))
+        .await
+        .expect("the reminder card")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.contains("年费即将到期") && card.contains("挂牌"),
+        "{card}"
+    );
+    shot(c, "patents-home-reminder").await;
+    println!("E2E: demo-university got a fee reminder for its listed patent");
+    log_out(c).await;
+
+    log_in(c, base, "demo-municipal").await;
+    c.goto(&format!("{base}/indicators/high-value"))
+        .await
+        .unwrap();
+    let table = c
+        .find(Locator::Css("main table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("徐汇区") && table.contains("2020 年") && table.contains("全市"),
+        "{table}"
+    );
+    shot(c, "indicators-high-value").await;
+    println!(
+        "E2E: demo-municipal saw per-10k figures by district with the population year (2020 census)"
+    );
+    let year = chrono::Datelike::year(&today);
+    for (id, value) in [
+        ("pyear", (year - 1).to_string()),
+        ("residents", "1115000".to_string()),
+    ] {
+        c.execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![serde_json::json!(id), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+    }
+    click(c, "#code option[value='310104']").await;
+    click(c, "form[action='/indicators/population'] button").await;
+    wait_for_url(c, "notice=saved").await;
+    let table = c
+        .find(Locator::Css("main table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let xuhui = table
+        .lines()
+        .find(|l| l.starts_with("徐汇区"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        xuhui.contains("1115000") && xuhui.contains(&format!("{} 年", year - 1)),
+        "{xuhui}"
+    );
+    shot(c, "indicators-population-entered").await;
+    println!(
+        "E2E: demo-municipal entered 徐汇's {} population; the {year} figure says it uses it",
+        year - 1
+    );
+    log_out(c).await;
+}
+
 /// Tomorrow's date, `YYYY-MM-DD`, in Beijing.
 fn tomorrow_in_beijing() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(8 + 24))
@@ -654,6 +847,7 @@ async fn browser_story_every_role_in_chromium() {
         }
         log_out(&client).await;
     }
+    patent_register(&client, &base, &dir).await;
     matchmaking_event(&client, &base).await;
     client.close().await.unwrap();
     drop(driver);

@@ -7,10 +7,13 @@
 //! - [`enterprise_template_xlsx`]: the downloadable template for that list.
 //! - [`listing_import::parse_listings`]: supply or demand listings from XLSX or CSV, each row
 //!   checked by the listing rule; [`listing_import::listing_template_xlsx`] its template.
+//! - [`patent_import::read_patents`] and [`patent_import::check_rows`]: a patent portfolio from
+//!   XLSX or CSV, checked by the patent rule; [`patent_import::patent_template_xlsx`] its template.
 
 pub mod docx_application;
 pub mod enterprise_import;
 pub mod listing_import;
+pub mod patent_import;
 pub mod sheet;
 pub mod xlsx_listings;
 pub mod xlsx_round;

@@ -22,6 +22,7 @@ pub mod home;
 pub mod listings;
 pub mod matching;
 pub mod orgs;
+pub mod patents;
 pub mod sessions;
 pub mod system;
 

@@ -22,8 +22,11 @@ pub mod meta;
 mod migrate;
 pub mod orgs;
 pub mod password;
+pub mod patent_stats;
+pub mod patents;
 pub mod sessions;
 pub mod testing;
+pub mod trademarks;
 
 pub use audit::Who;
 

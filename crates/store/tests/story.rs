@@ -714,3 +714,504 @@ async fn event_story_on_every_backend() {
         event_story(db).await;
     }
 }
+
+/// The patent and trademark register (issue 11): patents decoded back as written, the number
+/// unique, the lists replaced as a whole, K5 counts from the stored profile, overseas filings,
+/// populations, cultivation, trademarks, the import in one transaction, and what names a patent.
+async fn patent_story(db: Db) {
+    use chrono::NaiveDate;
+    use zhiyun_domain::patent::{
+        CultivationGoal, HighValueFacts, HighValueRules, PatentInput, check_patent,
+        high_value_profile,
+    };
+    use zhiyun_domain::trademark::{TrademarkInput, check_trademark};
+    use zhiyun_store::listings::ImportWrite;
+    use zhiyun_store::patents::{Holders, NewPatent, PatentFilter, PatentWrite};
+    let backend = db.backend();
+    let who = Who::cli();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let today = d("2026-12-04");
+    let uni = db
+        .org_create(
+            &check_org(&org(
+                "university",
+                "上海某大学",
+                Some("91310115MA1K3BTP2B"),
+                Some("310104"),
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    let ent = db
+        .org_create(
+            &check_org(&org(
+                "enterprise",
+                "崇明某企业",
+                Some("91350100M000100Y43"),
+                Some("310151"),
+            ))
+            .unwrap(),
+            &who,
+        )
+        .await
+        .unwrap();
+    let input = |number: &str, owner: i64| PatentInput {
+        number: Some(number.into()),
+        title: Some("一种锂离子电池隔膜".into()),
+        owner_org_id: Some(owner),
+        ipc: vec!["H01M 50/409".into(), "B32B 27/32".into()],
+        filed_on: Some("2017-07-20".into()),
+        granted_on: Some("2020-03-10".into()),
+        legal_status: Some("granted".into()),
+        fee_paid_until: Some("2027-07-20".into()),
+        ..Default::default()
+    };
+    let write = |p: &zhiyun_domain::patent::Patent| {
+        let profile = high_value_profile(
+            &HighValueFacts {
+                patent: p,
+                pledges: &[],
+            },
+            &HighValueRules::default(),
+        );
+        (p.clone(), profile)
+    };
+    // A strategic-industry invention (H01M) with a co-owner, a US grant and an award.
+    let mut i1 = input("ZL201710601862.3", uni.id);
+    i1.co_owner_org_ids = vec![ent.id];
+    i1.overseas = vec![
+        zhiyun_domain::patent::OverseasInput {
+            office: Some("US".into()),
+            number: Some("US11223344B2".into()),
+            granted: Some(true),
+            filed_on: Some("2018-07-18".into()),
+            via_pct: None,
+        },
+        zhiyun_domain::patent::OverseasInput {
+            office: Some("WO".into()),
+            number: Some("PCT/CN2018/096123".into()),
+            filed_on: Some("2018-07-18".into()),
+            ..Default::default()
+        },
+    ];
+    i1.awards = vec![zhiyun_domain::patent::AwardInput {
+        name: Some("中国专利银奖".into()),
+        year: Some(2022),
+    }];
+    let (p1, prof1) = write(&check_patent(&i1, today).unwrap());
+    let r1 = db
+        .patent_create(
+            PatentWrite {
+                patent: &p1,
+                profile: prof1,
+            },
+            1_000,
+            &who,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r1.patent, p1, "{backend}: decoded as written");
+    assert_eq!((r1.created_at, r1.updated_at), (1_000, 1_000));
+    assert_eq!(
+        db.patent_by_number("201710601862.3")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        r1.id
+    );
+    // The same number again: a conflict naming the field, nothing written.
+    let dup = db
+        .patent_create(
+            PatentWrite {
+                patent: &p1,
+                profile: prof1,
+            },
+            1_001,
+            &who,
+        )
+        .await;
+    assert!(
+        matches!(
+            dup,
+            Err(StoreError::Conflict {
+                code: Code::DuplicatePatent,
+                field: Some("number"),
+                ..
+            })
+        ),
+        "{backend}: {dup:?}"
+    );
+    // An enterprise's plain invention (A47J, no category) and a pending utility model.
+    let mut i2 = input("202110123456.7", ent.id);
+    i2.ipc = vec!["A47J 27/00".into()];
+    i2.filed_on = Some("2021-03-01".into());
+    i2.granted_on = Some("2023-05-02".into());
+    i2.fee_paid_until = Some("2027-03-01".into());
+    let (p2, prof2) = write(&check_patent(&i2, today).unwrap());
+    let r2 = db
+        .patent_create(
+            PatentWrite {
+                patent: &p2,
+                profile: prof2,
+            },
+            1_000,
+            &who,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        prof2.since,
+        Some(d("2031-03-01")),
+        "only more than ten years, from 2031"
+    );
+
+    // K5 counts at a year end: the university's patent in 徐汇, none in 崇明 yet.
+    let end_2023 = d("2023-12-31");
+    assert_eq!(
+        db.high_value_count(Some("310104"), end_2023).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        db.high_value_count(Some("310151"), end_2023).await.unwrap(),
+        0
+    );
+    assert_eq!(db.high_value_count(None, end_2023).await.unwrap(), 1);
+    // Not yet granted at the end of 2019: not counted.
+    assert_eq!(db.high_value_count(None, d("2019-12-31")).await.unwrap(), 0);
+    assert_eq!(
+        db.high_value_counts_by_district(end_2023).await.unwrap(),
+        [("310104".to_string(), 1)]
+    );
+    // Overseas filings in 2018: one PCT application, one direct US filing.
+    let o = db.overseas_filings(Some("310104"), 2018).await.unwrap();
+    assert_eq!((o.pct, o.direct), (1, 1), "{backend}");
+    assert_eq!(
+        db.overseas_filings(Some("310151"), 2018).await.unwrap().pct,
+        0
+    );
+
+    // Replace: the enterprise's patent gains an award (high value from 2024) and loses its IPC.
+    let mut i2b = i2.clone();
+    i2b.ipc = vec![];
+    i2b.awards = vec![zhiyun_domain::patent::AwardInput {
+        name: Some("国家技术发明奖二等奖".into()),
+        year: Some(2024),
+    }];
+    let (p2b, prof2b) = write(&check_patent(&i2b, today).unwrap());
+    let r2b = db
+        .patent_replace(
+            r2.id,
+            PatentWrite {
+                patent: &p2b,
+                profile: prof2b,
+            },
+            2_000,
+            &who,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (r2b.patent.clone(), r2b.created_at, r2b.updated_at),
+        (p2b, 1_000, 2_000)
+    );
+    assert_eq!(
+        db.high_value_count(Some("310151"), end_2023).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        db.high_value_count(Some("310151"), d("2024-12-31"))
+            .await
+            .unwrap(),
+        1
+    );
+    // A replace onto another patent's number is the same conflict.
+    let mut clash = r2b.patent.clone();
+    clash.number = p1.number.clone();
+    assert!(matches!(
+        db.patent_replace(
+            r2.id,
+            PatentWrite {
+                patent: &clash,
+                profile: prof2b
+            },
+            2_001,
+            &who
+        )
+        .await,
+        Err(StoreError::Conflict {
+            code: Code::DuplicatePatent,
+            ..
+        })
+    ));
+
+    // Lists: by organisation (owned or co-owned), district, text, high value on a day.
+    let (n, rows) = db
+        .patent_list(&PatentFilter {
+            org_id: Some(ent.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (n, rows.len()),
+        (2, 2),
+        "{backend}: the co-owned patent counts"
+    );
+    let (n, _) = db
+        .patent_list(&PatentFilter {
+            district_code: Some("310104".into()),
+            q: Some("隔膜".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let (n, rows) = db
+        .patent_list(&PatentFilter {
+            high_value_on: Some(end_2023),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((n, rows[0].id), (1, r1.id));
+    let (n, _) = db
+        .patent_list(&PatentFilter {
+            q: Some("202110123456".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+
+    // Populations: the census per district and for the city, then the bureau's entries.
+    let pops = db.populations().await.unwrap();
+    let chongming = pops.iter().find(|p| p.code == "310151").unwrap();
+    assert_eq!(
+        (chongming.year, chongming.residents, chongming.source),
+        (2020, 637_921, "census")
+    );
+    let city = pops.iter().find(|p| p.code == "310000").unwrap();
+    assert_eq!(city.residents, 24_870_895);
+    db.population_set("310000", 2022, 24_758_900, 3_000, &who)
+        .await
+        .unwrap();
+    db.population_set("310000", 2022, 24_758_901, 3_001, &who)
+        .await
+        .unwrap();
+    let pops = db.populations().await.unwrap();
+    let y2022: Vec<_> = pops
+        .iter()
+        .filter(|p| p.code == "310000" && p.year == 2022)
+        .collect();
+    assert_eq!(
+        (y2022.len(), y2022[0].residents, y2022[0].source),
+        (1, 24_758_901, "entered")
+    );
+
+    // Cultivation: marked once, changed (the day first marked stays), listed by district, ended.
+    let c = zhiyun_domain::patent::Cultivation {
+        goal: CultivationGoal::FileAbroad,
+        notes: "拟提交 PCT".into(),
+        target_date: d("2027-06-30"),
+    };
+    let c1 = db
+        .cultivation_set(r2.id, &c, today, uni.id, 4_000, &who)
+        .await
+        .unwrap();
+    assert_eq!((c1.cultivation.clone(), c1.marked_on), (c.clone(), today));
+    let mut c2 = c.clone();
+    c2.goal = CultivationGoal::License;
+    let later = db
+        .cultivation_set(r2.id, &c2, d("2027-01-01"), uni.id, 4_001, &who)
+        .await
+        .unwrap();
+    assert_eq!(
+        (later.cultivation.goal, later.marked_on),
+        (CultivationGoal::License, today)
+    );
+    assert_eq!(db.cultivation_list(Some("310151")).await.unwrap().len(), 1);
+    assert!(
+        db.cultivation_list(Some("310104"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.cultivation_remove(r2.id, &who).await.unwrap();
+    assert!(db.cultivation_get(r2.id).await.unwrap().is_none());
+
+    // Trademarks: one row per class of a registration number.
+    let tm = |class: i64| {
+        check_trademark(
+            &TrademarkInput {
+                number: Some("12345678".into()),
+                name: Some("知运".into()),
+                nice_class: Some(zhiyun_domain::application::serde_json_number::Number(
+                    class.to_string(),
+                )),
+                owner_org_id: Some(ent.id),
+                valid_until: Some("2031-05-06".into()),
+                registered_on: Some("2021-05-07".into()),
+            },
+            today,
+        )
+        .unwrap()
+    };
+    let t9 = db.trademark_create(&tm(9), 5_000, &who).await.unwrap();
+    assert_eq!(t9.trademark, tm(9));
+    db.trademark_create(&tm(42), 5_000, &who).await.unwrap();
+    assert!(matches!(
+        db.trademark_create(&tm(9), 5_001, &who).await,
+        Err(StoreError::Conflict {
+            code: Code::DuplicateTrademark,
+            ..
+        })
+    ));
+    let t35 = db
+        .trademark_replace(t9.id, &tm(35), 5_002, &who)
+        .await
+        .unwrap();
+    assert_eq!(t35.trademark.nice_class, 35);
+    let (n, _) = db
+        .trademark_list(&zhiyun_store::trademarks::TrademarkFilter {
+            district_code: Some("310151".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    db.trademark_delete(t9.id, &who).await.unwrap();
+    assert!(matches!(
+        db.trademark_get(t9.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Import: a number already registered is a conflict; all-or-nothing then writes nothing,
+    // valid-rows-only writes the rest, one transaction each.
+    let (p3, prof3) = write(&check_patent(&input("201710601863.8", ent.id), today).unwrap());
+    let items = [
+        NewPatent {
+            row: 2,
+            write: PatentWrite {
+                patent: &p1,
+                profile: prof1,
+            },
+        },
+        NewPatent {
+            row: 3,
+            write: PatentWrite {
+                patent: &p3,
+                profile: prof3,
+            },
+        },
+    ];
+    for mode in [ImportWrite::DryRun, ImportWrite::AllOrNothing] {
+        let out = db
+            .patent_import(&items, mode, 6_000, &who, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (out.conflicts.len(), out.conflicts[0].row, out.written),
+            (1, 2, false)
+        );
+        assert!(
+            db.patent_by_number("201710601863.8")
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: {mode:?}"
+        );
+    }
+    let out = db
+        .patent_import(&items, ImportWrite::ValidRowsOnly, 6_000, &who, &|_| {})
+        .await
+        .unwrap();
+    assert!(out.written);
+    assert_eq!(out.created.len(), 1);
+    assert_eq!(db.patent_get(out.created[0].1).await.unwrap().patent, p3);
+
+    // What names a patent: a published listing makes it `listed` (a fee reminder candidate).
+    use zhiyun_domain::listing::{ListingInput, ListingStatus, check_listing};
+    let listing = check_listing(
+        &ListingInput {
+            kind: Some("supply".into()),
+            title: Some("隔膜技术转让".into()),
+            description: Some("描述".into()),
+            field: Some("新材料".into()),
+            modes: vec!["转让".into()],
+            district_code: Some("310104".into()),
+            contact_name: Some("张明".into()),
+            contact_phone: Some("13812345678".into()),
+            valid_until: Some("2027-06-30".into()),
+            patents: vec!["201710601862.3".into()],
+            ..Default::default()
+        },
+        today,
+    )
+    .unwrap();
+    let l = db
+        .listing_create(uni.id, &listing, 1_796_400_000, &who)
+        .await
+        .unwrap();
+    assert!(
+        db.patents_engaged(&Holders::Org(uni.id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a draft does not engage"
+    );
+    for (from, to) in [
+        (ListingStatus::Draft, ListingStatus::Submitted),
+        (ListingStatus::Submitted, ListingStatus::Published),
+    ] {
+        db.listing_set_status(l.id, from, to, None, 1_796_400_000, &who)
+            .await
+            .unwrap();
+    }
+    let engaged = db.patents_engaged(&Holders::Org(uni.id)).await.unwrap();
+    assert_eq!(engaged.iter().map(|r| r.id).collect::<Vec<_>>(), [r1.id]);
+    let by_number = db.patent_engagements(&["201710601862.3"]).await.unwrap();
+    assert_eq!(by_number["201710601862.3"][0].record_id, l.id);
+    assert_eq!(
+        db.patent_listings("201710601862.3", 0).await.unwrap()[0].id,
+        l.id
+    );
+    // The co-owner sees it among its patents; the district sees its owners' patents.
+    assert_eq!(
+        db.patents_engaged(&Holders::Org(ent.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        db.patents_engaged(&Holders::District("310151".into()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Expiry candidates by term end.
+    let expiring = db
+        .patents_expiring(
+            &Holders::District("310104".into()),
+            d("2037-07-01"),
+            d("2037-07-31"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(expiring.iter().map(|r| r.id).collect::<Vec<_>>(), [r1.id]);
+    assert_eq!(db.org_briefs(&[uni.id, 999_999]).await.unwrap().len(), 1);
+    assert_eq!(
+        db.orgs_by_usccs(&["91310115MA1K3BTP2B"]).await.unwrap()["91310115MA1K3BTP2B"].id,
+        uni.id
+    );
+}
+
+#[tokio::test]
+async fn patent_story_on_every_backend() {
+    for db in testing::all_backends().await {
+        patent_story(db).await;
+    }
+}

@@ -55,6 +55,8 @@ struct RoleHome {
     stale_listings: i64,
     /// The organisation's upcoming 1:1 meetings at matchmaking events (T3).
     agenda: Vec<crate::events::AgendaLine>,
+    /// Patent fee and expiry reminders (T6).
+    patent_reminders: crate::patents::HomeCard,
 }
 
 async fn role_home(
@@ -65,7 +67,9 @@ async fn role_home(
     let agenda = crate::events::agenda_of(&state, &me)
         .await
         .map_err(PageError::from)?;
+    let patent_reminders = crate::patents::home_card(&state, &me).await;
     Ok(page(&RoleHome {
+        patent_reminders,
         agenda,
         hte_valid_now: home.hte_valid_now,
         org: OrgView::from(&home.org),

@@ -112,6 +112,24 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
     if matches!(u.role(), Role::Municipal | Role::District) {
         nav.insert(2, item("/districts", "各区概况", "districts"));
     }
+    // The patent and trademark register (T6, K5).
+    let at = nav.iter().position(|i| i.key == "orgs").unwrap_or(1);
+    if matches!(u.role(), Role::Municipal | Role::District) {
+        nav.insert(
+            at,
+            item("/indicators/high-value", "高价值专利", "indicators"),
+        );
+    }
+    if u.role() == Role::Operator {
+        nav.insert(at, item("/patents/cultivation", "专利培育", "cultivation"));
+    }
+    if matches!(
+        u.role(),
+        Role::Enterprise | Role::University | Role::Operator | Role::Agency
+    ) {
+        nav.insert(at, item("/trademarks", "商标库", "trademarks"));
+    }
+    nav.insert(at, item("/patents", "专利库", "patents"));
     if u.is_admin {
         nav.push(item("/admin/users", "用户管理", "users"));
         nav.push(item("/admin/audit", "审计日志", "audit"));

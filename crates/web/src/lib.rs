@@ -25,6 +25,7 @@ mod listings;
 pub mod matching;
 pub mod openapi;
 mod orgs;
+mod patents;
 mod session;
 mod validate;
 
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(listings::routes())
         .merge(matching::routes())
         .merge(events::routes())
+        .merge(patents::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

@@ -65,6 +65,17 @@ impl HighValueCategory {
             HighValueCategory::Award => "获得国家科学技术奖或中国专利奖的发明专利",
         }
     }
+
+    /// The category in a few characters, for tags in lists.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            HighValueCategory::StrategicEmerging => "战略性新兴产业",
+            HighValueCategory::OverseasFamily => "海外同族",
+            HighValueCategory::Maintained10y => "维持超10年",
+            HighValueCategory::HighPledge => "高额质押",
+            HighValueCategory::Award => "获奖",
+        }
+    }
 }
 
 impl Serialize for HighValueCategory {
@@ -289,6 +300,71 @@ pub fn high_value(facts: &HighValueFacts, rules: &HighValueRules, as_of: NaiveDa
         is,
         why_not: (!is).then(|| "有效发明专利，但不满足五类高价值情形中的任何一类".to_string()),
         categories: met,
+    }
+}
+
+/// A patent's high value over time, in two facts the register stores beside it so K5 counts in
+/// SQL: the days it is in force ([`Patent::in_force_span`]) and the first day it meets a category
+/// (strategic industry and overseas grant: from the start; more than ten years: the tenth
+/// anniversary; an award: 1 January of its year; a pledge: the day it was registered).
+/// `is_high_value_on(d) == high_value(facts, rules, d).is` for every day `d` (property-tested).
+/// The profile depends on the rules: when a setting changes, every stored profile is recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HighValueProfile {
+    /// First and last day in force; `None` when never.
+    pub in_force: Option<(NaiveDate, NaiveDate)>,
+    /// First day a category is met; `None` for a patent that is not an invention or meets none.
+    pub since: Option<NaiveDate>,
+}
+
+impl HighValueProfile {
+    pub fn is_high_value_on(&self, as_of: NaiveDate) -> bool {
+        matches!((self.in_force, self.since),
+            (Some((from, until)), Some(since)) if from <= as_of && as_of <= until && since <= as_of)
+    }
+}
+
+/// The profile of one patent under `rules` (see [`HighValueProfile`]).
+pub fn high_value_profile(facts: &HighValueFacts, rules: &HighValueRules) -> HighValueProfile {
+    let p = facts.patent;
+    let in_force = p.in_force_span();
+    if p.kind != PatentKind::Invention {
+        return HighValueProfile {
+            in_force,
+            since: None,
+        };
+    }
+    let mut starts: Vec<NaiveDate> = Vec::new();
+    if p.ipc.iter().any(|c| rules.sei.entry_for(c).is_some())
+        || p.overseas.iter().any(|m| m.is_granted_abroad())
+    {
+        starts.push(NaiveDate::MIN);
+    }
+    let start = match rules.maintained_from {
+        MaintainedFrom::Filing => Some(p.filed_on),
+        MaintainedFrom::Grant => p.granted_on,
+    };
+    if let Some(start) = start {
+        starts.push(anniversary(start, MAINTAINED_YEARS));
+    }
+    if let Some(threshold) = rules.pledge_threshold {
+        starts.extend(
+            facts
+                .pledges
+                .iter()
+                .filter(|pl| pl.amount >= threshold)
+                .map(|pl| pl.registered_on),
+        );
+    }
+    starts.extend(
+        p.awards
+            .iter()
+            .filter(|a| a.is_national())
+            .filter_map(|a| NaiveDate::from_ymd_opt(a.year, 1, 1)),
+    );
+    HighValueProfile {
+        in_force,
+        since: starts.into_iter().min(),
     }
 }
 

@@ -328,4 +328,25 @@ proptest! {
         prop_assert!(!h.is || hv(&q, &HighValueRules::default(), &as_of.to_string()).is);
         prop_assert_eq!(hv(&q, &HighValueRules::default(), &as_of.to_string()).is, eligible);
     }
+
+    /// The stored profile answers exactly what the rules answer, on every day.
+    #[test]
+    fn k5_the_stored_profile_agrees_with_the_rules((p, days) in arb_patent(), lapse in 0i64..4000, grant_rule in any::<bool>()) {
+        let as_of = d("2008-01-01") + chrono::Duration::days(days);
+        let mut p = p;
+        if p.legal_status == LegalStatus::Lapsed && lapse % 3 != 0 {
+            p.ended_on = Some(d("2009-01-01") + chrono::Duration::days(lapse));
+        }
+        if lapse % 5 == 0 {
+            p.fee_paid_until = Some(p.filed_on + chrono::Duration::days(lapse));
+        }
+        let mut rules = HighValueRules::default();
+        if grant_rule {
+            rules.maintained_from = MaintainedFrom::Grant;
+        }
+        let profile = high_value_profile(&HighValueFacts { patent: &p, pledges: &[] }, &rules);
+        let verdict = high_value(&HighValueFacts { patent: &p, pledges: &[] }, &rules, as_of);
+        prop_assert_eq!(profile.is_high_value_on(as_of), verdict.is);
+        prop_assert_eq!(profile.in_force.is_some_and(|(a, b)| a <= as_of && as_of <= b), p.in_force_on(as_of));
+    }
 }

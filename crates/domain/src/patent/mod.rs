@@ -28,7 +28,10 @@ use crate::listing::IpcCode;
 
 pub use award::{Award, AwardGrade, NationalAward};
 pub use cultivation::{Cultivation, CultivationGoal, CultivationInput, check_cultivation};
-pub use high_value::{CategoryMet, HighValue, HighValueCategory, HighValueRules, high_value};
+pub use high_value::{
+    CategoryMet, HighValue, HighValueCategory, HighValueFacts, HighValueProfile, HighValueRules,
+    high_value, high_value_profile,
+};
 pub use indicator::{per_10k, year_end};
 pub use input::{AwardInput, OverseasInput, PatentInput, check_patent};
 pub use overseas::{OverseasMember, OverseasOffice};
@@ -267,25 +270,29 @@ impl Patent {
     /// - granted or expired: not when an annual fee went unpaid past its grace period by then
     ///   (the patent ended as of that fee's due date even if the register still says granted).
     pub fn in_force_on(&self, as_of: NaiveDate) -> bool {
-        let Some(granted) = self.granted_on else {
-            return false;
-        };
-        if as_of < granted || as_of > self.expires_on() {
-            return false;
-        }
-        let unpaid_due = self.fee_paid_until.and_then(|paid| {
-            term::next_fee_due(self.filed_on, self.expires_on(), paid).map(|(_, due)| due)
-        });
-        match self.legal_status {
-            LegalStatus::Pending | LegalStatus::Invalidated => false,
-            LegalStatus::Lapsed => match self.ended_on.or(unpaid_due) {
-                Some(end) => as_of < end,
-                None => false,
-            },
+        self.in_force_span()
+            .is_some_and(|(from, until)| from <= as_of && as_of <= until)
+    }
+
+    /// The days the patent is in force, first and last included ([`Patent::in_force_on`] is true
+    /// exactly on them); `None` when never. The register stores the span, so "in force at the end
+    /// of year Y" is a range condition in SQL (K5 at 500,000 patents).
+    pub fn in_force_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let granted = self.granted_on?;
+        let expires = self.expires_on();
+        let unpaid_due = self
+            .fee_paid_until
+            .and_then(|paid| term::next_fee_due(self.filed_on, expires, paid).map(|(_, due)| due));
+        let last = match self.legal_status {
+            LegalStatus::Pending | LegalStatus::Invalidated => return None,
+            // In force before the day the lapse took effect.
+            LegalStatus::Lapsed => self.ended_on.or(unpaid_due)?.pred_opt()?,
             LegalStatus::Granted | LegalStatus::Expired => {
-                unpaid_due.is_none_or(|due| as_of <= term::grace_ends_on(due))
+                unpaid_due.map_or(expires, term::grace_ends_on)
             }
-        }
+        };
+        let last = last.min(expires);
+        (granted <= last).then_some((granted, last))
     }
 }
 

@@ -143,21 +143,26 @@ impl OverseasMember {
         !self.via_pct && self.filed_on.is_some_and(|d| d.year() == year)
     }
 
-    /// `US US11223344B2（已授权）` for evidence lines.
+    /// `US US11223344B2（美国，已授权）`, `WO PCT/CN2018/096123（PCT 国际申请）` for evidence lines.
     pub fn describe(&self) -> String {
-        let state = if self.office.is_pct() {
-            "国际申请"
-        } else if self.granted {
-            "已授权"
-        } else {
-            "未授权"
-        };
+        if self.office.is_pct() {
+            return format!(
+                "{} {}（{}）",
+                self.office.slug(),
+                self.number,
+                self.office.label()
+            );
+        }
         format!(
             "{} {}（{}，{}）",
             self.office.slug(),
             self.number,
             self.office.label(),
-            state
+            if self.granted {
+                "已授权"
+            } else {
+                "未授权"
+            }
         )
     }
 }

@@ -10,4 +10,5 @@ mod events;
 mod import;
 mod listings;
 mod matching;
+mod patents;
 mod public_site;

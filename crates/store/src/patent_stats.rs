@@ -1,0 +1,197 @@
+//! K5 figures from the patent register (DOMAIN.md §3.2; issue 11): high-value invention patents
+//! in force on a day, per district (of the owner) and city-wide, overseas filings per year, and
+//! the resident populations they are divided by.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::patents::day;
+use crate::{Db, Result, Who, WritePool, audit, on_pool};
+
+/// The GB/T 2260 code of Shanghai as a whole: the key of city-wide populations.
+pub const CITY_CODE: &str = "310000";
+
+/// A known resident population.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Population {
+    /// A current district, or [`CITY_CODE`].
+    pub code: String,
+    pub year: i32,
+    pub residents: u64,
+    /// `census` for the shipped 2020 census, `entered` for the bureau's entries.
+    pub source: &'static str,
+}
+
+/// Overseas filings by the owners of a district (or the city) in one year (K5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OverseasCounts {
+    /// PCT international applications (WO).
+    pub pct: i64,
+    /// Direct filings at foreign offices (not national phases entered from a PCT application).
+    pub direct: i64,
+}
+
+impl Db {
+    /// High-value invention patents in force on `as_of`, owned by organisations of `district`
+    /// (`None`: the whole register). One range scan of the `patents_high_value` index.
+    pub async fn high_value_count(&self, district: Option<&str>, as_of: NaiveDate) -> Result<i64> {
+        let d = day(as_of);
+        // Two statements rather than `$2 IS NULL OR …`, so each gets its own plan: a district walks
+        // its organisations and range-scans each one's entries of the index.
+        on_pool!(self, p => Ok(match district {
+            Some(code) => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM organisations o JOIN patents p ON p.owner_org_id = o.id
+                 WHERE o.district_code = $2 AND p.high_value_since IS NOT NULL AND p.high_value_since <= $1
+                   AND p.in_force_from <= $1 AND p.in_force_until >= $1")
+                .bind(&d)
+                .bind(code)
+                .fetch_one(p)
+                .await?,
+            None => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM patents p
+                 WHERE p.high_value_since IS NOT NULL AND p.high_value_since <= $1
+                   AND p.in_force_from <= $1 AND p.in_force_until >= $1")
+                .bind(&d)
+                .fetch_one(p)
+                .await?,
+        }))
+    }
+
+    /// The same count for every district at once: (district code, count), districts without
+    /// such patents left out.
+    pub async fn high_value_counts_by_district(
+        &self,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(String, i64)>> {
+        let d = day(as_of);
+        on_pool!(self, p => Ok(sqlx::query_as::<_, (String, i64)>(
+            "SELECT o.district_code, COUNT(*) FROM patents p JOIN organisations o ON o.id = p.owner_org_id
+             WHERE p.high_value_since IS NOT NULL AND p.high_value_since <= $1
+               AND p.in_force_from <= $1 AND p.in_force_until >= $1 AND o.district_code IS NOT NULL
+             GROUP BY o.district_code ORDER BY o.district_code")
+            .bind(&d)
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// Overseas filings in `year` by owners in `district` (`None`: all): PCT applications and
+    /// direct foreign filings, by the member's own filing date (a member entered from a PCT
+    /// application is not a new filing).
+    pub async fn overseas_filings(
+        &self,
+        district: Option<&str>,
+        year: i32,
+    ) -> Result<OverseasCounts> {
+        let rows: Vec<(bool, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT m.office = 'WO', COUNT(*) FROM patent_overseas m JOIN patents p ON p.id = m.patent_id
+             WHERE m.filed_on >= $1 AND m.filed_on <= $2 AND m.via_pct = $3
+               AND ($4 IS NULL OR p.owner_org_id IN (SELECT id FROM organisations WHERE district_code = $4))
+             GROUP BY m.office = 'WO'")
+            .bind(format!("{year:04}-01-01"))
+            .bind(format!("{year:04}-12-31"))
+            .bind(false)
+            .bind(district)
+            .fetch_all(p)
+            .await?);
+        let mut out = OverseasCounts::default();
+        for (pct, n) in rows {
+            if pct {
+                out.pct += n;
+            } else {
+                out.direct += n;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every known population: the 2020 census of each current district and of the city (their
+    /// sum), overridden by the bureau's entries, which add other years.
+    pub async fn populations(&self) -> Result<Vec<Population>> {
+        let (census, entered) = on_pool!(self, p => {
+            let census: Vec<(String, Option<i64>)> = sqlx::query_as(
+                "SELECT code, population_2020 FROM districts WHERE population_2020 IS NOT NULL ORDER BY code")
+                .fetch_all(p)
+                .await?;
+            let entered: Vec<(String, i64, i64)> = sqlx::query_as(
+                "SELECT district_code, year, residents FROM district_population ORDER BY district_code, year")
+                .fetch_all(p)
+                .await?;
+            (census, entered)
+        });
+        let mut out: Vec<Population> = Vec::new();
+        let mut city: u64 = 0;
+        for (code, n) in census {
+            if let Some(n) = n.and_then(|n| u64::try_from(n).ok()) {
+                city += n;
+                out.push(Population {
+                    code,
+                    year: 2020,
+                    residents: n,
+                    source: "census",
+                });
+            }
+        }
+        out.push(Population {
+            code: CITY_CODE.into(),
+            year: 2020,
+            residents: city,
+            source: "census",
+        });
+        for (code, year, residents) in entered {
+            let (Ok(year), Ok(residents)) = (i32::try_from(year), u64::try_from(residents)) else {
+                continue;
+            };
+            out.retain(|p| !(p.code == code && p.year == year));
+            out.push(Population {
+                code,
+                year,
+                residents,
+                source: "entered",
+            });
+        }
+        out.sort_by(|a, b| a.code.cmp(&b.code).then(a.year.cmp(&b.year)));
+        Ok(out)
+    }
+
+    /// Enter (or correct) the resident population of `code` (a current district or
+    /// [`CITY_CODE`]) in `year`.
+    pub async fn population_set(
+        &self,
+        code: &str,
+        year: i32,
+        residents: u64,
+        now: i64,
+        who: &Who,
+    ) -> Result<Population> {
+        let residents_i = i64::try_from(residents).unwrap_or(i64::MAX);
+        let key = format!("{code}/{year}");
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let before: Option<i64> = sqlx::query_scalar(
+                "SELECT residents FROM district_population WHERE district_code = $1 AND year = $2")
+                .bind(code)
+                .bind(i64::from(year))
+                .fetch_optional(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO district_population (district_code, year, residents, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (district_code, year) DO UPDATE SET residents = excluded.residents, updated_at = excluded.updated_at")
+                .bind(code)
+                .bind(i64::from(year))
+                .bind(residents_i)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let after = serde_json::json!({"district_code": code, "year": year, "residents": residents});
+            let before = before.map(|r| serde_json::json!({"district_code": code, "year": year, "residents": r}));
+            audit!(tx, who, "set", "population", key, before.as_ref(), Some(&after));
+            tx.commit().await?;
+        });
+        Ok(Population {
+            code: code.to_string(),
+            year,
+            residents,
+            source: "entered",
+        })
+    }
+}
