@@ -7,6 +7,7 @@
 //! ([`rules`]), so K5 counts are one indexed query.
 
 pub mod cultivation;
+pub mod facts;
 pub mod import;
 pub mod indicator;
 pub mod reminders;
