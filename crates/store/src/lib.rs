@@ -23,6 +23,7 @@ mod migrate;
 pub mod orgs;
 pub mod password;
 pub mod sessions;
+pub mod surveys;
 pub mod testing;
 
 pub use audit::Who;

@@ -714,3 +714,6 @@ async fn event_story_on_every_backend() {
         event_story(db).await;
     }
 }
+
+#[path = "story/surveys.rs"]
+mod surveys;
