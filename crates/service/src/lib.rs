@@ -25,6 +25,7 @@ pub mod listings;
 pub mod matching;
 pub mod orgs;
 pub mod sessions;
+pub mod surveys;
 pub mod system;
 
 pub use clock::Clock;
