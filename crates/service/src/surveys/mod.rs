@@ -24,7 +24,7 @@ pub mod results;
 
 pub use invite::{Invited, IssuedInvitation, invite};
 pub use report::{ReportFile, report_docx};
-pub use respond::{PublicForm, Respond, TokenState, form, respond};
+pub use respond::{PublicForm, Respond, TokenState, event_survey_id, form, respond};
 pub use results::{
     EventRating, ResultsQuery, SurveyResults, TextAnswer, Theme, event_rating, k6_overall, results,
 };

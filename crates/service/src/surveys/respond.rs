@@ -186,7 +186,7 @@ pub async fn form(ctx: &Ctx, survey_id: i64, token: Option<&str>) -> Result<Publ
 
 /// The survey an event's participants answer (its public rating link): the newest survey linked
 /// to the event that takes responses, else the newest linked at all; 404 when none.
-pub async fn event_survey(ctx: &Ctx, event_id: i64) -> Result<i64> {
+pub async fn event_survey_id(ctx: &Ctx, event_id: i64) -> Result<i64> {
     let linked = ctx
         .db
         .survey_list(&zhiyun_store::surveys::SurveyFilter {
