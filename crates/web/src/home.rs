@@ -55,6 +55,8 @@ struct RoleHome {
     stale_listings: i64,
     /// The organisation's upcoming 1:1 meetings at matchmaking events (T3).
     agenda: Vec<crate::events::AgendaLine>,
+    /// K6/T7: the surveys taking responses now (operators and bureaus).
+    surveys: Option<crate::surveys::SurveyCardView>,
 }
 
 async fn role_home(
@@ -65,8 +67,12 @@ async fn role_home(
     let agenda = crate::events::agenda_of(&state, &me)
         .await
         .map_err(PageError::from)?;
+    let surveys = crate::surveys::card_of(&state, &me)
+        .await
+        .map_err(PageError::from)?;
     Ok(page(&RoleHome {
         agenda,
+        surveys,
         hte_valid_now: home.hte_valid_now,
         org: OrgView::from(&home.org),
         t1: home.t1,

@@ -28,6 +28,7 @@ pub mod matching;
 pub mod openapi;
 mod orgs;
 mod session;
+mod surveys;
 mod validate;
 
 pub use auth::Throttle;
@@ -43,6 +44,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The demo data set is loaded: pages show a banner.
     pub demo: bool,
+    /// Behind a reverse proxy: the client's address is the last `X-Forwarded-For` entry and the
+    /// scheme `X-Forwarded-Proto` (the public survey link's rate limit and its QR code read them).
+    pub trust_proxy: bool,
 }
 
 impl Default for Config {
@@ -51,6 +55,7 @@ impl Default for Config {
             session_ttl_secs: 8 * 3600,
             secure_cookies: false,
             demo: false,
+            trust_proxy: false,
         }
     }
 }
@@ -123,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .merge(listings::routes())
         .merge(matching::routes())
         .merge(events::routes())
+        .merge(surveys::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

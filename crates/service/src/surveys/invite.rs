@@ -20,6 +20,8 @@ pub struct IssuedInvitation {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invited {
+    /// The survey's title.
+    pub title: String,
     pub invitations: Vec<IssuedInvitation>,
     /// Organisations of the audience invited before (not again).
     pub already: usize,
@@ -78,6 +80,7 @@ pub async fn invite(ctx: &Ctx, user: &Principal, survey_id: i64) -> Result<Invit
         .collect();
     let after = ctx.db.survey_get(survey_id).await?;
     Ok(Invited {
+        title: after.title.clone(),
         already: audience.len() - invitations.len(),
         invitations,
         invited: after.invited(),

@@ -240,3 +240,41 @@ pub async fn home_card(ctx: &Ctx, user: &Principal) -> Result<Option<SurveyCard>
         Err(e) => Err(e),
     }
 }
+
+/// What the survey builder offers the caller: this year, the districts it may build for (`None`
+/// in the list = city-wide) and the events its organisation runs (to rate one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Builder {
+    pub this_year: i32,
+    pub districts: Vec<(Option<&'static str>, &'static str)>,
+    /// (id, title, start date) of the caller's events, newest first.
+    pub events: Vec<(i64, String, String)>,
+}
+
+/// The builder's choices (403 for those who build no surveys).
+pub async fn builder(ctx: &Ctx, user: &Principal) -> Result<Builder> {
+    may_create(user)?;
+    let actor = user.actor();
+    let mut districts: Vec<(Option<&'static str>, &'static str)> = Vec::new();
+    if policy::can_create_survey(&actor, None) {
+        districts.push((None, "全市"));
+    }
+    districts.extend(
+        zhiyun_domain::district::all()
+            .filter(|d| policy::can_create_survey(&actor, Some(d.code)))
+            .map(|d| (Some(d.code), d.name)),
+    );
+    let events = ctx
+        .db
+        .event_list(crate::events::LIST_LIMIT)
+        .await?
+        .into_iter()
+        .filter(|e| policy::can_manage_event(&actor, e.organiser_org_id))
+        .map(|e| (e.id, e.title, e.starts_at.date().to_string()))
+        .collect();
+    Ok(Builder {
+        this_year: ctx.clock.this_year(),
+        districts,
+        events,
+    })
+}
