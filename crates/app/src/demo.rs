@@ -884,10 +884,20 @@ mod tests {
                 s.invited(),
                 zhiyun_domain::survey::Method::TopTwo,
             );
-            assert_eq!(r.met, Some(s.year != 2022), "{} {:?}", s.year, r.satisfaction);
+            assert_eq!(
+                r.met,
+                Some(s.year != 2022),
+                "{} {:?}",
+                s.year,
+                r.satisfaction
+            );
             assert_eq!(r.invalid, 0);
         }
-        assert!(surveys.iter().any(|s| s.event_id.is_some() && s.responses == 35));
+        assert!(
+            surveys
+                .iter()
+                .any(|s| s.event_id.is_some() && s.responses == 35)
+        );
 
         for (username, _, _) in LOGINS {
             let (id, hash) = db.user_password_hash(username).await.unwrap().unwrap();

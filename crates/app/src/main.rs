@@ -548,9 +548,9 @@ async fn serve(
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     db.close().await;
     Ok(())
 }

@@ -249,7 +249,12 @@ async fn matchmaking_event(c: &fantoccini::Client, base: &str) {
 /// K6/T7 done-when: the operator creates the yearly survey and shows its QR code; ten people
 /// answer on phone-sized screens (390 px wide) without logging in; the results page shows both
 /// methods and the target flag; the report downloads; the demo event shows its rating.
-async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile: &std::path::Path) {
+async fn yearly_survey(
+    c: &fantoccini::Client,
+    base: &str,
+    driver: &str,
+    profile: &std::path::Path,
+) {
     log_in(c, base, "demo-operator").await;
     c.goto(&format!("{base}/surveys/new")).await.unwrap();
     let title = c
@@ -260,19 +265,21 @@ async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile
         .await
         .unwrap()
         .unwrap_or_default();
-    assert!(title.contains("年度知识产权运营服务满意度调查"), "{title}");
-    c.execute(
-        "document.getElementById('invited').value = '120';",
-        vec![],
-    )
-    .await
-    .unwrap();
+    assert!(
+        title.contains("年度徐汇区知识产权运营服务满意度调查"),
+        "{title}"
+    );
+    c.execute("document.getElementById('invited').value = '120';", vec![])
+        .await
+        .unwrap();
     shot(c, "surveys-new").await;
     click(c, "form[action='/surveys/new'] button.btn:not(.secondary)").await;
     wait_for_url(c, "notice=created").await;
     let url = c.current_url().await.unwrap();
     let id = url.path().trim_start_matches("/surveys/").to_string();
-    println!("E2E: demo-operator created the yearly survey {id} ({title}) from the standard questionnaire");
+    println!(
+        "E2E: demo-operator created the yearly survey {id} ({title}) from the standard questionnaire"
+    );
     c.find(Locator::Css(".qr-box svg.qr"))
         .await
         .expect("the QR code on the survey page");
@@ -309,8 +316,23 @@ async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile
         .connect(driver)
         .await
         .expect("a phone-sized browser");
-    let comments = ["希望多举办技术对接会", "", "技术对接会很有收获", "", "", "质押流程再简化", "", "", "", ""];
-    for (n, (rating, comment)) in [5, 5, 4, 4, 4, 3, 5, 2, 4, 5].into_iter().zip(comments).enumerate() {
+    let comments = [
+        "希望多举办技术对接会",
+        "",
+        "技术对接会很有收获",
+        "",
+        "",
+        "质押流程再简化",
+        "",
+        "",
+        "",
+        "",
+    ];
+    for (n, (rating, comment)) in [5, 5, 4, 4, 4, 3, 5, 2, 4, 5]
+        .into_iter()
+        .zip(comments)
+        .enumerate()
+    {
         phone.goto(&link).await.unwrap();
         if n == 0 {
             let width = phone
@@ -352,7 +374,9 @@ async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile
     phone.close().await.unwrap();
     println!("E2E: ten people answered on a 390 px wide screen without logging in");
 
-    c.goto(&format!("{base}/surveys/{id}/results")).await.unwrap();
+    c.goto(&format!("{base}/surveys/{id}/results"))
+        .await
+        .unwrap();
     let main = c
         .find(Locator::Css("main"))
         .await
@@ -370,14 +394,19 @@ async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile
         "8.33%",
         "技术对接会很有收获",
     ] {
-        assert!(main.contains(needle), "{needle} on the results page:\n{main}");
+        assert!(
+            main.contains(needle),
+            "{needle} on the results page:\n{main}"
+        );
     }
     assert!(
         c.find_all(Locator::Css("svg.chart")).await.unwrap().len() >= 6,
         "a chart per rating and choice item"
     );
     shot(c, "survey-results").await;
-    println!("E2E: the results page shows 80.00% (top-two) and 81.00 (weighted), 10 of 120 (8.33%), and 未达标 against ≥ 90%");
+    println!(
+        "E2E: the results page shows 80.00% (top-two) and 81.00 (weighted), 10 of 120 (8.33%), and 未达标 against ≥ 90%"
+    );
     let report: String = c
         .execute(
             &format!("return fetch('/surveys/{id}/report.docx').then(r => r.status + ' ' + r.headers.get('content-type'));"),
@@ -388,7 +417,10 @@ async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile
         .as_str()
         .unwrap_or_default()
         .to_string();
-    assert!(report.starts_with("200") && report.contains("wordprocessingml"), "{report}");
+    assert!(
+        report.starts_with("200") && report.contains("wordprocessingml"),
+        "{report}"
+    );
     println!("E2E: the survey report downloads as DOCX");
     c.goto(&format!("{base}/surveys")).await.unwrap();
     shot(c, "surveys-list").await;
@@ -420,7 +452,10 @@ async fn yearly_survey(c: &fantoccini::Client, base: &str, driver: &str, profile
         .text()
         .await
         .unwrap();
-    assert!(rating.contains("94.29%") && rating.contains("满意率（前两项占比法）"), "{rating}");
+    assert!(
+        rating.contains("94.29%") && rating.contains("满意率（前两项占比法）"),
+        "{rating}"
+    );
     shot(c, "event-rating").await;
     println!("E2E: the demo training event shows its rating (94.29%, top-two)");
 }

@@ -109,7 +109,8 @@ impl BarChart {
 
     /// The chart as an inline SVG element (`role="img"`, titled), `width` px wide.
     pub fn svg(&self, width: u32) -> String {
-        let (label_w, right_w, bar_h, gap, top, bottom) = (150u32, 120u32, 26u32, 12u32, 40u32, 56u32);
+        let (label_w, right_w, bar_h, gap, top, bottom) =
+            (150u32, 120u32, 26u32, 12u32, 40u32, 56u32);
         let n = self.bars.len() as u32;
         let height = top + n * (bar_h + gap) + bottom;
         let plot_w = width.saturating_sub(label_w + right_w).max(60);
@@ -201,7 +202,13 @@ impl BarChart {
             c.rect(x, top, scale.max(1), plot_bottom - top, GREY);
             let label = v.to_string();
             let tw = digits_width(&label, scale);
-            c.digits(x.saturating_sub(tw / 2), plot_bottom + 4 * scale, &label, scale, INK);
+            c.digits(
+                x.saturating_sub(tw / 2),
+                plot_bottom + 4 * scale,
+                &label,
+                scale,
+                INK,
+            );
             v += step;
         }
         for (i, b) in self.bars.iter().enumerate() {
@@ -269,14 +276,23 @@ impl Canvas {
 
     fn digits(&mut self, x: u32, y: u32, s: &str, scale: u32, color: [u8; 3]) {
         for (k, ch) in s.bytes().enumerate() {
-            let Some(glyph) = ch.checked_sub(b'0').and_then(|d| DIGITS.get(usize::from(d))) else {
+            let Some(glyph) = ch
+                .checked_sub(b'0')
+                .and_then(|d| DIGITS.get(usize::from(d)))
+            else {
                 continue;
             };
             let gx = x + k as u32 * 6 * scale;
             for (row, bits) in glyph.iter().enumerate() {
                 for col in 0..5u32 {
                     if bits & (0x10 >> col) != 0 {
-                        self.rect(gx + col * scale, y + row as u32 * scale, scale, scale, color);
+                        self.rect(
+                            gx + col * scale,
+                            y + row as u32 * scale,
+                            scale,
+                            scale,
+                            color,
+                        );
                     }
                 }
             }
@@ -292,15 +308,21 @@ mod tests {
         BarChart {
             title: "总体满意度 <测试>".into(),
             unit: "回答份数（份）".into(),
-            bars: [("非常满意", 4, true), ("满意", 4, true), ("一般", 1, false), ("不满意", 1, false), ("非常不满意", 0, false)]
-                .into_iter()
-                .map(|(l, c, h)| ChartBar {
-                    label: l.into(),
-                    count: c,
-                    pct: Dec2::pct(u128::from(c), 10),
-                    highlight: h,
-                })
-                .collect(),
+            bars: [
+                ("非常满意", 4, true),
+                ("满意", 4, true),
+                ("一般", 1, false),
+                ("不满意", 1, false),
+                ("非常不满意", 0, false),
+            ]
+            .into_iter()
+            .map(|(l, c, h)| ChartBar {
+                label: l.into(),
+                count: c,
+                pct: Dec2::pct(u128::from(c), 10),
+                highlight: h,
+            })
+            .collect(),
         }
     }
 

@@ -104,6 +104,28 @@ pub fn report_title(survey_title: &str) -> String {
     }
 }
 
+/// Characters of 二号 that fit a line of the text block.
+const TITLE_LINE_CHARS: usize = 20;
+
+/// A long title broken where it reads well — before 满意度… — rather than wherever the line
+/// ends (GB/T 9704: a title of several lines is broken at a word).
+pub fn title_lines(title: &str) -> String {
+    let n = title.chars().count();
+    if n <= TITLE_LINE_CHARS {
+        return title.to_string();
+    }
+    match title.find("满意度") {
+        Some(at)
+            if at > 0
+                && title[at..].chars().count() <= TITLE_LINE_CHARS
+                && title[..at].chars().count() <= TITLE_LINE_CHARS =>
+        {
+            format!("{}\n{}", &title[..at], &title[at..])
+        }
+        _ => title.to_string(),
+    }
+}
+
 enum Block {
     P(Box<Paragraph>),
     T(Box<docx_rs::Table>),
@@ -162,6 +184,16 @@ fn table_of(widths: &[usize], rows: Vec<TableRow>) -> docx_rs::Table {
 
 /// A table with a shaded header row.
 fn table(widths: &[usize], header: &[&str], rows: Vec<Vec<String>>) -> docx_rs::Table {
+    table_keeping(widths, header, rows, false)
+}
+
+/// `with_next`: the last row keeps with what follows too (the report's closing lines).
+fn table_keeping(
+    widths: &[usize],
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    with_next: bool,
+) -> docx_rs::Table {
     let n = rows.len();
     let mut out = vec![
         TableRow::new(
@@ -174,7 +206,7 @@ fn table(widths: &[usize], header: &[&str], rows: Vec<Vec<String>>) -> docx_rs::
         .cant_split(),
     ];
     for (i, row) in rows.into_iter().enumerate() {
-        let keep = n <= KEEP_ROWS && i + 1 < n;
+        let keep = n <= KEEP_ROWS && (with_next || i + 1 < n);
         out.push(
             TableRow::new(
                 row.iter()
@@ -224,7 +256,11 @@ fn item_table(item: &ItemResult) -> docx_rs::Table {
             ]
         })
         .collect();
-    table(&widths(&[10, 50, 18, 22]), &["序号", "选项", "份数", "占比"], rows)
+    table(
+        &widths(&[10, 50, 18, 22]),
+        &["序号", "选项", "份数", "占比"],
+        rows,
+    )
 }
 
 fn section_overview(doc: &SurveyReportDoc) -> Vec<Block> {
@@ -267,9 +303,16 @@ fn section_method(doc: &SurveyReportDoc) -> Vec<Block> {
             o.number, o.text
         ))));
     }
-    out.push(p(body("满意度按以下两种通行方法计算，并在每个数值旁注明所用方法：")));
+    out.push(p(body(
+        "满意度按以下两种通行方法计算，并在每个数值旁注明所用方法：",
+    )));
     for (i, m) in Method::ALL.iter().enumerate() {
-        out.push(p(body(&format!("{}. {}：{}", i + 1, m.label(), m.description()))));
+        out.push(p(body(&format!(
+            "{}. {}：{}",
+            i + 1,
+            m.label(),
+            m.description()
+        ))));
     }
     let target = &doc.result.target_pct;
     out.push(p(body(&format!(
@@ -308,12 +351,36 @@ fn section_sample(doc: &SurveyReportDoc) -> Vec<Block> {
         &widths(&[40, 30, 30]),
         &["项目", "数量", "说明"],
         vec![
-            vec!["邀请数".into(), r.invited.to_string(), "回收率的分母".into()],
-            vec!["有效问卷".into(), r.valid.to_string(), "回收率的分子".into()],
-            vec!["其中：凭邀请作答".into(), doc.by_invitation.to_string(), "一次性链接".into()],
-            vec!["其中：公开链接作答".into(), doc.by_link.to_string(), "含活动现场二维码".into()],
-            vec!["其中：自愿署名".into(), doc.named.to_string(), "其余为匿名".into()],
-            vec!["问卷回收率".into(), rate.clone(), "有效问卷 ÷ 邀请数".into()],
+            vec![
+                "邀请数".into(),
+                r.invited.to_string(),
+                "回收率的分母".into(),
+            ],
+            vec![
+                "有效问卷".into(),
+                r.valid.to_string(),
+                "回收率的分子".into(),
+            ],
+            vec![
+                "其中：凭邀请作答".into(),
+                doc.by_invitation.to_string(),
+                "一次性链接".into(),
+            ],
+            vec![
+                "其中：公开链接作答".into(),
+                doc.by_link.to_string(),
+                "含活动现场二维码".into(),
+            ],
+            vec![
+                "其中：自愿署名".into(),
+                doc.named.to_string(),
+                "其余为匿名".into(),
+            ],
+            vec![
+                "问卷回收率".into(),
+                rate.clone(),
+                "有效问卷 ÷ 邀请数".into(),
+            ],
         ],
     )));
     out.push(p(blank_line()));
@@ -517,7 +584,10 @@ fn section_themes(doc: &SurveyReportDoc) -> Vec<Block> {
         if item.texts.is_empty() {
             continue;
         }
-        out.push(p(subheading(&format!("第 {} 题“{}”全部意见", item.number, item.text))));
+        out.push(p(subheading(&format!(
+            "第 {} 题“{}”全部意见",
+            item.number, item.text
+        ))));
         for (k, text) in item.texts.iter().take(TEXTS_LISTED).enumerate() {
             out.push(p(body(&format!("{}. {text}", k + 1))));
         }
@@ -549,13 +619,18 @@ fn section_comparison(doc: &SurveyReportDoc) -> Vec<Block> {
             "{}未开展 {} 年度满意度调查（或未在平台登记），本年度暂无可比数据。",
             doc.district,
             doc.year - 1
-        ))));
+        ))
+        .keep_next(true)));
         return out;
     };
     let (a, b) = (doc.result, prev.result);
     let diff_count = |x: u64, y: u64| {
         let d = i128::from(x) - i128::from(y);
-        if d > 0 { format!("+{d}") } else { d.to_string() }
+        if d > 0 {
+            format!("+{d}")
+        } else {
+            d.to_string()
+        }
     };
     let rows = vec![
         vec![
@@ -580,13 +655,21 @@ fn section_comparison(doc: &SurveyReportDoc) -> Vec<Block> {
             Method::TopTwo.label().to_string(),
             pct(b.satisfaction.top_two_pct),
             pct(a.satisfaction.top_two_pct),
-            change(a.satisfaction.top_two_pct, b.satisfaction.top_two_pct, " 百分点"),
+            change(
+                a.satisfaction.top_two_pct,
+                b.satisfaction.top_two_pct,
+                " 百分点",
+            ),
         ],
         vec![
             Method::Weighted.label().to_string(),
             score(b.satisfaction.weighted_score),
             score(a.satisfaction.weighted_score),
-            change(a.satisfaction.weighted_score, b.satisfaction.weighted_score, " 分"),
+            change(
+                a.satisfaction.weighted_score,
+                b.satisfaction.weighted_score,
+                " 分",
+            ),
         ],
         vec![
             format!("是否达到 {}% 目标", a.target_pct),
@@ -610,7 +693,7 @@ fn section_comparison(doc: &SurveyReportDoc) -> Vec<Block> {
         _ => format!("上年调查为“{}”，满意率无法比较。", prev.title),
     };
     out.push(p(body(&summary).keep_next(true)));
-    out.push(t(table(
+    out.push(t(table_keeping(
         &widths(&[38, 19, 19, 24]),
         &[
             "指标",
@@ -619,8 +702,8 @@ fn section_comparison(doc: &SurveyReportDoc) -> Vec<Block> {
             "变化",
         ],
         rows,
+        true,
     )));
-    out.push(p(blank_line()));
     out
 }
 
@@ -643,7 +726,11 @@ pub fn survey_report_docx(doc: &SurveyReportDoc) -> Result<Vec<u8>, ReportError>
     docx = docx
         .add_paragraph(
             Paragraph::new()
-                .add_run(run(&report_title(&doc.title), FONT_TITLE, SIZE_TITLE))
+                .add_run(run(
+                    &title_lines(&report_title(&doc.title)),
+                    FONT_TITLE,
+                    SIZE_TITLE,
+                ))
                 .align(AlignmentType::Center)
                 .line_spacing(
                     LineSpacing::new()
@@ -676,12 +763,17 @@ pub fn survey_report_docx(doc: &SurveyReportDoc) -> Result<Vec<u8>, ReportError>
             Block::T(table) => docx.add_table(*table),
         };
     }
-    docx = docx.add_paragraph(blank_line()).add_paragraph(
-        Paragraph::new()
-            .add_run(run(&doc.organiser, FONT_BODY, SIZE_BODY))
-            .align(AlignmentType::Right)
-            .line_spacing(body_spacing()),
-    );
+    // The closing lines stay on the page of the last section (GB/T 9704: no page of signature
+    // alone).
+    docx = docx
+        .add_paragraph(blank_line().keep_next(true))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(&doc.organiser, FONT_BODY, SIZE_BODY))
+                .align(AlignmentType::Right)
+                .line_spacing(body_spacing())
+                .keep_next(true),
+        );
     docx = docx.add_paragraph(
         Paragraph::new()
             .add_run(run(

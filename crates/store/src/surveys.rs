@@ -30,9 +30,15 @@ fn corrupt(entity: &'static str, id: i64, detail: impl std::fmt::Display) -> Sto
     }
 }
 
-fn date_of(entity: &'static str, id: i64, what: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
+fn date_of(
+    entity: &'static str,
+    id: i64,
+    what: &str,
+    s: Option<&str>,
+) -> Result<Option<NaiveDate>> {
     s.map(|s| {
-        NaiveDate::parse_from_str(s, DATE).map_err(|e| corrupt(entity, id, format!("{what} {s:?}: {e}")))
+        NaiveDate::parse_from_str(s, DATE)
+            .map_err(|e| corrupt(entity, id, format!("{what} {s:?}: {e}")))
     })
     .transpose()
 }

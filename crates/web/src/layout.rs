@@ -114,7 +114,10 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         nav.insert(2, item("/districts", "各区概况", "districts"));
     }
     if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
-        let at = nav.iter().position(|i| i.key == "events").map_or(nav.len(), |p| p + 1);
+        let at = nav
+            .iter()
+            .position(|i| i.key == "events")
+            .map_or(nav.len(), |p| p + 1);
         nav.insert(at, item("/surveys", "满意度调查", "surveys"));
     }
     if u.is_admin {

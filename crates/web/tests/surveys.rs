@@ -19,9 +19,27 @@ use common::{As, TestApp};
 async fn app() -> TestApp {
     let usc = |n| Some(common::uscc("310104", n));
     TestApp::with_users(vec![
-        ("op", "park_operator", "徐汇园区运营", Some("310104"), usc(1)),
-        ("xuhui", "district_bureau", "徐汇区知识产权局", Some("310104"), None),
-        ("minhang", "district_bureau", "闵行区知识产权局", Some("310112"), None),
+        (
+            "op",
+            "park_operator",
+            "徐汇园区运营",
+            Some("310104"),
+            usc(1),
+        ),
+        (
+            "xuhui",
+            "district_bureau",
+            "徐汇区知识产权局",
+            Some("310104"),
+            None,
+        ),
+        (
+            "minhang",
+            "district_bureau",
+            "闵行区知识产权局",
+            Some("310112"),
+            None,
+        ),
         ("ent", "enterprise", "徐汇甲公司", Some("310104"), usc(2)),
         ("ent2", "enterprise", "徐汇乙公司", Some("310104"), usc(3)),
     ])
@@ -38,7 +56,9 @@ fn issue_body() -> Value {
 }
 
 async fn create(t: &TestApp, body: Value) -> i64 {
-    let res = t.post("/api/v1/surveys", As::Bearer(&t.tokens["op"]), body).await;
+    let res = t
+        .post("/api/v1/surveys", As::Bearer(&t.tokens["op"]), body)
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let v = res.json();
     let id = v["id"].as_i64().unwrap();
@@ -58,12 +78,16 @@ async fn answer_from(t: &TestApp, ip: &str, id: i64, body: Value) -> common::Res
 }
 
 async fn answer(t: &TestApp, id: i64, body: Value) -> common::Res {
-    t.post(&format!("/api/v1/surveys/{id}/responses"), As::Anon, body).await
+    t.post(&format!("/api/v1/surveys/{id}/responses"), As::Anon, body)
+        .await
 }
 
 async fn results(t: &TestApp, id: i64) -> Value {
     let res = t
-        .get(&format!("/api/v1/surveys/{id}/results"), As::Bearer(&t.tokens["xuhui"]))
+        .get(
+            &format!("/api/v1/surveys/{id}/results"),
+            As::Bearer(&t.tokens["xuhui"]),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     res.json()
@@ -107,7 +131,10 @@ async fn k6_the_worked_example_through_the_api() {
         .iter()
         .map(|m| m["label"].as_str().unwrap())
         .collect();
-    assert_eq!(methods, ["满意率（前两项占比法）", "满意度得分（加权平均法）"]);
+    assert_eq!(
+        methods,
+        ["满意率（前两项占比法）", "满意度得分（加权平均法）"]
+    );
     // Judged by the weighted score: named so.
     let w = t
         .get(
@@ -116,7 +143,10 @@ async fn k6_the_worked_example_through_the_api() {
         )
         .await
         .json();
-    assert_eq!((w["satisfaction"]["method"].as_str(), &w["met"]), (Some("weighted"), &json!(false)));
+    assert_eq!(
+        (w["satisfaction"]["method"].as_str(), &w["met"]),
+        (Some("weighted"), &json!(false))
+    );
     assert_eq!(w["texts"], json!([{"item": 3, "text": "文字"}]));
     let bad = t
         .get(
@@ -128,7 +158,10 @@ async fn k6_the_worked_example_through_the_api() {
     // Results are for the owner and the district's overseers.
     for who in ["minhang", "ent"] {
         let res = t
-            .get(&format!("/api/v1/surveys/{id}/results"), As::Bearer(&t.tokens[who]))
+            .get(
+                &format!("/api/v1/surveys/{id}/results"),
+                As::Bearer(&t.tokens[who]),
+            )
             .await;
         res.api_error(StatusCode::FORBIDDEN, "forbidden");
     }
@@ -138,10 +171,17 @@ async fn k6_the_worked_example_through_the_api() {
 
     // The report opens: a zip whose word/document.xml holds the figures, with the charts as PNG.
     let res = t
-        .get(&format!("/api/v1/surveys/{id}/report.docx"), As::Bearer(&t.tokens["op"]))
+        .get(
+            &format!("/api/v1/surveys/{id}/report.docx"),
+            As::Bearer(&t.tokens["op"]),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.header(header::CONTENT_TYPE).unwrap().contains("wordprocessingml"));
+    assert!(
+        res.header(header::CONTENT_TYPE)
+            .unwrap()
+            .contains("wordprocessingml")
+    );
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(res.body.to_vec())).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml")
@@ -176,7 +216,9 @@ async fn t7_bad_input_is_named_never_500_and_nothing_is_stored() {
     // A survey without exactly one overall item.
     let mut none = issue_body();
     none["items"][0]["overall"] = json!(false);
-    let res = t.post("/api/v1/surveys", As::Bearer(&t.tokens["op"]), none).await;
+    let res = t
+        .post("/api/v1/surveys", As::Bearer(&t.tokens["op"]), none)
+        .await;
     let e = res.api_error(StatusCode::UNPROCESSABLE_ENTITY, "overall_count");
     assert_eq!(e["field"], "items");
     let mut two = issue_body();
@@ -190,29 +232,73 @@ async fn t7_bad_input_is_named_never_500_and_nothing_is_stored() {
     t.post("/api/v1/surveys", As::Bearer(&t.tokens["op"]), minhang)
         .await
         .api_error(StatusCode::FORBIDDEN, "forbidden");
-    t.post("/api/v1/surveys", As::Bearer(&t.tokens["ent"]), issue_body())
-        .await
-        .api_error(StatusCode::FORBIDDEN, "forbidden");
+    t.post(
+        "/api/v1/surveys",
+        As::Bearer(&t.tokens["ent"]),
+        issue_body(),
+    )
+    .await
+    .api_error(StatusCode::FORBIDDEN, "forbidden");
     t.post("/api/v1/surveys", As::Anon, issue_body())
         .await
         .api_error(StatusCode::UNAUTHORIZED, "unauthenticated");
 
     let id = create(&t, issue_body()).await;
     let cases = [
-        (json!({"answers": [6, 1, null]}), "out_of_range", "answers.0"),
-        (json!({"answers": [0, 1, null]}), "out_of_range", "answers.0"),
+        (
+            json!({"answers": [6, 1, null]}),
+            "out_of_range",
+            "answers.0",
+        ),
+        (
+            json!({"answers": [0, 1, null]}),
+            "out_of_range",
+            "answers.0",
+        ),
         (json!({"answers": [5, 1]}), "wrong_length", "answers"),
-        (json!({"answers": [5, 1, null, null]}), "wrong_length", "answers"),
-        (json!({"answers": ["很好", 1, null]}), "wrong_type", "answers.0"),
-        (json!({"answers": [4.5, 1, null]}), "wrong_type", "answers.0"),
-        (json!({"answers": [5, [1, 2], null]}), "wrong_type", "answers.1"),
-        (json!({"answers": [5, 3, null]}), "out_of_range", "answers.1"),
+        (
+            json!({"answers": [5, 1, null, null]}),
+            "wrong_length",
+            "answers",
+        ),
+        (
+            json!({"answers": ["很好", 1, null]}),
+            "wrong_type",
+            "answers.0",
+        ),
+        (
+            json!({"answers": [4.5, 1, null]}),
+            "wrong_type",
+            "answers.0",
+        ),
+        (
+            json!({"answers": [5, [1, 2], null]}),
+            "wrong_type",
+            "answers.1",
+        ),
+        (
+            json!({"answers": [5, 3, null]}),
+            "out_of_range",
+            "answers.1",
+        ),
         (json!({"answers": [5, 1, 7]}), "wrong_type", "answers.2"),
         (json!({"answers": [null, 1, null]}), "required", "answers.0"),
-        (json!({"answers": [5, 1, "长".repeat(2001)]}), "too_long", "answers.2"),
+        (
+            json!({"answers": [5, 1, "长".repeat(2001)]}),
+            "too_long",
+            "answers.2",
+        ),
         (json!({}), "required", "answers"),
-        (json!({"answers": [5, 1, null], "token": "nope"}), "invalid_token", "token"),
-        (json!({"answers": [5, 1, null], "org_name": "名".repeat(101)}), "too_long", "org_name"),
+        (
+            json!({"answers": [5, 1, null], "token": "nope"}),
+            "invalid_token",
+            "token",
+        ),
+        (
+            json!({"answers": [5, 1, null], "org_name": "名".repeat(101)}),
+            "too_long",
+            "org_name",
+        ),
     ];
     for (body, code, field) in cases {
         let res = answer(&t, id, body.clone()).await;
@@ -227,24 +313,44 @@ async fn t7_bad_input_is_named_never_500_and_nothing_is_stored() {
     let res = answer(&t, id, json!({"answers": [9, "没有的选项", null]})).await;
     let e = res.api_error(StatusCode::UNPROCESSABLE_ENTITY, "out_of_range");
     assert_eq!(e["errors"].as_array().unwrap().len(), 2);
-    assert_eq!(results(&t, id).await["valid"], 0, "nothing stored from refusals");
-    t.post("/api/v1/surveys/999/responses", As::Anon, json!({"answers": [5]}))
-        .await
-        .api_error(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(
+        results(&t, id).await["valid"],
+        0,
+        "nothing stored from refusals"
+    );
+    t.post(
+        "/api/v1/surveys/999/responses",
+        As::Anon,
+        json!({"answers": [5]}),
+    )
+    .await
+    .api_error(StatusCode::NOT_FOUND, "not_found");
 
     // Closed: 409 survey_closed; reopened, it answers.
     let res = t
-        .post(&format!("/api/v1/surveys/{id}/close"), As::Bearer(&t.tokens["op"]), json!({}))
+        .post(
+            &format!("/api/v1/surveys/{id}/close"),
+            As::Bearer(&t.tokens["op"]),
+            json!({}),
+        )
         .await;
     assert_eq!(res.json()["status"], "closed");
     answer(&t, id, json!({"answers": [5, 1, null]}))
         .await
         .api_error(StatusCode::CONFLICT, "survey_closed");
-    t.post(&format!("/api/v1/surveys/{id}/open"), As::Bearer(&t.tokens["xuhui"]), json!({}))
-        .await
-        .api_error(StatusCode::FORBIDDEN, "forbidden");
-    t.post(&format!("/api/v1/surveys/{id}/open"), As::Bearer(&t.tokens["op"]), json!({}))
-        .await;
+    t.post(
+        &format!("/api/v1/surveys/{id}/open"),
+        As::Bearer(&t.tokens["xuhui"]),
+        json!({}),
+    )
+    .await
+    .api_error(StatusCode::FORBIDDEN, "forbidden");
+    t.post(
+        &format!("/api/v1/surveys/{id}/open"),
+        As::Bearer(&t.tokens["op"]),
+        json!({}),
+    )
+    .await;
     let res = answer(&t, id, json!({"answers": [5, "培训", "  "]})).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     assert_eq!(results(&t, id).await["valid"], 1);
@@ -258,19 +364,23 @@ async fn t7_invitation_tokens_work_once_and_for_their_own_survey_only() {
     let id = create(&t, body.clone()).await;
     let other = create(&t, body).await;
     let res = t
-        .post(&format!("/api/v1/surveys/{id}/invitations"), As::Bearer(&t.tokens["op"]), json!({}))
+        .post(
+            &format!("/api/v1/surveys/{id}/invitations"),
+            As::Bearer(&t.tokens["op"]),
+            json!({}),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let inv = res.json();
     assert_eq!(inv["invited"], 122);
     let list = inv["invitations"].as_array().unwrap();
-    let names: Vec<&str> = list.iter().map(|i| i["org_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = list
+        .iter()
+        .map(|i| i["org_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["徐汇甲公司", "徐汇乙公司"]);
     let token = list[0]["token"].as_str().unwrap().to_string();
-    assert_eq!(
-        list[0]["url"],
-        format!("http://localhost/s/{id}?t={token}")
-    );
+    assert_eq!(list[0]["url"], format!("http://localhost/s/{id}?t={token}"));
     // Another survey's token.
     let e = answer(&t, other, json!({"answers": [4, 1, null], "token": token}))
         .await
@@ -283,10 +393,16 @@ async fn t7_invitation_tokens_work_once_and_for_their_own_survey_only() {
         .await
         .api_error(StatusCode::CONFLICT, "token_used");
     let v = results(&t, id).await;
-    assert_eq!((v["valid"].as_i64(), v["by_invitation"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["valid"].as_i64(), v["by_invitation"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(results(&t, other).await["valid"], 0);
     // The form says so too, without a 500.
-    let page = t.get(&format!("/s/{id}?t={token}"), As::Anon).await.page(StatusCode::OK);
+    let page = t
+        .get(&format!("/s/{id}?t={token}"), As::Anon)
+        .await
+        .page(StatusCode::OK);
     assert!(page.contains("已提交过回答") && !page.contains("<form method=\"post\" action=\"/s/"));
 }
 
@@ -297,7 +413,12 @@ async fn t7_a_flood_from_one_address_gets_429_and_others_still_answer() {
     let ok = json!({"answers": [5, 1, null]});
     for n in 0..60 {
         let res = answer_from(&t, "203.0.113.7", id, ok.clone()).await;
-        assert_eq!(res.status, StatusCode::CREATED, "attempt {n}: {}", res.text());
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "attempt {n}: {}",
+            res.text()
+        );
     }
     let res = answer_from(&t, "203.0.113.7", id, ok.clone()).await;
     res.api_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
@@ -312,7 +433,10 @@ async fn t7_a_flood_from_one_address_gets_429_and_others_still_answer() {
 async fn t7_the_public_form_works_without_login_and_the_csrf_guard_stays() {
     let t = app().await;
     let id = create(&t, issue_body()).await;
-    let page = t.get(&format!("/s/{id}"), As::Anon).await.page(StatusCode::OK);
+    let page = t
+        .get(&format!("/s/{id}"), As::Anon)
+        .await
+        .page(StatusCode::OK);
     assert!(page.contains("非常满意") && page.contains("技术对接会"));
     assert!(page.contains("name=\"a0\"") && page.contains("name=\"org_name\""));
     // A same-origin form post (as the browser sends it) answers and thanks.
@@ -341,9 +465,16 @@ async fn t7_the_public_form_works_without_login_and_the_csrf_guard_stays() {
     // The QR code is an SVG of the link, no outside service.
     let res = t.get(&format!("/s/{id}/qr.svg"), As::Anon).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.header(header::CONTENT_TYPE).unwrap().starts_with("image/svg+xml"));
+    assert!(
+        res.header(header::CONTENT_TYPE)
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
     assert!(res.text().contains("<svg") && res.text().contains("<path"));
-    let print = t.get(&format!("/surveys/{id}/qr"), As::Anon).await.page(StatusCode::OK);
+    let print = t
+        .get(&format!("/surveys/{id}/qr"), As::Anon)
+        .await
+        .page(StatusCode::OK);
     assert!(print.contains("class=\"qr\"") && print.contains(&format!("http://localhost/s/{id}")));
 }
 
@@ -405,7 +536,10 @@ async fn t7_the_operator_pages_show_both_methods_the_flag_and_the_texts() {
         .unwrap()
         .parse()
         .unwrap();
-    let detail = t.get(&format!("/surveys/{id}"), c).await.page(StatusCode::OK);
+    let detail = t
+        .get(&format!("/surveys/{id}"), c)
+        .await
+        .page(StatusCode::OK);
     assert!(detail.contains("class=\"qr\"") && detail.contains(&format!("/s/{id}")));
     for (r, text) in [(5, "多办对接会"), (5, "对接会很好"), (4, ""), (2, "太慢")] {
         let res = answer(&t, id, json!({"answers": [r, text]})).await;
@@ -417,7 +551,11 @@ async fn t7_the_operator_pages_show_both_methods_the_flag_and_the_texts() {
         .page(StatusCode::OK);
     assert!(page.contains("满意率（前两项占比法）") && page.contains("满意度得分（加权平均法）"));
     assert!(page.contains("75.00%") && page.contains("未达标") && page.contains("≥ 90%"));
-    assert!(page.contains("<svg") && page.contains("回答份数（份）") && page.contains("<table class=\"chart-table\""));
+    assert!(
+        page.contains("<svg")
+            && page.contains("回答份数（份）")
+            && page.contains("<table class=\"chart-table\"")
+    );
     assert!(page.contains("20.00%"), "response rate 4 of 20");
     let found = t
         .get(&format!("/surveys/{id}/results?q=%E5%AF%B9%E6%8E%A5"), c)
@@ -430,7 +568,9 @@ async fn t7_the_operator_pages_show_both_methods_the_flag_and_the_texts() {
     assert!(list.contains("2024年度徐汇区满意度调查"));
     // An enterprise sees no survey pages.
     let ent = t.login("ent").await;
-    t.get("/surveys", As::Cookie(&ent)).await.page(StatusCode::FORBIDDEN);
+    t.get("/surveys", As::Cookie(&ent))
+        .await
+        .page(StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -448,7 +588,11 @@ async fn t7_an_event_shows_its_rating() {
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let event = res.json()["id"].as_i64().unwrap();
-    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap();
+    let year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap();
     let id = create(
         &t,
         json!({"title": "专利导航培训评价", "year": year, "district_code": "310104",
@@ -461,10 +605,20 @@ async fn t7_an_event_shows_its_rating() {
     for r in [5, 5, 4, 3] {
         answer(&t, id, json!({"answers": [r]})).await;
     }
-    let page = t.get(&format!("/events/{event}"), As::Anon).await.page(StatusCode::OK);
-    assert!(page.contains("参会评价") && page.contains("75.00%") && page.contains("满意率（前两项占比法）"));
+    let page = t
+        .get(&format!("/events/{event}"), As::Anon)
+        .await
+        .page(StatusCode::OK);
+    assert!(
+        page.contains("参会评价")
+            && page.contains("75.00%")
+            && page.contains("满意率（前两项占比法）")
+    );
     let (status, v) = t
         .call(None, Method::GET, &format!("/api/v1/surveys/{id}"), None)
         .await;
-    assert_eq!((status, v["event_id"].as_i64()), (StatusCode::OK, Some(event)));
+    assert_eq!(
+        (status, v["event_id"].as_i64()),
+        (StatusCode::OK, Some(event))
+    );
 }

@@ -615,7 +615,9 @@ fn t7_free_text_of_one_response_is_capped_in_all_and_the_org_name_is_checked() {
     assert!(three[0].message.contains("4500"), "{}", three[0].message);
     assert_eq!(check_org_name(Some("  ")).unwrap(), None);
     assert_eq!(
-        check_org_name(Some(" 上海某科技有限公司 ")).unwrap().as_deref(),
+        check_org_name(Some(" 上海某科技有限公司 "))
+            .unwrap()
+            .as_deref(),
         Some("上海某科技有限公司")
     );
     assert_eq!(
@@ -628,7 +630,11 @@ fn t7_free_text_of_one_response_is_capped_in_all_and_the_org_name_is_checked() {
 fn t7_audiences_invite_the_kinds_served_and_a_closed_survey_stays_closed() {
     use crate::org::OrgKind;
     assert_eq!(Audience::Enterprises.org_kinds(), [OrgKind::Enterprise]);
-    assert!(!Audience::Everyone.org_kinds().contains(&OrgKind::ParkOperator));
+    assert!(
+        !Audience::Everyone
+            .org_kinds()
+            .contains(&OrgKind::ParkOperator)
+    );
     assert!(Audience::Everyone.org_kinds().contains(&OrgKind::Bank));
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     assert_eq!(

@@ -229,7 +229,11 @@ pub async fn home_card(ctx: &Ctx, user: &Principal) -> Result<Option<SurveyCard>
     match list(ctx, user, None).await {
         Ok(l) => Ok(Some(SurveyCard {
             this_year,
-            this_year_count: l.surveys.iter().filter(|s| s.survey.year == this_year).count(),
+            this_year_count: l
+                .surveys
+                .iter()
+                .filter(|s| s.survey.year == this_year)
+                .count(),
             open: l
                 .surveys
                 .into_iter()

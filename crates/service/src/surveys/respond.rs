@@ -12,8 +12,7 @@ use zhiyun_domain::survey::limits::{
     RATE_WINDOW_SECS, RESPONSES_MAX, client_of, over_limit, retry_after, window_start,
 };
 use zhiyun_domain::survey::{
-    AnswerValue, ResponseWindow, SurveyItem, check_org_name, check_response_input,
-    ResponseInput,
+    AnswerValue, ResponseInput, ResponseWindow, SurveyItem, check_org_name, check_response_input,
 };
 use zhiyun_domain::validation::FieldError;
 use zhiyun_store::Who;
@@ -53,7 +52,10 @@ pub async fn respond(
     let survey = ctx.db.survey_get(survey_id).await?;
     let now = ctx.clock.now();
     let window_at = window_start(now);
-    let key = secret_hash(&format!("{survey_id}|{window_at}|{}", client_of(cmd.client)));
+    let key = secret_hash(&format!(
+        "{survey_id}|{window_at}|{}",
+        client_of(cmd.client)
+    ));
     let hits = ctx.db.survey_rate_hit(&key, window_at, window_at).await?;
     if over_limit(hits) {
         return Err(Error::new(
@@ -81,7 +83,11 @@ pub async fn respond(
         },
     )?;
     let org_name = check_org_name(cmd.org_name.as_deref()).map_err(|e| Error::invalid(vec![e]))?;
-    let token = cmd.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let token = cmd
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     let token_hash = token.map(secret_hash);
     if let Some(hash) = &token_hash {
         check_token(ctx, survey_id, hash).await?;

@@ -126,7 +126,18 @@ async fn k6_the_worked_example_by_both_methods_and_free_text_search() {
     let s = surveys::create(&w.ctx, &w.operator, &yearly(2024, "everyone"))
         .await
         .unwrap();
-    let texts = ["多办技术对接会", "", "技术对接会很好", "", "", "", "", "", "", "质押太慢"];
+    let texts = [
+        "多办技术对接会",
+        "",
+        "技术对接会很好",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "质押太慢",
+    ];
     for (i, (r, t)) in [5, 5, 4, 4, 4, 3, 5, 2, 4, 5].iter().zip(texts).enumerate() {
         let ip = format!("198.51.100.{i}");
         let text = if t.is_empty() { json!(null) } else { json!(t) };
@@ -139,8 +150,14 @@ async fn k6_the_worked_example_by_both_methods_and_free_text_search() {
         .unwrap();
     assert_eq!((r.result.valid, r.result.invited), (10, 120));
     assert_eq!(r.result.response_rate.unwrap().to_string(), "8.33");
-    assert_eq!(r.result.satisfaction.top_two_pct.unwrap().to_string(), "80.00");
-    assert_eq!(r.result.satisfaction.weighted_score.unwrap().to_string(), "81.00");
+    assert_eq!(
+        r.result.satisfaction.top_two_pct.unwrap().to_string(),
+        "80.00"
+    );
+    assert_eq!(
+        r.result.satisfaction.weighted_score.unwrap().to_string(),
+        "81.00"
+    );
     assert_eq!((r.method, r.result.met), (Method::TopTwo, Some(false)));
     assert_eq!((r.by_link, r.by_invitation, r.texts_total), (10, 0, 3));
     assert_eq!(r.themes[0].word, "技术对接会");
@@ -149,7 +166,9 @@ async fn k6_the_worked_example_by_both_methods_and_free_text_search() {
         method: Some(Method::Weighted),
         q: Some("对接".into()),
     };
-    let r = surveys::results(&w.ctx, &w.operator, s.id, &weighted).await.unwrap();
+    let r = surveys::results(&w.ctx, &w.operator, s.id, &weighted)
+        .await
+        .unwrap();
     assert_eq!((r.method, r.result.met), (Method::Weighted, Some(false)));
     let found: Vec<&str> = r.texts.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(found, ["多办技术对接会", "技术对接会很好"]);
@@ -174,28 +193,45 @@ async fn t7_who_builds_surveys_and_copying_last_years() {
     assert_eq!(e.kind, Kind::Forbidden);
     let mut minhang = yearly(2024, "everyone");
     minhang.district_code = Some("310112".into());
-    let e = surveys::create(&w.ctx, &w.operator, &minhang).await.unwrap_err();
-    assert!(e.kind == Kind::Forbidden && e.message.contains("本机构所在区"), "{e}");
+    let e = surveys::create(&w.ctx, &w.operator, &minhang)
+        .await
+        .unwrap_err();
+    assert!(
+        e.kind == Kind::Forbidden && e.message.contains("本机构所在区"),
+        "{e}"
+    );
     // Not exactly one overall item: every bad field named, nothing stored.
     let mut bad = yearly(2024, "everyone");
     bad.items[0].overall = Some(false);
-    let e = surveys::create(&w.ctx, &w.operator, &bad).await.unwrap_err();
+    let e = surveys::create(&w.ctx, &w.operator, &bad)
+        .await
+        .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Invalid, Code::OverallCount));
     // An event that does not exist.
     let mut ev = yearly(2024, "event_participants");
     ev.event_id = Some(999);
     let e = surveys::create(&w.ctx, &w.operator, &ev).await.unwrap_err();
-    assert_eq!((e.code, e.field.as_deref()), (Code::NotFound, Some("event_id")));
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (Code::NotFound, Some("event_id"))
+    );
 
     let last = surveys::create(&w.ctx, &w.operator, &yearly(2023, "enterprises"))
         .await
         .unwrap();
-    let copy = surveys::copy(&w.ctx, &w.operator, last.id, None).await.unwrap();
+    let copy = surveys::copy(&w.ctx, &w.operator, last.id, None)
+        .await
+        .unwrap();
     assert_eq!(copy.year, 2024);
     assert_eq!(copy.title, "2024年度徐汇区知识产权运营服务满意度调查");
-    assert_eq!((copy.items.clone(), copy.invited_stated), (last.items.clone(), None));
+    assert_eq!(
+        (copy.items.clone(), copy.invited_stated),
+        (last.items.clone(), None)
+    );
     // The bureau oversees but does not own it: no copying, no closing.
-    let e = surveys::copy(&w.ctx, &w.bureau, last.id, None).await.unwrap_err();
+    let e = surveys::copy(&w.ctx, &w.bureau, last.id, None)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, Kind::Forbidden);
     let page = surveys::page(&w.ctx, &w.bureau, copy.id).await.unwrap();
     assert!(!page.manage);
@@ -203,14 +239,34 @@ async fn t7_who_builds_surveys_and_copying_last_years() {
     let list = surveys::list(&w.ctx, &w.bureau, Some(2024)).await.unwrap();
     assert_eq!(list.surveys.len(), 1);
     assert_eq!(list.years, [2024, 2023]);
-    assert!(surveys::list(&w.ctx, &w.other_bureau, None).await.unwrap().surveys.is_empty());
+    assert!(
+        surveys::list(&w.ctx, &w.other_bureau, None)
+            .await
+            .unwrap()
+            .surveys
+            .is_empty()
+    );
     assert_eq!(
-        surveys::list(&w.ctx, &w.enterprise, None).await.unwrap_err().kind,
+        surveys::list(&w.ctx, &w.enterprise, None)
+            .await
+            .unwrap_err()
+            .kind,
         Kind::Forbidden
     );
-    let card = surveys::home_card(&w.ctx, &w.operator).await.unwrap().unwrap();
-    assert_eq!((card.open.len(), card.this_year, card.this_year_count), (2, 2024, 1));
-    assert!(surveys::home_card(&w.ctx, &w.enterprise).await.unwrap().is_none());
+    let card = surveys::home_card(&w.ctx, &w.operator)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (card.open.len(), card.this_year, card.this_year_count),
+        (2, 2024, 1)
+    );
+    assert!(
+        surveys::home_card(&w.ctx, &w.enterprise)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -223,14 +279,25 @@ async fn t7_invitation_tokens_are_used_once_and_only_for_their_survey() {
         .await
         .unwrap();
     let inv = surveys::invite(&w.ctx, &w.operator, s.id).await.unwrap();
-    let names: Vec<&str> = inv.invitations.iter().map(|i| i.org_name.as_str()).collect();
-    assert_eq!(names, ["徐汇甲公司", "徐汇乙公司"], "the district's enterprises only");
+    let names: Vec<&str> = inv
+        .invitations
+        .iter()
+        .map(|i| i.org_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["徐汇甲公司", "徐汇乙公司"],
+        "the district's enterprises only"
+    );
     assert_eq!(inv.invited, 122, "120 stated + 2 invited");
     // Inviting again invites nobody new.
     let again = surveys::invite(&w.ctx, &w.operator, s.id).await.unwrap();
     assert!(again.invitations.is_empty() && again.already == 2);
     assert_eq!(
-        surveys::invite(&w.ctx, &w.bureau, s.id).await.unwrap_err().kind,
+        surveys::invite(&w.ctx, &w.bureau, s.id)
+            .await
+            .unwrap_err()
+            .kind,
         Kind::Forbidden
     );
     let token = inv.invitations[0].token.clone();
@@ -243,15 +310,29 @@ async fn t7_invitation_tokens_are_used_once_and_only_for_their_survey() {
         client: None,
     };
     // Another survey's token, an unknown one: refused, nothing stored.
-    let e = surveys::respond(&w.ctx, None, other.id, &with(&token)).await.unwrap_err();
+    let e = surveys::respond(&w.ctx, None, other.id, &with(&token))
+        .await
+        .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Invalid, Code::TokenOtherSurvey));
-    let e = surveys::respond(&w.ctx, None, s.id, &with("0123")).await.unwrap_err();
-    assert_eq!((e.code, e.field.as_deref()), (Code::InvalidToken, Some("token")));
-    surveys::respond(&w.ctx, None, s.id, &with(&token)).await.unwrap();
-    let e = surveys::respond(&w.ctx, None, s.id, &with(&token)).await.unwrap_err();
+    let e = surveys::respond(&w.ctx, None, s.id, &with("0123"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (Code::InvalidToken, Some("token"))
+    );
+    surveys::respond(&w.ctx, None, s.id, &with(&token))
+        .await
+        .unwrap();
+    let e = surveys::respond(&w.ctx, None, s.id, &with(&token))
+        .await
+        .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Conflict, Code::TokenUsed));
     assert_eq!(
-        surveys::form(&w.ctx, s.id, Some(&token)).await.unwrap().token,
+        surveys::form(&w.ctx, s.id, Some(&token))
+            .await
+            .unwrap()
+            .token,
         Some(TokenState::Used)
     );
     let r = surveys::results(&w.ctx, &w.operator, s.id, &ResultsQuery::default())
@@ -273,23 +354,43 @@ async fn t7_a_flood_from_one_address_is_throttled_until_the_window_passes() {
         .unwrap();
     // Bad answers count as attempts too (they cost work), and write nothing.
     for _ in 0..RATE_MAX_PER_WINDOW {
-        let e = surveys::respond(&w.ctx, None, s.id, &from("203.0.113.7", json!([9, 1, null])))
-            .await
-            .unwrap_err();
-        assert_eq!(e.code, Code::OutOfRange);
-    }
-    let e = surveys::respond(&w.ctx, None, s.id, &from("203.0.113.7", json!([5, 1, null])))
+        let e = surveys::respond(
+            &w.ctx,
+            None,
+            s.id,
+            &from("203.0.113.7", json!([9, 1, null])),
+        )
         .await
         .unwrap_err();
+        assert_eq!(e.code, Code::OutOfRange);
+    }
+    let e = surveys::respond(
+        &w.ctx,
+        None,
+        s.id,
+        &from("203.0.113.7", json!([5, 1, null])),
+    )
+    .await
+    .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Throttled, Code::RateLimited));
     // Another address answers; the same address after ten minutes too.
-    surveys::respond(&w.ctx, None, s.id, &from("203.0.113.8", json!([5, 1, null])))
-        .await
-        .unwrap();
+    surveys::respond(
+        &w.ctx,
+        None,
+        s.id,
+        &from("203.0.113.8", json!([5, 1, null])),
+    )
+    .await
+    .unwrap();
     w.clock.advance(600);
-    surveys::respond(&w.ctx, None, s.id, &from("203.0.113.7", json!([5, 1, null])))
-        .await
-        .unwrap();
+    surveys::respond(
+        &w.ctx,
+        None,
+        s.id,
+        &from("203.0.113.7", json!([5, 1, null])),
+    )
+    .await
+    .unwrap();
     let r = surveys::results(&w.ctx, &w.operator, s.id, &ResultsQuery::default())
         .await
         .unwrap();
@@ -338,21 +439,34 @@ async fn t7_closing_and_dates_refuse_responses_and_an_event_shows_its_rating() {
     }
     let page = events::page(&w.ctx, None, event.id).await.unwrap();
     let rating = page.rating.expect("the event's rating");
-    assert_eq!((rating.survey_id, rating.valid, rating.open), (s.id, 4, true));
-    assert_eq!(rating.satisfaction.top_two_pct.unwrap().to_string(), "75.00");
+    assert_eq!(
+        (rating.survey_id, rating.valid, rating.open),
+        (s.id, 4, true)
+    );
+    assert_eq!(
+        rating.satisfaction.top_two_pct.unwrap().to_string(),
+        "75.00"
+    );
     assert_eq!(rating.met, Some(false));
     // Closed by hand: 409 survey_closed; opened again, it answers.
-    let closed = surveys::set_open(&w.ctx, &w.operator, s.id, false).await.unwrap();
+    let closed = surveys::set_open(&w.ctx, &w.operator, s.id, false)
+        .await
+        .unwrap();
     assert_eq!(closed.window, ResponseWindow::Closed);
     let e = surveys::respond(&w.ctx, None, s.id, &from("192.0.2.9", ok.clone()))
         .await
         .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Conflict, Code::SurveyClosed));
     assert_eq!(
-        surveys::invite(&w.ctx, &w.operator, s.id).await.unwrap_err().code,
+        surveys::invite(&w.ctx, &w.operator, s.id)
+            .await
+            .unwrap_err()
+            .code,
         Code::SurveyClosed
     );
-    surveys::set_open(&w.ctx, &w.operator, s.id, true).await.unwrap();
+    surveys::set_open(&w.ctx, &w.operator, s.id, true)
+        .await
+        .unwrap();
     surveys::respond(&w.ctx, None, s.id, &from("192.0.2.9", ok))
         .await
         .unwrap();
@@ -364,9 +478,14 @@ async fn t7_closing_and_dates_refuse_responses_and_an_event_shows_its_rating() {
     let yearly_s = surveys::create(&w.ctx, &w.operator, &yearly(2024, "everyone"))
         .await
         .unwrap();
-    surveys::respond(&w.ctx, None, yearly_s.id, &from("192.0.2.50", json!([4, 1, null])))
-        .await
-        .unwrap();
+    surveys::respond(
+        &w.ctx,
+        None,
+        yearly_s.id,
+        &from("192.0.2.50", json!([4, 1, null])),
+    )
+    .await
+    .unwrap();
     let k6 = surveys::k6_overall(&w.ctx, &w.bureau, Some("310104"), 2024)
         .await
         .unwrap();

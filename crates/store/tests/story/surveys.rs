@@ -60,7 +60,10 @@ async fn survey_story(db: Db) {
         (s.year, s.district_code, s.audience, s.invited_stated),
         (2023, Some("310104"), Audience::Universities, Some(100))
     );
-    assert_eq!((s.owner_name.as_str(), s.closed, s.responses), ("徐汇园区运营", false, 0));
+    assert_eq!(
+        (s.owner_name.as_str(), s.closed, s.responses),
+        ("徐汇园区运营", false, 0)
+    );
     assert_eq!(s.closes_on, Some(day("2023-12-31")));
     assert_eq!(s.survey(), checked);
 
@@ -71,7 +74,10 @@ async fn survey_story(db: Db) {
         .unwrap();
     assert_eq!(
         audience,
-        [(e1.id, "徐汇大学".to_string()), (e2.id, "徐汇学院".to_string())]
+        [
+            (e1.id, "徐汇大学".to_string()),
+            (e2.id, "徐汇学院".to_string())
+        ]
     );
     assert!(
         db.survey_audience(&[OrgKind::Enterprise], Some("310104"), None)
@@ -102,12 +108,27 @@ async fn survey_story(db: Db) {
     let over = db
         .survey_invite(s.id, &[(op.id, secret_hash("tok-d"))], 2, &who)
         .await;
-    assert!(matches!(over, Err(StoreError::Conflict { code: Code::TooMany, .. })));
+    assert!(matches!(
+        over,
+        Err(StoreError::Conflict {
+            code: Code::TooMany,
+            ..
+        })
+    ));
     assert_eq!(db.survey_invitations(s.id).await.unwrap().len(), 2);
     assert_eq!(db.survey_get(s.id).await.unwrap().invited(), 102);
-    let t = db.survey_token(&secret_hash("tok-a")).await.unwrap().unwrap();
+    let t = db
+        .survey_token(&secret_hash("tok-a"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((t.survey_id, t.used), (s.id, false));
-    assert!(db.survey_token(&secret_hash("nope")).await.unwrap().is_none());
+    assert!(
+        db.survey_token(&secret_hash("nope"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // A response with a token: stored with its answers, the token used.
     let answers = [
@@ -128,7 +149,13 @@ async fn survey_story(db: Db) {
     // The same token again: refused whole, nothing written.
     let again = db.survey_respond(s.id, &r, 10, &who).await;
     assert!(
-        matches!(again, Err(StoreError::Conflict { code: Code::TokenUsed, .. })),
+        matches!(
+            again,
+            Err(StoreError::Conflict {
+                code: Code::TokenUsed,
+                ..
+            })
+        ),
         "{backend}: {again:?}"
     );
     // An anonymous link response with a skipped item; then the cap (2) refuses a third.
@@ -142,7 +169,13 @@ async fn survey_story(db: Db) {
     };
     db.survey_respond(s.id, &link, 2, &who).await.unwrap();
     let full = db.survey_respond(s.id, &link, 2, &who).await;
-    assert!(matches!(full, Err(StoreError::Conflict { code: Code::SurveyFull, .. })));
+    assert!(matches!(
+        full,
+        Err(StoreError::Conflict {
+            code: Code::SurveyFull,
+            ..
+        })
+    ));
     let got = db.survey_responses(s.id).await.unwrap();
     assert_eq!(got.len(), 2, "{backend}");
     assert_eq!(got[0].answers, answers);
@@ -168,7 +201,10 @@ async fn survey_story(db: Db) {
         district,
         ..Default::default()
     };
-    assert_eq!(db.survey_list(&list(Some(2023), None)).await.unwrap().len(), 2);
+    assert_eq!(
+        db.survey_list(&list(Some(2023), None)).await.unwrap().len(),
+        2
+    );
     let xuhui = db
         .survey_list(&list(Some(2023), Some(Some("310104".into()))))
         .await
@@ -178,7 +214,12 @@ async fn survey_story(db: Db) {
     let citywide = db.survey_list(&list(None, Some(None))).await.unwrap();
     assert_eq!(citywide.len(), 1);
     assert_eq!(citywide[0].district_name(), "全市");
-    assert!(db.survey_list(&list(Some(2022), None)).await.unwrap().is_empty());
+    assert!(
+        db.survey_list(&list(Some(2022), None))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let closed = db.survey_set_closed(s.id, true, false, &who).await.unwrap();
     assert!(closed.closed && closed.closes_on.is_some());
     let open = db.survey_set_closed(s.id, false, true, &who).await.unwrap();
@@ -193,12 +234,19 @@ async fn survey_story(db: Db) {
     assert_eq!(db.survey_rate_hit("k1", 600, 0).await.unwrap(), 2);
     assert_eq!(db.survey_rate_hit("k2", 600, 0).await.unwrap(), 1);
     assert_eq!(db.survey_rate_hit("k1", 1200, 1200).await.unwrap(), 1);
-    assert_eq!(db.survey_rate_hit("k1", 600, 0).await.unwrap(), 1, "forgotten");
+    assert_eq!(
+        db.survey_rate_hit("k1", 600, 0).await.unwrap(),
+        1,
+        "forgotten"
+    );
 
     // Stored values nobody can read are corrupt data, not defaults.
     testing::execute(
         &db,
-        &format!("UPDATE surveys SET audience = 'martians' WHERE id = {}", s.id),
+        &format!(
+            "UPDATE surveys SET audience = 'martians' WHERE id = {}",
+            s.id
+        ),
     )
     .await
     .unwrap();
@@ -215,7 +263,13 @@ async fn survey_story(db: Db) {
     .unwrap();
     let r = db.survey_responses(s.id).await;
     assert!(
-        matches!(&r, Err(StoreError::Corrupt { entity: "survey_answer", .. })),
+        matches!(
+            &r,
+            Err(StoreError::Corrupt {
+                entity: "survey_answer",
+                ..
+            })
+        ),
         "{backend}: {r:?}"
     );
 }

@@ -154,7 +154,12 @@ pub struct ResultsParams {
 
 impl ResultsParams {
     pub fn query(&self) -> Result<ResultsQuery, zhiyun_service::Error> {
-        let method = match self.method.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        let method = match self
+            .method
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
             None => None,
             Some(m) => Some(Method::parse(m).ok_or_else(|| {
                 zhiyun_service::Error::field(
@@ -279,7 +284,12 @@ pub async fn api_copy(
     Ok(created(&origin, s.id))
 }
 
-async fn set_open(state: &AppState, user: &Principal, id: i64, open: bool) -> Result<Json<SurveyView>, ApiError> {
+async fn set_open(
+    state: &AppState,
+    user: &Principal,
+    id: i64,
+    open: bool,
+) -> Result<Json<SurveyView>, ApiError> {
     let s = surveys::set_open(&state.svc, user, id, open).await?;
     Ok(Json(SurveyView::of(&s)))
 }

@@ -62,13 +62,37 @@ impl Row {
 fn yearly_rows() -> Vec<Row> {
     use ItemKind::*;
     vec![
-        Row::of(0, Rating, "总体而言，您对本集聚区知识产权运营服务的满意程度", &[], true),
+        Row::of(
+            0,
+            Rating,
+            "总体而言，您对本集聚区知识产权运营服务的满意程度",
+            &[],
+            true,
+        ),
         Row::of(1, Rating, "供需对接与技术转移服务", &[], false),
         Row::of(2, Rating, "知识产权质押融资服务", &[], false),
         Row::of(3, Rating, "培训与宣传活动", &[], false),
         Row::of(4, Rating, "服务人员的专业能力与态度", &[], false),
-        Row::of(5, Choice, "您主要通过哪种渠道了解集聚区服务", &["平台网站", "活动现场", "微信公众号", "园区推荐"], false),
-        Row::of(6, MultiChoice, "您希望加强哪些服务（可多选）", &["专利转让许可对接", "质押融资", "知识产权保险", "培训", "维权援助"], false),
+        Row::of(
+            5,
+            Choice,
+            "您主要通过哪种渠道了解集聚区服务",
+            &["平台网站", "活动现场", "微信公众号", "园区推荐"],
+            false,
+        ),
+        Row::of(
+            6,
+            MultiChoice,
+            "您希望加强哪些服务（可多选）",
+            &[
+                "专利转让许可对接",
+                "质押融资",
+                "知识产权保险",
+                "培训",
+                "维权援助",
+            ],
+            false,
+        ),
         Row::of(7, Text, "您对集聚区运营服务的意见和建议", &[], false),
     ]
 }
@@ -112,8 +136,14 @@ fn render(
             form,
             rows,
             builder,
-            audiences: Audience::ALL.iter().map(|a| (a.slug(), a.label())).collect(),
-            kinds: ItemKind::ALL.iter().map(|k| (k.slug(), k.label())).collect(),
+            audiences: Audience::ALL
+                .iter()
+                .map(|a| (a.slug(), a.label()))
+                .collect(),
+            kinds: ItemKind::ALL
+                .iter()
+                .map(|k| (k.slug(), k.label()))
+                .collect(),
             items_error,
         },
     )
@@ -150,10 +180,16 @@ pub(super) async fn new_page(
             event_rows()
         }
         None => {
+            let place = user
+                .district_code
+                .as_deref()
+                .and_then(|d| builder.districts.iter().find(|(c, _)| *c == Some(d)))
+                .map(|(_, name)| *name)
+                .unwrap_or("");
             form.set("audience", Audience::Everyone.slug());
             form.set(
                 "title",
-                format!("{}年度知识产权运营服务满意度调查", builder.this_year),
+                format!("{}年度{place}知识产权运营服务满意度调查", builder.this_year),
             );
             yearly_rows()
         }
@@ -204,11 +240,7 @@ pub(super) async fn create_form(
         rows.extend((n..(n + 3).min(ITEMS_MAX)).map(Row::blank));
         return Ok(render(&state, &user, form, rows, builder, StatusCode::OK));
     }
-    let sent: Vec<usize> = rows
-        .iter()
-        .filter(|r| !is_blank(r))
-        .map(|r| r.i)
-        .collect();
+    let sent: Vec<usize> = rows.iter().filter(|r| !is_blank(r)).map(|r| r.i).collect();
     let items = sent
         .iter()
         .map(|&i| {
@@ -253,8 +285,10 @@ pub(super) async fn create_form(
                 StatusCode::FORBIDDEN
             };
             if e.errors.is_empty() {
-                form.errors
-                    .insert(e.field.clone().unwrap_or_else(|| "district_code".into()), e.message.clone());
+                form.errors.insert(
+                    e.field.clone().unwrap_or_else(|| "district_code".into()),
+                    e.message.clone(),
+                );
             }
             for fe in &e.errors {
                 // `items.K.…` names the K-th item sent: show it on its row.
@@ -263,7 +297,8 @@ pub(super) async fn create_form(
                     && let Some(row) = k.parse::<usize>().ok().and_then(|k| sent.get(k))
                 {
                     rows[*row].errors.push(fe.message.clone());
-                    form.errors.insert(format!("row.{row}.{}", fe.field), fe.message.clone());
+                    form.errors
+                        .insert(format!("row.{row}.{}", fe.field), fe.message.clone());
                 } else {
                     form.errors.insert(fe.field.clone(), fe.message.clone());
                 }

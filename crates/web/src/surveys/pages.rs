@@ -165,7 +165,12 @@ pub(super) async fn results_page(
     let r = surveys::results(&state.svc, &user, id, &query).await?;
     let view = ResultsView::of(&r);
     Ok(page(&ResultsPage {
-        layout: Layout::new(&state, Some(&user), format!("{} · 结果", view.title), "surveys"),
+        layout: Layout::new(
+            &state,
+            Some(&user),
+            format!("{} · 结果", view.title),
+            "surveys",
+        ),
         target_label: format!("≥ {}%", view.target_pct),
         judged_label: r.method.label().to_string(),
         query: params.q.unwrap_or_default(),

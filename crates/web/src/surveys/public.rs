@@ -124,7 +124,9 @@ fn answers_of(f: &PublicForm, values: &[(String, String)]) -> Vec<AnswerValue> {
             match it.kind {
                 ItemKind::Text => AnswerValue::Text(got.first().copied().unwrap_or("").to_string()),
                 ItemKind::MultiChoice => AnswerValue::List(
-                    got.iter().filter_map(|v| v.trim().parse::<i64>().ok()).collect(),
+                    got.iter()
+                        .filter_map(|v| v.trim().parse::<i64>().ok())
+                        .collect(),
                 ),
                 _ => match got.first().map(|v| v.trim()) {
                     None | Some("") => AnswerValue::Null,
@@ -248,7 +250,12 @@ pub(super) async fn print_page(
     Ok(page_with_status(
         StatusCode::OK,
         &PrintPage {
-            layout: Layout::new(&state, user.as_ref(), s.survey.title.clone(), "survey_public"),
+            layout: Layout::new(
+                &state,
+                user.as_ref(),
+                s.survey.title.clone(),
+                "survey_public",
+            ),
             title: s.survey.title.clone(),
             owner: s.survey.owner_name.clone(),
             qr: qr_svg(&url),

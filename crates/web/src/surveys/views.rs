@@ -105,7 +105,12 @@ impl SurveyView {
             invitations_used: r.invitations_used,
             responses: r.responses,
             response_path: format!("/s/{}", r.id),
-            items: r.items.iter().enumerate().map(|(i, it)| ItemView::of(i, it)).collect(),
+            items: r
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| ItemView::of(i, it))
+                .collect(),
         }
     }
 }
