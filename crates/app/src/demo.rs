@@ -435,6 +435,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     applications(db, &ids, &who).await?;
     listings(db, &who).await?;
     crate::demo_patents::load(db, &ids, &who).await?;
+    crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {
@@ -863,6 +864,40 @@ mod tests {
         assert!(
             all_listings >= 80 && published >= 70 && published < all_listings,
             "{published}/{all_listings}"
+        );
+
+        // K6: 徐汇's yearly surveys of 2021–2024, 2022 below 90 %; a training event's rating.
+        let surveys = db
+            .survey_list(&zhiyun_store::surveys::SurveyFilter::default())
+            .await
+            .unwrap();
+        let yearly: Vec<_> = surveys.iter().filter(|s| s.event_id.is_none()).collect();
+        assert_eq!(
+            yearly.iter().map(|s| s.year).collect::<Vec<_>>(),
+            [2024, 2023, 2022, 2021]
+        );
+        for s in &yearly {
+            let responses = db.survey_responses(s.id).await.unwrap();
+            let answers: Vec<_> = responses.into_iter().map(|r| r.answers).collect();
+            let r = zhiyun_domain::survey::survey_results(
+                &s.items,
+                &answers,
+                s.invited(),
+                zhiyun_domain::survey::Method::TopTwo,
+            );
+            assert_eq!(
+                r.met,
+                Some(s.year != 2022),
+                "{} {:?}",
+                s.year,
+                r.satisfaction
+            );
+            assert_eq!(r.invalid, 0);
+        }
+        assert!(
+            surveys
+                .iter()
+                .any(|s| s.event_id.is_some() && s.responses == 35)
         );
 
         for (username, _, _) in LOGINS {

@@ -16,6 +16,7 @@ use zhiyun_store::password::Hasher;
 mod bench;
 mod demo;
 mod demo_patents;
+mod demo_surveys;
 mod import;
 mod listing_gen;
 mod match_eval;
@@ -56,6 +57,10 @@ enum Command {
         /// Mark the session cookie `Secure` (when served over HTTPS).
         #[arg(long, env = "ZHIYUN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+        /// entry and the scheme from `X-Forwarded-Proto` (survey rate limits, QR code links).
+        #[arg(long, env = "ZHIYUN_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Load the demo data set into the database (idempotent) and print the demo logins.
     Demo,
@@ -293,7 +298,15 @@ async fn main() -> Result<()> {
             addr,
             demo,
             secure_cookies,
-        } => serve(db, hasher, &index, addr, demo, secure_cookies).await,
+            trust_proxy,
+        } => {
+            let web = zhiyun_web::Config {
+                secure_cookies,
+                trust_proxy,
+                ..Default::default()
+            };
+            serve(db, hasher, &index, addr, demo, web).await
+        }
         Command::Reindex => {
             let (search, _) = index.open()?;
             let ctx = zhiyun_service::Ctx::with_search(db, hasher, search);
@@ -499,7 +512,7 @@ async fn serve(
     index: &IndexPlace,
     addr: SocketAddr,
     demo: bool,
-    secure_cookies: bool,
+    web: zhiyun_web::Config,
 ) -> Result<()> {
     if demo {
         demo::load(&db, &hasher).await?;
@@ -559,9 +572,8 @@ async fn serve(
     let state = zhiyun_web::AppState::with_ctx(
         ctx,
         zhiyun_web::Config {
-            secure_cookies,
             demo: demo_loaded,
-            ..Default::default()
+            ..web
         },
     );
     let app = zhiyun_web::router(state);
@@ -573,11 +585,15 @@ async fn serve(
         listener.local_addr()?,
         db.backend()
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // The peer's address reaches the handlers (the public survey link's rate limit).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     db.close().await;
     Ok(())
 }

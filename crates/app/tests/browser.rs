@@ -439,6 +439,220 @@ async fn patent_register(c: &fantoccini::Client, base: &str, dir: &std::path::Pa
     log_out(c).await;
 }
 
+/// K6/T7 done-when: the operator creates the yearly survey and shows its QR code; ten people
+/// answer on phone-sized screens (390 px wide) without logging in; the results page shows both
+/// methods and the target flag; the report downloads; the demo event shows its rating.
+async fn yearly_survey(
+    c: &fantoccini::Client,
+    base: &str,
+    driver: &str,
+    profile: &std::path::Path,
+) {
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/surveys/new")).await.unwrap();
+    let title = c
+        .find(Locator::Id("title"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        title.contains("年度徐汇区知识产权运营服务满意度调查"),
+        "{title}"
+    );
+    c.execute("document.getElementById('invited').value = '120';", vec![])
+        .await
+        .unwrap();
+    shot(c, "surveys-new").await;
+    click(c, "form[action='/surveys/new'] button.btn:not(.secondary)").await;
+    wait_for_url(c, "notice=created").await;
+    let url = c.current_url().await.unwrap();
+    let id = url.path().trim_start_matches("/surveys/").to_string();
+    println!(
+        "E2E: demo-operator created the yearly survey {id} ({title}) from the standard questionnaire"
+    );
+    c.find(Locator::Css(".qr-box svg.qr"))
+        .await
+        .expect("the QR code on the survey page");
+    shot(c, "survey-detail").await;
+    c.goto(&format!("{base}/surveys/{id}/qr")).await.unwrap();
+    let link = c
+        .find(Locator::Css(".print-qr .mono"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(link, format!("{base}/s/{id}"));
+    c.find(Locator::Css(".qr-big svg.qr path"))
+        .await
+        .expect("the printable QR code");
+    shot(c, "survey-qr-print").await;
+    println!("E2E: demo-operator showed the survey's QR code for the event ({link})");
+
+    // Ten people answer on a phone: no login, a 390 px wide screen.
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+                     format!("--user-data-dir={}", profile.display())],
+            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0},
+                                "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"}
+        }
+    }))
+    .unwrap();
+    let phone = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver)
+        .await
+        .expect("a phone-sized browser");
+    let comments = [
+        "希望多举办技术对接会",
+        "",
+        "技术对接会很有收获",
+        "",
+        "",
+        "质押流程再简化",
+        "",
+        "",
+        "",
+        "",
+    ];
+    for (n, (rating, comment)) in [5, 5, 4, 4, 4, 3, 5, 2, 4, 5]
+        .into_iter()
+        .zip(comments)
+        .enumerate()
+    {
+        phone.goto(&link).await.unwrap();
+        if n == 0 {
+            let width = phone
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .unwrap();
+            assert_eq!(width.as_i64(), Some(390), "a phone-sized screen");
+            shot(&phone, "survey-phone-form").await;
+        }
+        click(&phone, &format!("input[name=a0][value='{rating}']")).await;
+        for item in 1..5 {
+            click(&phone, &format!("input[name=a{item}][value='4']")).await;
+        }
+        click(&phone, "input[name=a5][value='2']").await;
+        click(&phone, "input[name=a6][value='1']").await;
+        if !comment.is_empty() {
+            phone
+                .find(Locator::Id("a7"))
+                .await
+                .unwrap()
+                .send_keys(comment)
+                .await
+                .unwrap();
+        }
+        click(&phone, "form.survey-form button[type=submit]").await;
+        wait_for_url(&phone, "done=1").await;
+        let notice = phone
+            .find(Locator::Css(".notice.ok"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(notice.contains("提交成功"), "{notice}");
+        if n == 0 {
+            shot(&phone, "survey-phone-thanks").await;
+        }
+    }
+    phone.close().await.unwrap();
+    println!("E2E: ten people answered on a 390 px wide screen without logging in");
+
+    c.goto(&format!("{base}/surveys/{id}/results"))
+        .await
+        .unwrap();
+    let main = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "满意率（前两项占比法）",
+        "满意度得分（加权平均法）",
+        "80.00%",
+        "81.00",
+        "未达标",
+        "≥ 90%",
+        "8.33%",
+        "技术对接会很有收获",
+    ] {
+        assert!(
+            main.contains(needle),
+            "{needle} on the results page:\n{main}"
+        );
+    }
+    assert!(
+        c.find_all(Locator::Css("svg.chart")).await.unwrap().len() >= 6,
+        "a chart per rating and choice item"
+    );
+    shot(c, "survey-results").await;
+    println!(
+        "E2E: the results page shows 80.00% (top-two) and 81.00 (weighted), 10 of 120 (8.33%), and 未达标 against ≥ 90%"
+    );
+    let report: String = c
+        .execute(
+            &format!("return fetch('/surveys/{id}/report.docx').then(r => r.status + ' ' + r.headers.get('content-type'));"),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        report.starts_with("200") && report.contains("wordprocessingml"),
+        "{report}"
+    );
+    println!("E2E: the survey report downloads as DOCX");
+    c.goto(&format!("{base}/surveys")).await.unwrap();
+    shot(c, "surveys-list").await;
+    c.goto(&format!("{base}/home")).await.unwrap();
+    let card = c
+        .find(Locator::Id("surveys"))
+        .await
+        .expect("the survey card on the home page")
+        .text()
+        .await
+        .unwrap();
+    assert!(card.contains("已收回答 10 份"), "{card}");
+    println!("E2E: the operator's home shows the open survey with 10 responses");
+    log_out(c).await;
+
+    // The demo training event shows its participants' rating, to anyone.
+    c.goto(&format!("{base}/events")).await.unwrap();
+    c.find(Locator::LinkText("专利质押融资实务培训"))
+        .await
+        .expect("the demo training event")
+        .click()
+        .await
+        .unwrap();
+    let rating = c
+        .wait()
+        .for_element(Locator::Id("rating"))
+        .await
+        .expect("the event's rating")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        rating.contains("94.29%") && rating.contains("满意率（前两项占比法）"),
+        "{rating}"
+    );
+    shot(c, "event-rating").await;
+    println!("E2E: the demo training event shows its rating (94.29%, top-two)");
+}
+
 /// Tomorrow's date, `YYYY-MM-DD`, in Beijing.
 fn tomorrow_in_beijing() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(8 + 24))
@@ -849,6 +1063,13 @@ async fn browser_story_every_role_in_chromium() {
     }
     patent_register(&client, &base, &dir).await;
     matchmaking_event(&client, &base).await;
+    yearly_survey(
+        &client,
+        &base,
+        &format!("http://127.0.0.1:{driver_port}"),
+        &dir.join("phone-profile"),
+    )
+    .await;
     client.close().await.unwrap();
     drop(driver);
     drop(server);

@@ -707,6 +707,13 @@ pub fn can_answer_survey(_actor: Option<&Actor>) -> bool {
     true
 }
 
+/// T7: an event's rating — the overall item of the survey linked to the event, by both methods,
+/// with the number of valid responses — shows on the event's page, which is public. The
+/// distributions, the free-text answers and the report stay with [`can_read_survey_results`].
+pub fn can_read_event_rating(_actor: Option<&Actor>) -> bool {
+    true
+}
+
 /// Which districts' KPIs an actor may see: [`district_view`] (issue 16: bureaus see all
 /// districts, an operator or district bureau its own, other roles nothing). `district` = `None`
 /// asks for the city-wide figures, which only an actor seeing all districts gets.
@@ -1705,6 +1712,7 @@ mod tests {
         assert!(can_read_survey_results(&municipal, 9, None));
         assert!(can_manage_survey(&operator, 7) && !can_manage_survey(&xuhui, 7));
         assert!(can_answer_survey(None) && can_answer_survey(Some(&enterprise)));
+        assert!(can_read_event_rating(None) && can_read_event_rating(Some(&enterprise)));
     }
 
     /// K1–K6: bureaus see all districts and the city; an operator or district bureau its own.

@@ -80,44 +80,44 @@ pub fn partner_kind_label(k: PartnerKind) -> &'static str {
 // ---------- layout ----------
 
 /// A4 in twips (1/20 pt).
-const PAGE_W: u32 = 11906;
-const PAGE_H: u32 = 16838;
+pub(crate) const PAGE_W: u32 = 11906;
+pub(crate) const PAGE_H: u32 = 16838;
 /// mm → twips.
-const fn mm(v: u32) -> i32 {
+pub(crate) const fn mm(v: u32) -> i32 {
     (v * 1440 * 10 / 254) as i32
 }
-const MARGIN_TOP: i32 = mm(37);
-const MARGIN_BOTTOM: i32 = mm(35);
-const MARGIN_LEFT: i32 = mm(28);
-const MARGIN_RIGHT: i32 = mm(26);
+pub(crate) const MARGIN_TOP: i32 = mm(37);
+pub(crate) const MARGIN_BOTTOM: i32 = mm(35);
+pub(crate) const MARGIN_LEFT: i32 = mm(28);
+pub(crate) const MARGIN_RIGHT: i32 = mm(26);
 /// The text block's width in twips.
-const TEXT_W: usize = (PAGE_W as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+pub(crate) const TEXT_W: usize = (PAGE_W as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 
-const FONT_TITLE: &str = "方正小标宋简体";
-const FONT_HEADING: &str = "黑体";
-const FONT_SUBHEADING: &str = "楷体";
-const FONT_BODY: &str = "仿宋";
-const FONT_LATIN: &str = "Times New Roman";
+pub(crate) const FONT_TITLE: &str = "方正小标宋简体";
+pub(crate) const FONT_HEADING: &str = "黑体";
+pub(crate) const FONT_SUBHEADING: &str = "楷体";
+pub(crate) const FONT_BODY: &str = "仿宋";
+pub(crate) const FONT_LATIN: &str = "Times New Roman";
 const FONT_PAGE_NUMBER: &str = "宋体";
 
 /// Sizes in half-points: 二号 22 pt, 三号 16 pt, 小四 12 pt. Page numbers take the default
 /// 三号 (the number's own run cannot be styled), so the dashes around them do too.
-const SIZE_TITLE: usize = 44;
-const SIZE_BODY: usize = 32;
-const SIZE_TABLE: usize = 24;
+pub(crate) const SIZE_TITLE: usize = 44;
+pub(crate) const SIZE_BODY: usize = 32;
+pub(crate) const SIZE_TABLE: usize = 24;
 /// 28.95 pt: 22 lines on the GB/T 9704 text block.
-const BODY_LINE: i32 = 579;
+pub(crate) const BODY_LINE: i32 = 579;
 /// Two characters of 三号 text.
-const INDENT_2: i32 = 640;
+pub(crate) const INDENT_2: i32 = 640;
 
-const FILL_HEADER: &str = "E7E6E6";
-const FILL_PASS: &str = "C6EFCE";
-const FILL_FAIL: &str = "FFC7CE";
+pub(crate) const FILL_HEADER: &str = "E7E6E6";
+pub(crate) const FILL_PASS: &str = "C6EFCE";
+pub(crate) const FILL_FAIL: &str = "FFC7CE";
 const FILL_REVIEW: &str = "FFEB9C";
 
 const NOT_GIVEN: &str = "未填写";
 
-fn fonts(east_asia: &str) -> RunFonts {
+pub(crate) fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(east_asia)
         .ascii(FONT_LATIN)
@@ -126,7 +126,7 @@ fn fonts(east_asia: &str) -> RunFonts {
 }
 
 /// Characters XML 1.0 cannot carry are dropped; line breaks become real breaks.
-fn run(text: &str, font: &str, size: usize) -> Run {
+pub(crate) fn run(text: &str, font: &str, size: usize) -> Run {
     let mut r = Run::new().fonts(fonts(font)).size(size);
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
@@ -141,7 +141,7 @@ fn run(text: &str, font: &str, size: usize) -> Run {
     r
 }
 
-fn body_spacing() -> LineSpacing {
+pub(crate) fn body_spacing() -> LineSpacing {
     LineSpacing::new()
         .line_rule(LineSpacingType::Exact)
         .line(BODY_LINE)
@@ -150,7 +150,7 @@ fn body_spacing() -> LineSpacing {
 }
 
 /// A body paragraph: 仿宋 三号, first line indented two characters.
-fn body(text: &str) -> Paragraph {
+pub(crate) fn body(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, FONT_BODY, SIZE_BODY))
         .line_spacing(body_spacing())
@@ -163,12 +163,12 @@ fn body(text: &str) -> Paragraph {
         .align(AlignmentType::Both)
 }
 
-fn kv(label: &str, value: &str) -> Paragraph {
+pub(crate) fn kv(label: &str, value: &str) -> Paragraph {
     body(&format!("{label}：{value}"))
 }
 
 /// A first-level heading (一、…): 黑体 三号.
-fn heading(text: &str) -> Paragraph {
+pub(crate) fn heading(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, FONT_HEADING, SIZE_BODY))
         .line_spacing(body_spacing())
@@ -182,7 +182,7 @@ fn heading(text: &str) -> Paragraph {
 }
 
 /// A second-level heading (（一）…): 楷体 三号.
-fn subheading(text: &str) -> Paragraph {
+pub(crate) fn subheading(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, FONT_SUBHEADING, SIZE_BODY))
         .line_spacing(body_spacing())
@@ -195,11 +195,11 @@ fn subheading(text: &str) -> Paragraph {
         .keep_next(true)
 }
 
-fn blank_line() -> Paragraph {
+pub(crate) fn blank_line() -> Paragraph {
     Paragraph::new().line_spacing(body_spacing())
 }
 
-fn cell_paragraph(text: &str, bold: bool, align: AlignmentType) -> Paragraph {
+pub(crate) fn cell_paragraph(text: &str, bold: bool, align: AlignmentType) -> Paragraph {
     let mut r = run(text, FONT_BODY, SIZE_TABLE);
     if bold {
         r = r.bold();
@@ -210,14 +210,14 @@ fn cell_paragraph(text: &str, bold: bool, align: AlignmentType) -> Paragraph {
         .line_spacing(LineSpacing::new().line(276).before(0).after(0))
 }
 
-fn cell(text: &str, width: usize) -> TableCell {
+pub(crate) fn cell(text: &str, width: usize) -> TableCell {
     TableCell::new()
         .add_paragraph(cell_paragraph(text, false, AlignmentType::Left))
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
 }
 
-fn header_cell(text: &str, width: usize) -> TableCell {
+pub(crate) fn header_cell(text: &str, width: usize) -> TableCell {
     TableCell::new()
         .add_paragraph(cell_paragraph(text, true, AlignmentType::Center))
         .width(width, WidthType::Dxa)
@@ -225,7 +225,7 @@ fn header_cell(text: &str, width: usize) -> TableCell {
         .shading(Shading::new().fill(FILL_HEADER))
 }
 
-fn table_of(widths: &[usize], rows: Vec<TableRow>) -> Table {
+pub(crate) fn table_of(widths: &[usize], rows: Vec<TableRow>) -> Table {
     Table::new(rows)
         .set_grid(widths.to_vec())
         .width(widths.iter().sum(), WidthType::Dxa)
@@ -234,7 +234,7 @@ fn table_of(widths: &[usize], rows: Vec<TableRow>) -> Table {
 }
 
 /// A table with a shaded header row; every row has `widths.len()` cells.
-fn table(widths: &[usize], header: &[&str], rows: Vec<Vec<String>>) -> Table {
+pub(crate) fn table(widths: &[usize], header: &[&str], rows: Vec<Vec<String>>) -> Table {
     let mut out = vec![
         TableRow::new(
             header
@@ -254,7 +254,7 @@ fn table(widths: &[usize], header: &[&str], rows: Vec<Vec<String>>) -> Table {
 }
 
 /// Column widths (twips) that add up to the text block, from relative weights.
-fn widths(weights: &[usize]) -> Vec<usize> {
+pub(crate) fn widths(weights: &[usize]) -> Vec<usize> {
     let total: usize = weights.iter().sum();
     let mut w: Vec<usize> = weights.iter().map(|x| TEXT_W * x / total).collect();
     let used: usize = w.iter().sum();
@@ -265,7 +265,7 @@ fn widths(weights: &[usize]) -> Vec<usize> {
 }
 
 /// 1 → 一, 12 → 十二, 20 → 二十, 35 → 三十五 (up to 99; larger numbers in digits).
-fn chinese_number(n: usize) -> String {
+pub(crate) fn chinese_number(n: usize) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => D[n].to_string(),
@@ -649,7 +649,7 @@ fn section_lines(title: &str, lines: &[String], none: &str, numbered: bool) -> V
     out
 }
 
-fn footer() -> Footer {
+pub(crate) fn footer() -> Footer {
     let dash = |t: &str| run(t, FONT_PAGE_NUMBER, SIZE_BODY);
     Footer::new().add_paragraph(
         Paragraph::new()

@@ -2,6 +2,8 @@
 //!
 //! - [`round_xlsx`]: a round's comparison table (申报汇总表) as XLSX.
 //! - [`application_docx`]: one application's 申报书 as DOCX, laid out in the spirit of GB/T 9704.
+//! - [`survey_report_docx`]: the yearly satisfaction survey report (满意度调查报告) as DOCX, with
+//!   its charts as PNG images drawn by [`chart`] (which also draws them as SVG for the pages).
 //! - [`parse_enterprise_list`]: a park's enterprise list from XLSX or CSV (UTF-8, with or without
 //!   BOM, or GBK/GB18030), every row checked cell by cell.
 //! - [`enterprise_template_xlsx`]: the downloadable template for that list.
@@ -10,7 +12,9 @@
 //! - [`patent_import::read_patents`] and [`patent_import::check_rows`]: a patent portfolio from
 //!   XLSX or CSV, checked by the patent rule; [`patent_import::patent_template_xlsx`] its template.
 
+pub mod chart;
 pub mod docx_application;
+pub mod docx_survey;
 pub mod enterprise_import;
 pub mod listing_import;
 pub mod patent_import;
@@ -18,7 +22,9 @@ pub mod sheet;
 pub mod xlsx_listings;
 pub mod xlsx_round;
 
+pub use chart::{BarChart, ChartBar};
 pub use docx_application::{ApplicationDoc, application_docx};
+pub use docx_survey::{PreviousYear, SurveyReportDoc, ThemeLine, survey_report_docx};
 pub use enterprise_import::{
     CellIssue, ImportError, MAX_DATA_ROWS, ParsedEnterprises, ParsedRow, enterprise_template_xlsx,
     parse_enterprise_list,

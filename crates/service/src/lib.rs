@@ -24,10 +24,14 @@ pub mod matching;
 pub mod orgs;
 pub mod patents;
 pub mod sessions;
+pub mod surveys;
 pub mod system;
 
 pub use clock::Clock;
 pub use error::{Error, Kind, Result};
+/// Charts drawn on the server (SVG for pages, PNG for documents), so a page and a report show the
+/// same figure.
+pub use zhiyun_reports::chart as charts;
 pub use zhiyun_store::accounts::Principal;
 pub use zhiyun_store::password::{Hasher, random_hex};
 pub use zhiyun_store::{Db, StoreError, Who};

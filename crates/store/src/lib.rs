@@ -25,6 +25,7 @@ pub mod password;
 pub mod patent_stats;
 pub mod patents;
 pub mod sessions;
+pub mod surveys;
 pub mod testing;
 pub mod trademarks;
 

@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_events"),
     migration!(7, "0007_drop_listing_body"),
     migration!(8, "0008_patents"),
+    migration!(11, "0011_surveys"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

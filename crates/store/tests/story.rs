@@ -1215,3 +1215,6 @@ async fn patent_story_on_every_backend() {
         patent_story(db).await;
     }
 }
+
+#[path = "story/surveys.rs"]
+mod surveys;

@@ -57,6 +57,8 @@ struct RoleHome {
     agenda: Vec<crate::events::AgendaLine>,
     /// Patent fee and expiry reminders (T6).
     patent_reminders: crate::patents::HomeCard,
+    /// K6/T7: the surveys taking responses now (operators and bureaus).
+    surveys: Option<crate::surveys::SurveyCardView>,
 }
 
 async fn role_home(
@@ -68,9 +70,13 @@ async fn role_home(
         .await
         .map_err(PageError::from)?;
     let patent_reminders = crate::patents::home_card(&state, &me).await;
+    let surveys = crate::surveys::card_of(&state, &me)
+        .await
+        .map_err(PageError::from)?;
     Ok(page(&RoleHome {
         patent_reminders,
         agenda,
+        surveys,
         hte_valid_now: home.hte_valid_now,
         org: OrgView::from(&home.org),
         t1: home.t1,

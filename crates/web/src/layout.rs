@@ -72,6 +72,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "match_feedback" => "反馈已记录；标记为不相关的推荐不再出现。",
         "event_registered" => "报名成功。",
         "event_scheduled" => "已按匹配结果排定一对一洽谈。",
+        "survey_copied" => "已复制为新年度问卷，可修改后开始调查。",
         _ => return None,
     })
 }
@@ -130,6 +131,13 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         nav.insert(at, item("/trademarks", "商标库", "trademarks"));
     }
     nav.insert(at, item("/patents", "专利库", "patents"));
+    if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
+        let at = nav
+            .iter()
+            .position(|i| i.key == "events")
+            .map_or(nav.len(), |p| p + 1);
+        nav.insert(at, item("/surveys", "满意度调查", "surveys"));
+    }
     if u.is_admin {
         nav.push(item("/admin/users", "用户管理", "users"));
         nav.push(item("/admin/audit", "审计日志", "audit"));

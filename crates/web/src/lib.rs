@@ -27,6 +27,7 @@ pub mod openapi;
 mod orgs;
 mod patents;
 mod session;
+mod surveys;
 mod validate;
 
 pub use auth::Throttle;
@@ -42,6 +43,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The demo data set is loaded: pages show a banner.
     pub demo: bool,
+    /// Behind a reverse proxy: the client's address is the last `X-Forwarded-For` entry and the
+    /// scheme `X-Forwarded-Proto` (the public survey link's rate limit and its QR code read them).
+    pub trust_proxy: bool,
 }
 
 impl Default for Config {
@@ -50,6 +54,7 @@ impl Default for Config {
             session_ttl_secs: 8 * 3600,
             secure_cookies: false,
             demo: false,
+            trust_proxy: false,
         }
     }
 }
@@ -99,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(matching::routes())
         .merge(events::routes())
         .merge(patents::routes())
+        .merge(surveys::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

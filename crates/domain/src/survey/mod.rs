@@ -6,6 +6,7 @@
 //! A survey has exactly one overall item (总体满意度): a required five-point rating that K6 reads.
 
 use crate::code::Code;
+pub mod limits;
 pub mod response;
 pub mod results;
 #[cfg(test)]
@@ -16,9 +17,12 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::district;
+use crate::org::OrgKind;
 use crate::validation::{Errors, FieldError, text};
 
-pub use response::{Answer, AnswerValue, ResponseInput, check_response, check_response_input};
+pub use response::{
+    Answer, AnswerValue, ResponseInput, check_org_name, check_response, check_response_input,
+};
 pub use results::{
     Bar, ItemResult, Method, RATING_LABELS, RatingCounts, Satisfaction, SurveyResult, TARGET_PCT,
     rating_label, response_rate, survey_results,
@@ -122,6 +126,26 @@ impl Audience {
 
     pub fn parse(s: &str) -> Option<Audience> {
         Self::ALL.into_iter().find(|k| k.slug() == s.trim())
+    }
+
+    /// The kinds of registered organisation invited: enterprises; universities and research
+    /// institutes; for event participants the organisations registered for the event, whatever
+    /// their kind; for everyone those the cluster serves (enterprises, universities, agencies,
+    /// exchanges, banks and insurers — not the bureaus and operators who run the survey).
+    pub fn org_kinds(self) -> &'static [OrgKind] {
+        match self {
+            Audience::Enterprises => &[OrgKind::Enterprise],
+            Audience::Universities => &[OrgKind::University],
+            Audience::EventParticipants => &OrgKind::ALL,
+            Audience::Everyone => &[
+                OrgKind::Enterprise,
+                OrgKind::University,
+                OrgKind::Agency,
+                OrgKind::Exchange,
+                OrgKind::Bank,
+                OrgKind::Insurer,
+            ],
+        }
     }
 
     pub fn label(self) -> &'static str {
@@ -533,6 +557,20 @@ impl ResponseWindow {
             ResponseWindow::Closed
         } else {
             ResponseWindow::Open
+        }
+    }
+
+    /// A survey's window: closed by hand (`closed`) whatever its dates, else by its dates.
+    pub fn of_survey(
+        closed: bool,
+        opens_on: Option<NaiveDate>,
+        closes_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Self {
+        if closed {
+            ResponseWindow::Closed
+        } else {
+            Self::of(opens_on, closes_on, today)
         }
     }
 

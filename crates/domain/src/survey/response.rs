@@ -15,6 +15,7 @@
 use crate::code::Code;
 use serde::{Deserialize, Serialize};
 
+use super::limits::RESPONSE_TEXT_MAX_CHARS;
 use super::{ItemKind, SurveyItem};
 use crate::validation::{Errors, FieldError};
 
@@ -75,7 +76,8 @@ pub fn check_response_input(
 /// Check the answers against the survey's items, reporting every bad answer at once (field
 /// `answers.N`, N from 0). Codes: `wrong_length` (on `answers`, alone), `required`,
 /// `out_of_range` (a rating outside 1–5, an option number outside 1–n), `unknown_value` (option
-/// text not among the options), `wrong_type`, `too_long`, `bad_character`.
+/// text not among the options), `wrong_type`, `too_long` (one answer over 2000 characters, or all
+/// text answers together over [`RESPONSE_TEXT_MAX_CHARS`], on `answers`), `bad_character`.
 pub fn check_response(
     items: &[SurveyItem],
     answers: &[AnswerValue],
@@ -98,7 +100,35 @@ pub fn check_response(
             out.push(a);
         }
     }
+    let text_chars: usize = out
+        .iter()
+        .map(|a| match a {
+            Answer::Text(t) => t.chars().count(),
+            _ => 0,
+        })
+        .sum();
+    if text_chars > RESPONSE_TEXT_MAX_CHARS {
+        errs.push(FieldError::new(
+            "answers",
+            Code::TooLong,
+            format!(
+                "开放题回答合计过长：{text_chars} 个字符，全部开放题合计最多 {RESPONSE_TEXT_MAX_CHARS} 个"
+            ),
+        ));
+    }
     errs.into_result(|| out)
+}
+
+/// The organisation a respondent chose to name (responses are anonymous otherwise): trimmed, at
+/// most 100 characters, no control characters; blank is anonymous (`None`).
+pub fn check_org_name(name: Option<&str>) -> Result<Option<String>, FieldError> {
+    crate::validation::text(
+        "org_name",
+        "填写单位",
+        name,
+        false,
+        super::limits::ORG_NAME_MAX_CHARS,
+    )
 }
 
 fn is_blank(v: &AnswerValue) -> bool {

@@ -598,3 +598,51 @@ proptest! {
         prop_assert_eq!(res.satisfaction.top_two_pct, c.top_two_pct());
     }
 }
+
+#[test]
+fn t7_free_text_of_one_response_is_capped_in_all_and_the_org_name_is_checked() {
+    // Three text items of 1,500 characters each: each fits, all three together do not.
+    let mut v = yearly();
+    v["items"] = json!([{"kind": "rating", "text": "总体满意度", "overall": true},
+        {"kind": "text", "text": "意见一"}, {"kind": "text", "text": "意见二"},
+        {"kind": "text", "text": "意见三"}]);
+    let s = check_survey(&input(v), today()).unwrap();
+    let long = "长".repeat(1_500);
+    let two = check_response(&s.items, &answers(json!([5, long, long, null]))).unwrap();
+    assert_eq!(two.len(), 4);
+    let three = check_response(&s.items, &answers(json!([5, long, long, long]))).unwrap_err();
+    assert_eq!(codes(&three), [("answers", "too_long")]);
+    assert!(three[0].message.contains("4500"), "{}", three[0].message);
+    assert_eq!(check_org_name(Some("  ")).unwrap(), None);
+    assert_eq!(
+        check_org_name(Some(" 上海某科技有限公司 "))
+            .unwrap()
+            .as_deref(),
+        Some("上海某科技有限公司")
+    );
+    assert_eq!(
+        check_org_name(Some(&"名".repeat(101))).unwrap_err().code,
+        crate::code::Code::TooLong
+    );
+}
+
+#[test]
+fn t7_audiences_invite_the_kinds_served_and_a_closed_survey_stays_closed() {
+    use crate::org::OrgKind;
+    assert_eq!(Audience::Enterprises.org_kinds(), [OrgKind::Enterprise]);
+    assert!(
+        !Audience::Everyone
+            .org_kinds()
+            .contains(&OrgKind::ParkOperator)
+    );
+    assert!(Audience::Everyone.org_kinds().contains(&OrgKind::Bank));
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        ResponseWindow::of_survey(true, None, None, d("2024-01-01")),
+        ResponseWindow::Closed
+    );
+    assert_eq!(
+        ResponseWindow::of_survey(false, None, Some(d("2024-01-31")), d("2024-01-31")),
+        ResponseWindow::Open
+    );
+}

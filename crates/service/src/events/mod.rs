@@ -97,6 +97,8 @@ pub struct EventPage {
     pub registrations: Vec<RegistrationRecord>,
     /// The meetings the viewer may see, and (for the organiser) the pairs not placed.
     pub schedule: EventSchedule,
+    /// T7: the participants' rating, from the survey linked to the event (if any).
+    pub rating: Option<crate::surveys::EventRating>,
 }
 
 /// An event's page (public; what the viewer sees depends on who it is).
@@ -110,7 +112,9 @@ pub async fn page(ctx: &Ctx, viewer: Option<&Principal>, id: i64) -> Result<Even
         .is_some_and(|a| policy::can_manage_event(a, event.organiser_org_id));
     let leads = meetings.iter().filter(|m| m.lead_id.is_some()).count();
     let schedule = schedule::visible(&event, meetings, actor.as_ref());
+    let rating = crate::surveys::event_rating(ctx, viewer, id).await?;
     Ok(EventPage {
+        rating,
         organiser,
         registered: viewer.is_some_and(|u| registrations.iter().any(|r| r.org_id == u.org_id)),
         may_register: actor

@@ -7,3 +7,4 @@ mod events;
 mod foundation;
 mod listings;
 mod patents;
+mod surveys;

@@ -152,6 +152,10 @@ struct DetailPage {
     meetings: Vec<MeetingView>,
     unplaced: Vec<UnplacedView>,
     outcomes: Vec<(&'static str, &'static str)>,
+    /// T7: the participants' rating, from the survey linked to the event.
+    rating: Option<crate::surveys::RatingView>,
+    /// The organiser may build a rating survey for the event.
+    may_rate: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -189,6 +193,11 @@ pub(super) async fn detail_page(
         meetings: schedule.meetings,
         unplaced: schedule.unplaced,
         outcomes: Outcome::ALL.iter().map(|o| (o.slug(), o.label())).collect(),
+        rating: p.rating.as_ref().map(crate::surveys::rating_view),
+        may_rate: p.organiser
+            && user
+                .as_ref()
+                .is_some_and(|u| zhiyun_service::surveys::may_create(u).is_ok()),
     }))
 }
 

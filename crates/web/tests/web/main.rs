@@ -12,3 +12,4 @@ mod listings;
 mod matching;
 mod patents;
 mod public_site;
+mod surveys;
