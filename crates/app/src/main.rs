@@ -1,5 +1,5 @@
 //! `zhiyun`: the one binary of 知运. Subcommands: serve, demo, migrate, user, token, org, import,
-//! reindex.
+//! reindex, backup, restore.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -13,6 +13,7 @@ use zhiyun_service::{Ctx, console};
 use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
+mod backup;
 mod bench;
 mod demo;
 mod import;
@@ -53,6 +54,10 @@ enum Command {
         /// Mark the session cookie `Secure` (when served over HTTPS).
         #[arg(long, env = "ZHIYUN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Seconds between two catch-ups of the search index on what other processes wrote
+        /// (other servers on the same PostgreSQL, `zhiyun import`).
+        #[arg(long, env = "ZHIYUN_CATCH_UP_SECS", default_value_t = 3)]
+        catch_up_secs: u64,
     },
     /// Load the demo data set into the database (idempotent) and print the demo logins.
     Demo,
@@ -86,6 +91,22 @@ enum Command {
     },
     /// Rebuild the listings' search index from the database (stop `serve` first: it holds the index).
     Reindex,
+    /// Back up a SQLite database while the server runs (one file: attachments are in it). On
+    /// PostgreSQL use pg_dump.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup made by `zhiyun backup` as a new SQLite database (with the server stopped).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Where to put the database (must not exist). Default: the configured database path.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
     /// Benchmarks of the listings work (see bench/listings.sh).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -247,6 +268,10 @@ async fn main() -> Result<()> {
             let synonyms = synonyms(cli.synonyms.as_deref())?;
             return match_eval::batch(synonyms, supplies, demands, *top, out.as_deref());
         }
+        Command::Backup { to } => return backup::backup(cli.database_url.as_deref(), to).await,
+        Command::Restore { from, to } => {
+            return backup::restore(cli.database_url.as_deref(), from, to.clone()).await;
+        }
         _ => {}
     }
     let db = Db::connect(cli.database_url.as_deref())
@@ -266,7 +291,13 @@ async fn main() -> Result<()> {
             addr,
             demo,
             secure_cookies,
-        } => serve(db, hasher, &index, addr, demo, secure_cookies).await,
+            catch_up_secs,
+        } => {
+            let jobs = zhiyun_service::jobs::Settings {
+                catch_up_every: std::time::Duration::from_secs(catch_up_secs.max(1)),
+            };
+            serve(db, hasher, &index, addr, demo, secure_cookies, jobs).await
+        }
         Command::Reindex => {
             let (search, _) = index.open()?;
             let ctx = zhiyun_service::Ctx::with_search(db, hasher, search);
@@ -311,7 +342,9 @@ async fn main() -> Result<()> {
             status,
             as_user,
         } => import::run(db, hasher, &index, &what, &file, &mode, &status, as_user).await,
-        Command::Eval(_) => unreachable!("answered before the database opens"),
+        Command::Eval(_) | Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("answered before the database opens")
+        }
         Command::Demo => {
             demo::load(&db, &hasher).await?;
             demo::print_logins();
@@ -360,7 +393,7 @@ fn default_index_dir(database_url: Option<&str>) -> PathBuf {
 }
 
 async fn database_identity(db: &Db) -> Result<String> {
-    const KEY: &str = "database_id";
+    const KEY: &str = zhiyun_store::meta::DATABASE_ID;
     if let Some(id) = db.meta_get(KEY).await? {
         return Ok(id);
     }
@@ -406,12 +439,12 @@ impl IndexPlace {
         let index = match opened {
             Err(SearchError::Locked) => bail!(
                 "the search index at {} is held by a running `zhiyun serve`. It takes in what other \
-                 processes write within a minute; to rebuild it, stop the server first.",
+                 processes write within seconds; to rebuild it, stop the server first.",
                 self.dir.display()
             ),
             other => other?,
         };
-        let rebuild = index.watermark().is_none() || changed;
+        let rebuild = index.synced_through().is_none() || changed;
         Ok((index, rebuild))
     }
 
@@ -457,6 +490,7 @@ async fn serve(
     addr: SocketAddr,
     demo: bool,
     secure_cookies: bool,
+    jobs: zhiyun_service::jobs::Settings,
 ) -> Result<()> {
     if demo {
         demo::load(&db, &hasher).await?;
@@ -474,8 +508,9 @@ async fn serve(
     let (search, rebuild) = index.open()?;
     let ctx = zhiyun_service::Ctx::with_search(db.clone(), hasher, search);
     // The index is on disk: rebuilt when new (or the synonyms changed), else brought up to date
-    // with what was written while the server was down; then every minute (what `zhiyun import`
-    // writes meanwhile) and hourly for listings that went stale or expired with the date.
+    // with what was written while the server was down; then the background jobs keep it so
+    // (every few seconds what other processes write, hourly what went stale or expired with the
+    // date) and run the jobs that run once across processes (`zhiyun_service::jobs::standard`).
     use zhiyun_service::listings::index as search_index;
     let started = std::time::Instant::now();
     let n = if rebuild {
@@ -483,7 +518,7 @@ async fn serve(
         index.built()?;
         n
     } else {
-        search_index::catch_up(&ctx, true).await?
+        search_index::catch_up(&ctx).await?
     };
     let n = n + search_index::refresh_boundaries(&ctx).await?;
     eprintln!(
@@ -497,22 +532,7 @@ async fn serve(
         },
         started.elapsed().as_secs_f64()
     );
-    let background = ctx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        tick.tick().await;
-        for minute in 1u64.. {
-            tick.tick().await;
-            if let Err(e) = search_index::catch_up(&background, false).await {
-                tracing::error!(error = %e, "search index catch-up");
-            }
-            if minute % 60 == 0
-                && let Err(e) = search_index::refresh_boundaries(&background).await
-            {
-                tracing::error!(error = %e, "search index hourly refresh");
-            }
-        }
-    });
+    let _jobs = zhiyun_service::jobs::standard(&ctx, &jobs).spawn();
     let state = zhiyun_web::AppState::with_ctx(
         ctx,
         zhiyun_web::Config {

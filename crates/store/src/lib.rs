@@ -15,7 +15,9 @@ use sqlx::{PgPool, SqlitePool};
 pub mod accounts;
 pub mod applications;
 pub mod audit;
+pub mod backup;
 pub mod events;
+pub mod jobs;
 pub mod listings;
 pub mod matching;
 pub mod meta;
@@ -24,6 +26,8 @@ pub mod orgs;
 pub mod password;
 pub mod sessions;
 pub mod testing;
+pub mod throttle;
+pub mod uploads;
 
 pub use audit::Who;
 

@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_match_feedback"),
     migration!(6, "0006_events"),
     migration!(7, "0007_drop_listing_body"),
+    migration!(13, "0013_several_processes"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -6,3 +6,4 @@ mod applications;
 mod events;
 mod foundation;
 mod listings;
+mod ops;
