@@ -10,4 +10,5 @@ mod events;
 mod import;
 mod listings;
 mod matching;
+mod processes;
 mod public_site;
