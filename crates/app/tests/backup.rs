@@ -49,7 +49,10 @@ fn serve(database: &Path) -> (Killed, u16) {
         .expect("start zhiyun serve");
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(60), "serve did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "serve did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     (Killed(child), port)
@@ -98,7 +101,10 @@ fn a_backup_taken_while_serving_restores_into_a_fresh_directory() {
             "small",
         ],
     );
-    zhiyun(&live, &["user", "add", "--username", "teacher", "--org", org]);
+    zhiyun(
+        &live,
+        &["user", "add", "--username", "teacher", "--org", org],
+    );
     let valid = (chrono::Utc::now() + chrono::Duration::days(365)).format("%Y-%m-%d");
     let csv = dir.join("supplies.csv");
     std::fs::write(

@@ -39,7 +39,13 @@ fn free_port() -> u16 {
 }
 
 /// One HTTP/1.1 request (the connection closed after it): status and body.
-fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("the server answers");
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut req = format!(
@@ -78,7 +84,11 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
-            String::from_utf8_lossy(&b[..eol]).split(';').next().unwrap().trim(),
+            String::from_utf8_lossy(&b[..eol])
+                .split(';')
+                .next()
+                .unwrap()
+                .trim(),
             16,
         )
         .unwrap_or(0);
@@ -216,7 +226,11 @@ fn two_servers_on_one_postgres_database() {
         file.as_bytes(),
     );
     assert_eq!(status, 200, "{body}");
-    assert_eq!(found(pa, &marker), 1, "the writing process indexed it at once");
+    assert_eq!(
+        found(pa, &marker),
+        1,
+        "the writing process indexed it at once"
+    );
     let delay = until_found(pb, &marker, 1);
     println!(
         "CLUSTER: a listing written through A was found through B after {:.2} s (catch-up every 1 s)",
@@ -255,7 +269,10 @@ fn two_servers_on_one_postgres_database() {
     );
     assert!(out.contains("已导入 2 条"), "{out}");
     let imported = started.elapsed();
-    let (da, db) = (until_found(pa, &cli_marker, 2), until_found(pb, &cli_marker, 2));
+    let (da, db) = (
+        until_found(pa, &cli_marker, 2),
+        until_found(pb, &cli_marker, 2),
+    );
     println!(
         "CLUSTER: rows of `zhiyun import` ({:.2} s) were found through A after {:.2} s and through B after {:.2} s more",
         imported.as_secs_f64(),
@@ -301,7 +318,9 @@ fn two_servers_on_one_postgres_database() {
     );
 
     drop((a, b));
-    rt.block_on(zhiyun_store::testing::drop_postgres_database(&server, &name))
-        .unwrap();
+    rt.block_on(zhiyun_store::testing::drop_postgres_database(
+        &server, &name,
+    ))
+    .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,9 +4,9 @@
 
 use crate::{Ctx, Result};
 
-/// Counts whose window started longer ago than this are forgotten by the housekeeping job (a
-/// window is at most this long).
-pub const FORGET_AFTER_SECS: i64 = 86_400;
+/// Counts whose window started longer ago than this are forgotten by the hourly housekeeping job
+/// (so made-up usernames do not pile up): a throttle window may be at most this long.
+pub const FORGET_AFTER_SECS: i64 = 3600;
 
 /// Seconds until `key` may try again, when it failed `max_failures` times or more within the last
 /// `window_secs` (by the context's clock); None otherwise.
