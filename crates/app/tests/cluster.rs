@@ -6,7 +6,8 @@
 //!   catch-up on the listings' change numbers, every second here);
 //! - `zhiyun import` run while both serve is found through both;
 //! - the once-across-processes housekeeping job ran once, though both processes asked for it;
-//! - a login lockout counted by one holds on the other.
+//! - a login lockout counted by one holds on the other;
+//! - two processes migrating a new database at once both succeed.
 //!
 //! Ignored by a plain `cargo test` (it needs PostgreSQL): `.ci/run` runs it with
 //! `ZHIYUN_TEST_POSTGRES_URL=… cargo test -p zhiyun --test cluster -- --ignored` and fails when it
@@ -195,7 +196,27 @@ fn two_servers_on_one_postgres_database() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
 
-    // Migrated and filled once, before the servers start (as a deployment would).
+    // Two processes migrating the new database at once: one after the other, both succeed.
+    let migrating: Vec<Child> = (0..2)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_zhiyun"))
+                .arg("migrate")
+                .env("ZHIYUN_DATABASE_URL", &url)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for m in migrating {
+        let out = m.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Filled once, before the servers start.
     zhiyun(&url, &["demo"]);
     let token = zhiyun(&url, &["token", "create", "--user", "demo-operator"])
         .trim()
