@@ -340,7 +340,8 @@ impl SearchIndex {
             Mark::Raise(n) => old.max(n),
             Mark::Set(n) => n,
             Mark::Next(n) if old >= n => return Ok(T::default()),
-            Mark::Next(n) if old == n - 1 => n,
+            // An index that does not know what it holds learns nothing from one change.
+            Mark::Next(n) if old != UNKNOWN && old == n - 1 => n,
             Mark::Next(_) => old,
         };
         let committed = ops(&mut w).and_then(|out| {

@@ -655,6 +655,10 @@ fn a_bad_synonym_line_is_reported_in_chinese_with_its_number() {
 #[test]
 fn a_directory_index_survives_reopening_and_is_held_by_one_owner() {
     assert_eq!(index_empty_synced_through(), None);
+    // An index that does not know what it holds learns nothing from one change.
+    let unknown = SearchIndex::in_ram(Synonyms::builtin()).unwrap();
+    unknown.upsert_change(fixture().iter().take(1), 1).unwrap();
+    assert_eq!(unknown.synced_through(), None);
     let dir = std::env::temp_dir().join(format!("zhiyun-search-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     {

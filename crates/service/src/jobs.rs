@@ -25,7 +25,7 @@
 //! Add a line to [`standard`], which `zhiyun serve` starts; the function lives with its feature
 //! and reads the context's clock:
 //!
-//! ```ignore
+//! ```text
 //! .once("auctions.close_ended", Duration::from_secs(60), |ctx| async move {
 //!     let n = crate::auctions::close_ended(&ctx).await?;
 //!     Ok(format!("{n} 个拍品已结束"))
