@@ -46,7 +46,7 @@ pub async fn run(
         })
         .with_context(|| format!("--status `{status}`: use draft, submitted or published"))?;
     // The rows written are indexed at once if the index is free; else a running server holds it
-    // and takes them in within a minute.
+    // and takes them in within seconds (its catch-up on the listings' change numbers).
     let (ctx, held_elsewhere) = match index.open() {
         Ok((search, _)) => (Ctx::with_search(db, hasher, search), None),
         Err(e) => (Ctx::new(db, hasher), Some(e)),
@@ -115,7 +115,7 @@ pub async fn run(
     if report.written {
         match held_elsewhere {
             None => println!("搜索索引已更新。"),
-            Some(e) => println!("搜索索引由运行中的服务在一分钟内更新（{e}）"),
+            Some(_) => println!("搜索索引由运行中的服务在几秒内更新。"),
         }
     }
     if write == ImportWrite::AllOrNothing && !report.written {

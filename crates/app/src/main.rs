@@ -1,5 +1,5 @@
 //! `zhiyun`: the one binary of 知运. Subcommands: serve, demo, migrate, user, token, org, import,
-//! reindex.
+//! reindex, backup, restore.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -13,6 +13,7 @@ use zhiyun_service::{Ctx, console};
 use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
+mod backup;
 mod bench;
 mod demo;
 mod demo_patents;
@@ -61,6 +62,10 @@ enum Command {
         /// entry and the scheme from `X-Forwarded-Proto` (survey rate limits, QR code links).
         #[arg(long, env = "ZHIYUN_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Seconds between two catch-ups of the search index on what other processes wrote
+        /// (other servers on the same PostgreSQL, `zhiyun import`).
+        #[arg(long, env = "ZHIYUN_CATCH_UP_SECS", default_value_t = 3)]
+        catch_up_secs: u64,
     },
     /// Load the demo data set into the database (idempotent) and print the demo logins.
     Demo,
@@ -94,6 +99,22 @@ enum Command {
     },
     /// Rebuild the listings' search index from the database (stop `serve` first: it holds the index).
     Reindex,
+    /// Back up a SQLite database while the server runs (one file: attachments are in it). On
+    /// PostgreSQL use pg_dump.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup made by `zhiyun backup` as a new SQLite database (with the server stopped).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Where to put the database (must not exist). Default: the configured database path.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
     /// Benchmarks of the listings work (see bench/listings.sh).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -279,6 +300,10 @@ async fn main() -> Result<()> {
             let synonyms = synonyms(cli.synonyms.as_deref())?;
             return match_eval::batch(synonyms, supplies, demands, *top, out.as_deref());
         }
+        Command::Backup { to } => return backup::backup(cli.database_url.as_deref(), to).await,
+        Command::Restore { from, to } => {
+            return backup::restore(cli.database_url.as_deref(), from, to.clone()).await;
+        }
         _ => {}
     }
     let db = Db::connect(cli.database_url.as_deref())
@@ -299,13 +324,17 @@ async fn main() -> Result<()> {
             demo,
             secure_cookies,
             trust_proxy,
+            catch_up_secs,
         } => {
             let web = zhiyun_web::Config {
                 secure_cookies,
                 trust_proxy,
                 ..Default::default()
             };
-            serve(db, hasher, &index, addr, demo, web).await
+            let jobs = zhiyun_service::jobs::Settings {
+                catch_up_every: std::time::Duration::from_secs(catch_up_secs.max(1)),
+            };
+            serve(db, hasher, &index, addr, demo, web, jobs).await
         }
         Command::Reindex => {
             let (search, _) = index.open()?;
@@ -367,7 +396,9 @@ async fn main() -> Result<()> {
             status,
             as_user,
         } => import::run(db, hasher, &index, &what, &file, &mode, &status, as_user).await,
-        Command::Eval(_) => unreachable!("answered before the database opens"),
+        Command::Eval(_) | Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("answered before the database opens")
+        }
         Command::Demo => {
             demo::load(&db, &hasher).await?;
             demo::print_logins();
@@ -416,7 +447,7 @@ fn default_index_dir(database_url: Option<&str>) -> PathBuf {
 }
 
 async fn database_identity(db: &Db) -> Result<String> {
-    const KEY: &str = "database_id";
+    const KEY: &str = zhiyun_store::meta::DATABASE_ID;
     if let Some(id) = db.meta_get(KEY).await? {
         return Ok(id);
     }
@@ -462,12 +493,12 @@ impl IndexPlace {
         let index = match opened {
             Err(SearchError::Locked) => bail!(
                 "the search index at {} is held by a running `zhiyun serve`. It takes in what other \
-                 processes write within a minute; to rebuild it, stop the server first.",
+                 processes write within seconds; to rebuild it, stop the server first.",
                 self.dir.display()
             ),
             other => other?,
         };
-        let rebuild = index.watermark().is_none() || changed;
+        let rebuild = index.synced_through().is_none() || changed;
         Ok((index, rebuild))
     }
 
@@ -513,6 +544,7 @@ async fn serve(
     addr: SocketAddr,
     demo: bool,
     web: zhiyun_web::Config,
+    jobs: zhiyun_service::jobs::Settings,
 ) -> Result<()> {
     if demo {
         demo::load(&db, &hasher).await?;
@@ -530,8 +562,9 @@ async fn serve(
     let (search, rebuild) = index.open()?;
     let ctx = zhiyun_service::Ctx::with_search(db.clone(), hasher, search);
     // The index is on disk: rebuilt when new (or the synonyms changed), else brought up to date
-    // with what was written while the server was down; then every minute (what `zhiyun import`
-    // writes meanwhile) and hourly for listings that went stale or expired with the date.
+    // with what was written while the server was down; then the background jobs keep it so
+    // (every few seconds what other processes write, hourly what went stale or expired with the
+    // date) and run the jobs that run once across processes (`zhiyun_service::jobs::standard`).
     use zhiyun_service::listings::index as search_index;
     let started = std::time::Instant::now();
     let n = if rebuild {
@@ -539,7 +572,7 @@ async fn serve(
         index.built()?;
         n
     } else {
-        search_index::catch_up(&ctx, true).await?
+        search_index::catch_up(&ctx).await?
     };
     let n = n + search_index::refresh_boundaries(&ctx).await?;
     eprintln!(
@@ -553,22 +586,7 @@ async fn serve(
         },
         started.elapsed().as_secs_f64()
     );
-    let background = ctx.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        tick.tick().await;
-        for minute in 1u64.. {
-            tick.tick().await;
-            if let Err(e) = search_index::catch_up(&background, false).await {
-                tracing::error!(error = %e, "search index catch-up");
-            }
-            if minute % 60 == 0
-                && let Err(e) = search_index::refresh_boundaries(&background).await
-            {
-                tracing::error!(error = %e, "search index hourly refresh");
-            }
-        }
-    });
+    let _jobs = zhiyun_service::jobs::standard(&ctx, &jobs).spawn();
     let state = zhiyun_web::AppState::with_ctx(
         ctx,
         zhiyun_web::Config {

@@ -36,6 +36,22 @@ use crate::tokenizer::{
 };
 use crate::{Facets, Hit, ListingDoc, Results, SearchError};
 
+/// The commit payload: `changes:N`, the listing change through which the index holds every change.
+const PAYLOAD_PREFIX: &str = "changes:";
+/// What the index holds is unknown (never built, or built before change numbers).
+const UNKNOWN: i64 = -1;
+
+/// How a write moves what the index holds.
+enum Mark {
+    Keep,
+    /// Every change through N is now in.
+    Raise(i64),
+    /// A rebuild: exactly the changes through N.
+    Set(i64),
+    /// The listings of change N, written right after it (see [`SearchIndex::upsert_change`]).
+    Next(i64),
+}
+
 /// Characters of description shown in a hit's snippet.
 const SNIPPET_CHARS: usize = 120;
 /// Indexing memory per writer thread.
@@ -115,8 +131,9 @@ struct Inner {
     fields: Fields,
     jieba: Arc<Jieba>,
     synonyms: Synonyms,
-    /// The newest `updated_at` committed, saved as the commit's payload (0: none).
-    watermark: AtomicI64,
+    /// The listing change through which this index holds every change (see
+    /// [`SearchIndex::synced_through`]), saved as the commit's payload; -1: unknown.
+    synced: AtomicI64,
     /// Results of recent searches, keyed by the query; emptied by every commit.
     cache: Mutex<std::collections::HashMap<String, Results>>,
     /// [`FREQUENT_WORD_DOCS`], lowered by tests.
@@ -175,12 +192,14 @@ impl SearchIndex {
                 TantivyError::LockFailure(..) => SearchError::Locked,
                 e => e.into(),
             })?;
-        let watermark = index
+        // An index written before change numbers (its payload a time) is unknown: rebuilt.
+        let synced = index
             .load_metas()
             .ok()
             .and_then(|m| m.payload)
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0);
+            .and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)?.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .unwrap_or(UNKNOWN);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -192,7 +211,7 @@ impl SearchIndex {
                 fields,
                 jieba,
                 synonyms,
-                watermark: AtomicI64::new(watermark),
+                synced: AtomicI64::new(synced),
                 cache: Mutex::default(),
                 frequent_word_docs: FREQUENT_WORD_DOCS.into(),
                 _index: index,
@@ -210,60 +229,88 @@ impl SearchIndex {
         self.upsert_many(std::slice::from_ref(doc)).map(|_| ())
     }
 
-    /// Add or replace several listings in one commit (an import); returns how many.
+    /// Add or replace several listings in one commit; returns how many. What the index holds
+    /// ([`SearchIndex::synced_through`]) does not move.
     pub fn upsert_many<'a, I: IntoIterator<Item = &'a ListingDoc>>(
         &self,
         docs: I,
     ) -> Result<usize, SearchError> {
+        self.write(Mark::Keep, |w| self.add_all(w, docs))
+    }
+
+    /// Index the listings written by change `change`, right after it (their content is as of
+    /// that change or newer). When the index already holds every change through `change` (a
+    /// catch-up came first) they are left out: it may hold newer content. When it holds every
+    /// change before it, it now holds `change` too. Returns how many were written.
+    pub fn upsert_change<'a, I: IntoIterator<Item = &'a ListingDoc>>(
+        &self,
+        docs: I,
+        change: i64,
+    ) -> Result<usize, SearchError> {
+        self.write(Mark::Next(change), |w| self.add_all(w, docs))
+    }
+
+    /// Index listings read from the database, after which the index holds every change through
+    /// `through` (a catch-up: every listing changed after what the index held, up to `through`).
+    pub fn upsert_through<'a, I: IntoIterator<Item = &'a ListingDoc>>(
+        &self,
+        docs: I,
+        through: i64,
+    ) -> Result<usize, SearchError> {
+        self.write(Mark::Raise(through), |w| self.add_all(w, docs))
+    }
+
+    fn add_all<'a, I: IntoIterator<Item = &'a ListingDoc>>(
+        &self,
+        w: &mut IndexWriter,
+        docs: I,
+    ) -> Result<usize, TantivyError> {
         let f = self.inner.fields;
-        self.write(false, |w| {
-            let mut n = 0;
-            let mut newest = 0;
-            for doc in docs {
-                w.delete_term(Term::from_field_i64(f.id, doc.id));
-                w.add_document(self.document(doc))?;
-                newest = newest.max(doc.updated_at);
-                n += 1;
-            }
-            Ok((n, newest))
-        })
+        let mut n = 0;
+        for doc in docs {
+            w.delete_term(Term::from_field_i64(f.id, doc.id));
+            w.add_document(self.document(doc))?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Remove a listing (no error if it was not there).
     pub fn delete(&self, id: i64) -> Result<(), SearchError> {
         let f = self.inner.fields;
-        self.write(false, |w| {
+        self.write(Mark::Keep, |w| {
             w.delete_term(Term::from_field_i64(f.id, id));
-            Ok(((), 0))
+            Ok(())
         })
     }
 
-    /// Replace the whole index with these listings in one commit (`zhiyun reindex`, bulk imports).
-    /// Until it returns, searches see the old index; if it fails, the old index stays.
+    /// Replace the whole index with these listings in one commit (tests, benchmarks); it then
+    /// holds changes through 0. Until it returns, searches see the old index; if it fails, the
+    /// old index stays.
     pub fn rebuild<I: IntoIterator<Item = ListingDoc>>(
         &self,
         docs: I,
     ) -> Result<usize, SearchError> {
-        self.try_rebuild(docs.into_iter().map(Ok::<_, String>))
+        self.try_rebuild(docs.into_iter().map(Ok::<_, String>), 0)
     }
 
-    /// [`SearchIndex::rebuild`] from a source that may fail (a database read): the first `Err`
-    /// abandons the rebuild and the old index stays.
+    /// [`SearchIndex::rebuild`] from a source that may fail (a database read), after which the
+    /// index holds every change through `through` (the last change committed before the read
+    /// began): the first `Err` abandons the rebuild and the old index stays.
     pub fn try_rebuild<E: std::fmt::Display, I: IntoIterator<Item = Result<ListingDoc, E>>>(
         &self,
         docs: I,
+        through: i64,
     ) -> Result<usize, SearchError> {
-        self.write(true, |w| {
+        self.write(Mark::Set(through), |w| {
             w.delete_all_documents()?;
             let mut n = 0;
-            let mut newest = 0;
             for doc in docs {
                 let doc = doc.map_err(|e| TantivyError::InternalError(e.to_string()))?;
-                newest = newest.max(doc.updated_at);
                 w.add_document(self.document(&doc))?;
                 n += 1;
             }
-            Ok((n, newest))
+            Ok(n)
         })
     }
 
@@ -272,33 +319,42 @@ impl SearchIndex {
         self.inner.reader.searcher().num_docs()
     }
 
-    /// The newest `updated_at` of any listing committed to this index (kept across restarts of
-    /// an index on disk), or `None` for an index never written. Listings changed at or after it
-    /// may be missing.
-    pub fn watermark(&self) -> Option<i64> {
-        Some(self.inner.watermark.load(Ordering::SeqCst)).filter(|w| *w > 0)
+    /// The listing change through which this index holds every change (kept across restarts of
+    /// an index on disk): listings changed after it may be missing or old. `None` for an index
+    /// never built, or built before change numbers: rebuild it.
+    pub fn synced_through(&self) -> Option<i64> {
+        Some(self.inner.synced.load(Ordering::SeqCst)).filter(|n| *n >= 0)
     }
 
-    /// Run `ops` on the writer (it answers its result and the newest `updated_at` it wrote), then
-    /// commit with the watermark as payload and reload the reader; on any error, roll back.
-    /// `reset` (a rebuild) replaces the watermark instead of raising it.
-    fn write<T>(
+    /// Run `ops` on the writer, then commit with what the index holds (`mark`) as payload and
+    /// reload the reader; on any error, roll back.
+    fn write<T: Default>(
         &self,
-        reset: bool,
-        ops: impl FnOnce(&mut IndexWriter) -> Result<(T, i64), TantivyError>,
+        mark: Mark,
+        ops: impl FnOnce(&mut IndexWriter) -> Result<T, TantivyError>,
     ) -> Result<T, SearchError> {
         let mut w = self.writer();
-        let committed = ops(&mut w).and_then(|(out, newest)| {
-            let old = self.inner.watermark.load(Ordering::SeqCst);
-            let mark = if reset { newest } else { old.max(newest) };
+        let old = self.inner.synced.load(Ordering::SeqCst);
+        let new = match mark {
+            Mark::Keep => old,
+            Mark::Raise(n) => old.max(n),
+            Mark::Set(n) => n,
+            Mark::Next(n) if old >= n => return Ok(T::default()),
+            // An index that does not know what it holds learns nothing from one change.
+            Mark::Next(n) if old != UNKNOWN && old == n - 1 => n,
+            Mark::Next(_) => old,
+        };
+        let committed = ops(&mut w).and_then(|out| {
             let mut prepared = w.prepare_commit()?;
-            prepared.set_payload(&mark.to_string());
+            if new >= 0 {
+                prepared.set_payload(&format!("{PAYLOAD_PREFIX}{new}"));
+            }
             prepared.commit()?;
-            Ok((out, mark))
+            Ok(out)
         });
         match committed {
-            Ok((out, mark)) => {
-                self.inner.watermark.store(mark, Ordering::SeqCst);
+            Ok(out) => {
+                self.inner.synced.store(new, Ordering::SeqCst);
                 self.inner.reader.reload()?;
                 self.cache().clear();
                 Ok(out)

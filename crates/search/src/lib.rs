@@ -74,8 +74,8 @@ pub struct ListingDoc {
     pub price_fen: Option<i64>,
     /// Unix seconds.
     pub published_at: i64,
-    /// Unix seconds of the listing's last change: the index remembers the newest it has seen
-    /// ([`SearchIndex::watermark`]) so a process can catch up on what others wrote since.
+    /// Unix seconds of the listing's last change. (What the index holds is counted in change
+    /// numbers, not times: [`SearchIndex::synced_through`].)
     pub updated_at: i64,
     /// Published and not stale: only visible listings are returned unless
     /// [`Query::include_hidden`].

@@ -654,7 +654,11 @@ fn a_bad_synonym_line_is_reported_in_chinese_with_its_number() {
 
 #[test]
 fn a_directory_index_survives_reopening_and_is_held_by_one_owner() {
-    assert_eq!(index_empty_watermark(), None);
+    assert_eq!(index_empty_synced_through(), None);
+    // An index that does not know what it holds learns nothing from one change.
+    let unknown = SearchIndex::in_ram(Synonyms::builtin()).unwrap();
+    unknown.upsert_change(fixture().iter().take(1), 1).unwrap();
+    assert_eq!(unknown.synced_through(), None);
     let dir = std::env::temp_dir().join(format!("zhiyun-search-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     {
@@ -670,18 +674,34 @@ fn a_directory_index_survives_reopening_and_is_held_by_one_owner() {
     let index = SearchIndex::open_or_create(&dir, Synonyms::builtin()).unwrap();
     assert_eq!(index.num_docs(), 10);
     assert_eq!(text_ids(&index, "锂电池 隔膜"), set(&[1]));
-    // The newest change committed is remembered across reopening, raised by upserts and reset by
-    // a rebuild: what a process uses to catch up on listings written by another.
-    let newest = fixture().iter().map(|d| d.updated_at).max().unwrap();
-    assert_eq!(index.watermark(), Some(newest));
+    // What the index holds (every listing change through N) is remembered across reopening,
+    // set by a rebuild, raised by a catch-up, moved on by the change right after it, and neither
+    // by a plain upsert nor by a change that leaves a gap; a change it holds already is not
+    // written again (a catch-up may have brought newer content).
+    assert_eq!(index.synced_through(), Some(0));
+    index
+        .try_rebuild(fixture().into_iter().map(Ok::<_, String>), 7)
+        .unwrap();
+    assert_eq!(index.synced_through(), Some(7));
     let mut later = fixture().remove(0);
-    later.updated_at = newest + 500;
+    later.title = "换了标题的锂电池隔膜".into();
     index.upsert(&later).unwrap();
+    assert_eq!(index.synced_through(), Some(7));
+    assert_eq!(index.upsert_change([&later], 9).unwrap(), 1);
+    assert_eq!(index.synced_through(), Some(7), "change 8 is not in yet");
+    assert_eq!(index.upsert_change([&later], 8).unwrap(), 1);
+    assert_eq!(index.synced_through(), Some(8));
+    assert_eq!(index.upsert_through([&later], 12).unwrap(), 1);
+    assert_eq!(index.synced_through(), Some(12));
+    let mut stale = later.clone();
+    stale.title = "旧标题".into();
+    assert_eq!(index.upsert_change([&stale], 11).unwrap(), 0);
+    assert_eq!(text_ids(&index, "换了标题"), set(&[1]));
     drop(index);
     let index = SearchIndex::open_or_create(&dir, Synonyms::builtin()).unwrap();
-    assert_eq!(index.watermark(), Some(newest + 500));
+    assert_eq!(index.synced_through(), Some(12));
     index.rebuild(fixture()).unwrap();
-    assert_eq!(index.watermark(), Some(newest));
+    assert_eq!(index.synced_through(), Some(0));
     drop(index);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -824,10 +844,10 @@ fn bench_rebuild_20k() {
     assert!(r.total > 0);
 }
 
-fn index_empty_watermark() -> Option<i64> {
+fn index_empty_synced_through() -> Option<i64> {
     SearchIndex::in_ram(Synonyms::builtin())
         .unwrap()
-        .watermark()
+        .synced_through()
 }
 
 #[test]

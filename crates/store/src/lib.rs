@@ -15,7 +15,9 @@ use sqlx::{PgPool, SqlitePool};
 pub mod accounts;
 pub mod applications;
 pub mod audit;
+pub mod backup;
 pub mod events;
+pub mod jobs;
 pub mod listings;
 pub mod matching;
 pub mod meta;
@@ -27,7 +29,9 @@ pub mod patents;
 pub mod sessions;
 pub mod surveys;
 pub mod testing;
+pub mod throttle;
 pub mod trademarks;
+pub mod uploads;
 
 pub use audit::Who;
 

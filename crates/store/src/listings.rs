@@ -10,6 +10,31 @@ use crate::{Db, Result, StoreError, Who, WritePool, audit, on_pool, unique_viola
 
 /// A listing as stored: plain columns, decoded once into a [`ListingRecord`]. The audit log
 /// records rows in this form.
+/// `change_seq` of a row written by a transaction that has not yet taken its change number
+/// ([`stamp_changes!`]); never committed.
+const PENDING: i64 = -1;
+
+/// The last step of every transaction that writes listings: take the next change number (the
+/// counter's row stays locked until commit, so numbers commit in order) and stamp the rows this
+/// transaction wrote (`change_seq = PENDING`; other transactions' pending rows are invisible).
+/// Evaluates to the number. Taken last, the counter is the last lock a writer waits for: no
+/// deadlock, and concurrent writers queue only for the stamp, not for their whole transaction.
+macro_rules! stamp_changes {
+    ($tx:expr) => {{
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE change_counters SET value = value + 1 WHERE name = 'listings' RETURNING value",
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE listings SET change_seq = $1 WHERE change_seq = $2")
+            .bind(seq)
+            .bind(PENDING)
+            .execute(&mut *$tx)
+            .await?;
+        seq
+    }};
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub(crate) struct ListingRow {
     id: i64,
@@ -35,6 +60,9 @@ pub(crate) struct ListingRow {
     published_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    /// The change that wrote this row last (bookkeeping of the search index, not audited).
+    #[serde(skip)]
+    change_seq: i64,
 }
 
 /// A supply or demand listing (T1), every column in its type.
@@ -63,6 +91,10 @@ pub struct ListingRecord {
     pub published_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The change that wrote this row last: every listing write takes the next number of one
+    /// counter as the last step of its transaction, so the numbers commit in order (see
+    /// [`Db::listings_changed_after`]).
+    pub change_seq: i64,
 }
 
 impl ListingRecord {
@@ -120,6 +152,7 @@ impl TryFrom<ListingRow> for ListingRecord {
             published_at: r.published_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            change_seq: r.change_seq,
         })
     }
 }
@@ -132,7 +165,7 @@ pub(crate) fn records(rows: Vec<ListingRow>) -> Result<Vec<ListingRecord>> {
 pub(crate) const COLUMNS: &str =
     "id, kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
     district_code, contact_name, contact_phone, valid_until, maturity, return_reason,
-    last_confirmed_at, published_at, created_at, updated_at";
+    last_confirmed_at, published_at, created_at, updated_at, change_seq";
 
 #[derive(Debug, Clone, Default)]
 pub struct ListingFilter {
@@ -177,8 +210,8 @@ impl Db {
         let sql = format!(
             "INSERT INTO listings (kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
                district_code, contact_name, contact_phone, valid_until, maturity, last_confirmed_at,
-               created_at, updated_at)
-             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)
+               created_at, updated_at, change_seq)
+             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14, {PENDING})
              RETURNING {COLUMNS}"
         );
         let row = on_pool!(self, p => {
@@ -225,8 +258,9 @@ impl Db {
                     .await?;
             }
             audit!(tx, who, "create", "listing", row.id, None::<&ListingRow>, Some(&row));
+            let seq = stamp_changes!(tx);
             tx.commit().await?;
-            row
+            ListingRow { change_seq: seq, ..row }
         });
         row.try_into()
     }
@@ -265,20 +299,43 @@ impl Db {
         Ok(out)
     }
 
-    /// Listings changed at or after `since` (unix seconds; 0 for all) with ids above `after_id`, by
-    /// id: page through with the last id seen (keyset paging stays fast at a million rows).
-    pub async fn listings_scan(
+    /// Every listing with an id above `after_id`, by id: page through with the last id seen (keyset
+    /// paging stays fast at a million rows).
+    pub async fn listings_scan(&self, after_id: i64, limit: i64) -> Result<Vec<ListingRecord>> {
+        let sql = format!("SELECT {COLUMNS} FROM listings WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?);
+        records(rows)
+    }
+
+    /// The number of the last listing change committed. Every change numbered up to it is
+    /// visible to any read that starts after this one.
+    pub async fn listings_last_change(&self) -> Result<i64> {
+        on_pool!(self, p => Ok(sqlx::query_scalar(
+            "SELECT value FROM change_counters WHERE name = 'listings'")
+            .fetch_one(p)
+            .await?))
+    }
+
+    /// Listings whose last change comes after `after` = (change, id), ordered by (change, id):
+    /// page through with the last (change, id) seen. Changes commit in the order of their numbers
+    /// (each write takes its number as its transaction's last step, under the counter's row lock),
+    /// so once a page holds change N no change below N can appear later.
+    pub async fn listings_changed_after(
         &self,
-        since: i64,
-        after_id: i64,
+        after: (i64, i64),
         limit: i64,
     ) -> Result<Vec<ListingRecord>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM listings WHERE updated_at >= $1 AND id > $2 ORDER BY id LIMIT $3"
+            "SELECT {COLUMNS} FROM listings WHERE (change_seq, id) > ($1, $2)
+             ORDER BY change_seq, id LIMIT $3"
         );
         let rows = on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql))
-            .bind(since)
-            .bind(after_id)
+            .bind(after.0)
+            .bind(after.1)
             .bind(limit)
             .fetch_all(p)
             .await?);
@@ -360,7 +417,7 @@ impl Db {
         who: &Who,
     ) -> Result<ListingRecord> {
         let sql = format!(
-            "UPDATE listings SET status = $1, return_reason = $2, updated_at = $3,
+            "UPDATE listings SET status = $1, return_reason = $2, updated_at = $3, change_seq = {PENDING},
                published_at = CASE WHEN $1 = 'published' THEN $3 ELSE published_at END,
                last_confirmed_at = CASE WHEN $1 = 'published' THEN $3 ELSE last_confirmed_at END
              WHERE id = $4 AND status = $5 RETURNING {COLUMNS}"
@@ -378,8 +435,9 @@ impl Db {
                 .await?
                 .ok_or_else(status_changed)?;
             audit!(tx, who, to.slug(), "listing", id, Some(&before), Some(&after));
+            let seq = stamp_changes!(tx);
             tx.commit().await?;
-            after
+            ListingRow { change_seq: seq, ..after }
         });
         after.try_into()
     }
@@ -387,7 +445,8 @@ impl Db {
     /// The owner confirms at `at` that the listing is still current (T1: lists updated on a schedule).
     pub async fn listing_confirm(&self, id: i64, at: i64, who: &Who) -> Result<ListingRecord> {
         let sql = format!(
-            "UPDATE listings SET last_confirmed_at = $1, updated_at = $1 WHERE id = $2 RETURNING {COLUMNS}"
+            "UPDATE listings SET last_confirmed_at = $1, updated_at = $1, change_seq = {PENDING}
+             WHERE id = $2 RETURNING {COLUMNS}"
         );
         let before = self.listing_row(id).await?;
         let after = on_pool!(self, p => {
@@ -398,8 +457,9 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await?;
             audit!(tx, who, "confirm", "listing", id, Some(&before), Some(&after));
+            let seq = stamp_changes!(tx);
             tx.commit().await?;
-            after
+            ListingRow { change_seq: seq, ..after }
         });
         after.try_into()
     }
@@ -505,6 +565,8 @@ pub struct ImportOutcome {
     /// (row, new listing id) of every row written.
     pub created: Vec<(usize, i64)>,
     pub written: bool,
+    /// The change that wrote the rows (0 when nothing was written).
+    pub change_seq: i64,
 }
 
 /// Live listings hold their patents; these let a patent go.
@@ -525,11 +587,11 @@ impl Db {
         who: &Who,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<ImportOutcome> {
-        let insert = "INSERT INTO listings (kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
+        let insert = format!("INSERT INTO listings (kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
                district_code, contact_name, contact_phone, valid_until, maturity, last_confirmed_at,
-               published_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $15)
-             RETURNING id";
+               published_at, created_at, updated_at, change_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $15, {PENDING})
+             RETURNING id");
         let published = status == ListingStatus::Published;
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -618,7 +680,7 @@ impl Db {
             for (i, it) in clean.iter().enumerate() {
                 let l = it.listing;
                 let c = cols(l)?;
-                let id: i64 = sqlx::query_scalar(insert)
+                let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(insert.as_str()))
                     .bind(l.kind.slug())
                     .bind(it.owner_org_id)
                     .bind(status.slug())
@@ -660,6 +722,7 @@ impl Db {
                 "skipped_conflicts": out.conflicts.len(),
             });
             audit!(tx, who, "import", "listing", first, None::<&serde_json::Value>, Some(&summary));
+            out.change_seq = stamp_changes!(tx);
             tx.commit().await?;
             progress(items.len() + clean.len());
             out.written = true;

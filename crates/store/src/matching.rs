@@ -48,7 +48,7 @@ impl Db {
 
     /// A fingerprint of a kind's listings (count, newest change): equal fingerprints, same set.
     pub async fn listings_version(&self, kind: ListingKind) -> Result<(i64, i64)> {
-        let sql = "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM listings WHERE kind = $1";
+        let sql = "SELECT COUNT(*), COALESCE(MAX(change_seq), 0) FROM listings WHERE kind = $1";
         on_pool!(self, p => Ok(sqlx::query_as::<_, (i64, i64)>(sql)
             .bind(kind.slug())
             .fetch_one(p)

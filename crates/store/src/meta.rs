@@ -2,6 +2,10 @@
 
 use crate::{Db, Result, WritePool, on_pool};
 
+/// The key of a random id kept in the database: a search index built from another database (or
+/// from this one before a restore) is rebuilt.
+pub const DATABASE_ID: &str = "database_id";
+
 impl Db {
     pub async fn meta_get(&self, key: &str) -> Result<Option<String>> {
         on_pool!(self, p => Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")

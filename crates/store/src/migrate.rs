@@ -31,18 +31,38 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_drop_listing_body"),
     migration!(8, "0008_patents"),
     migration!(11, "0011_surveys"),
+    migration!(13, "0013_several_processes"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
+/// Several server processes starting at once on one PostgreSQL database migrate one after the
+/// other: each migration's transaction first takes a lock of the schema (SQLite's write
+/// transactions are one at a time already).
+macro_rules! serialise {
+    ($db:expr, $tx:expr) => {
+        if matches!($db, Db::Postgres(_)) {
+            sqlx::query(
+                "SELECT pg_advisory_xact_lock(hashtext('zhiyun.migrate.' || current_schema()))",
+            )
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
 /// Apply what is missing; returns the names applied now.
 pub(crate) async fn run(db: &Db) -> Result<Vec<String>> {
     let mut applied = Vec::new();
     on_pool!(db, p => {
-        sqlx::query(CREATE_TABLE).execute(p).await?;
+        let mut tx = p.begin_write().await?;
+        serialise!(db, tx);
+        sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
+        tx.commit().await?;
         for m in MIGRATIONS {
             let mut tx = p.begin_write().await?;
+            serialise!(db, tx);
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                     .bind(m.version)

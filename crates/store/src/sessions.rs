@@ -44,6 +44,15 @@ impl Db {
             .transpose())
     }
 
+    /// Forget sessions expired at `now`; returns how many.
+    pub async fn sessions_prune(&self, now: i64) -> Result<u64> {
+        on_pool!(self, p => Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(p)
+            .await?
+            .rows_affected()))
+    }
+
     pub async fn session_delete(&self, id: &str) -> Result<()> {
         on_pool!(self, p => sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(secret_hash(id))

@@ -38,6 +38,35 @@ pub async fn fresh_postgres(url: &str) -> Result<Db> {
     Ok(db)
 }
 
+/// A new, empty database on the Postgres server at `url` (for tests that start processes of their
+/// own, which take a database URL): its name and URL. Drop it with [`drop_postgres_database`].
+pub async fn create_postgres_database(url: &str) -> Result<(String, String)> {
+    let name = format!("zhiyun_t_{}", random_hex(8));
+    let mut conn = PgConnection::connect(url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    // The same URL with the new database's name as its path.
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let path = url[after_scheme..].find('/').map(|i| after_scheme + i);
+    let query = url.find('?').map_or("", |i| &url[i..]);
+    let base = &url[..path.unwrap_or(url.len() - query.len())];
+    Ok((name.clone(), format!("{base}/{name}{query}")))
+}
+
+/// Drop a database made by [`create_postgres_database`] (its connections are ended first).
+pub async fn drop_postgres_database(url: &str, name: &str) -> Result<()> {
+    let mut conn = PgConnection::connect(url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await?;
+    conn.close().await?;
+    Ok(())
+}
+
 /// The database the test suite runs on: Postgres when `ZHIYUN_TEST_POSTGRES_URL` is set, else SQLite.
 pub async fn fresh() -> Db {
     match postgres_url() {

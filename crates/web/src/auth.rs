@@ -1,9 +1,7 @@
 //! Who is asking: a session cookie or a bearer token, resolved once per request by [`authenticate`].
 //! Also the CSRF guard and the login throttle.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use zhiyun_domain::code::Code;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -176,61 +174,53 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Login throttling: after [`Throttle::MAX_FAILURES`] failures for one username within the window,
-/// further attempts are refused until the window has passed. In memory: one server process.
-#[derive(Default)]
+/// Login throttling: after [`Throttle::MAX_FAILURES`] failures for one key within the window,
+/// further attempts are refused until the window has passed. The counts are in the database
+/// (`zhiyun_service::throttle`), so every server process on it sees the same; a database error
+/// lets the attempt through (and is logged) rather than lock everyone out.
+#[derive(Clone)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    svc: zhiyun_service::Ctx,
 }
 
 impl Throttle {
     pub const MAX_FAILURES: u32 = 5;
     pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
+    pub fn new(svc: zhiyun_service::Ctx) -> Throttle {
+        Throttle { svc }
+    }
+
     /// Seconds to wait if `key` is locked out.
-    pub fn locked(&self, key: &str) -> Option<u64> {
-        let map = self.failures.lock().expect("throttle lock");
-        let (n, since) = map.get(key)?;
-        let elapsed = since.elapsed();
-        (*n >= Self::MAX_FAILURES && elapsed < Self::WINDOW)
-            .then(|| (Self::WINDOW - elapsed).as_secs().max(1))
+    pub async fn locked(&self, key: &str) -> Option<u64> {
+        zhiyun_service::throttle::locked(&self.svc, key, Self::MAX_FAILURES, Self::window_secs())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "reading the login throttle");
+                None
+            })
     }
 
-    pub fn fail(&self, key: &str) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        // Made-up usernames must not grow the map without bound: forget windows that have passed.
-        if map.len() >= 10_000 {
-            map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+    pub async fn fail(&self, key: &str) {
+        if let Err(e) = zhiyun_service::throttle::fail(&self.svc, key, Self::window_secs()).await {
+            tracing::error!(error = %e, "counting a failed login");
         }
-        let entry = map.entry(key.to_string()).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= Self::WINDOW {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
     }
 
-    pub fn succeed(&self, key: &str) {
-        self.failures.lock().expect("throttle lock").remove(key);
+    pub async fn succeed(&self, key: &str) {
+        if let Err(e) = zhiyun_service::throttle::succeed(&self.svc, key).await {
+            tracing::error!(error = %e, "clearing the login throttle");
+        }
+    }
+
+    fn window_secs() -> i64 {
+        Self::WINDOW.as_secs() as i64
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttle_locks_after_five_failures() {
-        let t = Throttle::default();
-        for _ in 0..4 {
-            t.fail("alice");
-        }
-        assert!(t.locked("alice").is_none());
-        t.fail("alice");
-        assert!(t.locked("alice").unwrap() > 800);
-        assert!(t.locked("bob").is_none());
-        t.succeed("alice");
-        assert!(t.locked("alice").is_none());
-    }
 
     #[test]
     fn next_is_never_an_open_redirect() {

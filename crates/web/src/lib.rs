@@ -65,9 +65,8 @@ pub struct AppState {
     /// never reaches the store.
     pub svc: zhiyun_service::Ctx,
     pub config: Arc<Config>,
-    pub throttle: Arc<Throttle>,
-    /// Listing imports started from the upload page, with their progress and reports.
-    pub imports: Arc<listings::import::Jobs>,
+    /// The login throttle (its counts are in the database).
+    pub throttle: Throttle,
 }
 
 impl AppState {
@@ -83,10 +82,9 @@ impl AppState {
     /// Over a use-case context (tests pass one with a fixed clock).
     pub fn with_ctx(svc: zhiyun_service::Ctx, config: Config) -> AppState {
         AppState {
+            throttle: Throttle::new(svc.clone()),
             svc,
             config: Arc::new(config),
-            throttle: Arc::new(Throttle::default()),
-            imports: Arc::default(),
         }
     }
 }

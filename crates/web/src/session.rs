@@ -26,15 +26,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(api_me))
 }
 
-/// Log in through the use case, with the in-memory throttle of this process: a locked username
-/// is refused before its password is looked at; failures and successes are counted.
+/// Log in through the use case, with the throttle (shared by every process on the database): a
+/// locked username is refused before its password is looked at; failures and successes are
+/// counted.
 async fn login(
     state: &AppState,
     username: &str,
     password: &str,
 ) -> Result<(Principal, String), zhiyun_service::Error> {
     let key = username.trim().to_lowercase();
-    if let Some(secs) = state.throttle.locked(&key) {
+    if let Some(secs) = state.throttle.locked(&key).await {
         return Err(zhiyun_service::Error::new(
             zhiyun_service::Kind::Throttled,
             Code::TooManyAttempts,
@@ -43,8 +44,8 @@ async fn login(
     }
     let got = sessions::login(&state.svc, &key, password, state.config.session_ttl_secs).await;
     match &got {
-        Ok(_) => state.throttle.succeed(&key),
-        Err(e) if e.code == Code::BadCredentials => state.throttle.fail(&key),
+        Ok(_) => state.throttle.succeed(&key).await,
+        Err(e) if e.code == Code::BadCredentials => state.throttle.fail(&key).await,
         Err(_) => {}
     }
     got

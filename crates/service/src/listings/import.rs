@@ -151,29 +151,30 @@ pub async fn import(
     file: ImportFile,
     progress: &ProgressFn,
 ) -> Result<ImportReport> {
-    let report = check_and_write(ctx, importer, file, progress).await?;
-    super::index::index_ids(ctx, &report.ids).await;
+    let (report, change) = check_and_write(ctx, importer, file, progress).await?;
+    super::index::index_ids(ctx, &report.ids, change).await;
     Ok(report)
 }
 
 /// [`import`] for a process that does not hold the search index (`zhiyun import` while `zhiyun
-/// serve` runs): the rows are written but not indexed here; the index's holder takes them in with
-/// its minute-by-minute catch-up (`index::catch_up`).
+/// serve` runs): the rows are written but not indexed here; every index takes them in with its
+/// catch-up every few seconds (`index::catch_up`).
 pub async fn import_unindexed(
     ctx: &Ctx,
     importer: &Importer,
     file: ImportFile,
     progress: &ProgressFn,
 ) -> Result<ImportReport> {
-    check_and_write(ctx, importer, file, progress).await
+    Ok(check_and_write(ctx, importer, file, progress).await?.0)
 }
 
+/// The report, and the change that wrote its rows.
 async fn check_and_write(
     ctx: &Ctx,
     importer: &Importer,
     file: ImportFile,
     progress: &ProgressFn,
-) -> Result<ImportReport> {
+) -> Result<(ImportReport, i64)> {
     let ImportFile {
         kind,
         filename,
@@ -346,7 +347,7 @@ async fn check_and_write(
     report.written = outcome.written;
     report.ids = outcome.created.iter().map(|c| c.1).collect();
     report.issues = issues;
-    Ok(report)
+    Ok((report, outcome.change_seq))
 }
 
 /// The downloadable template of a kind's import file (XLSX, headers and an example row).

@@ -1,8 +1,16 @@
 //! Keeping the search index in step with the listings (T2): one document per listing, its
 //! `visible` flag from the domain's rule on the context's date. Every listing write in this crate
-//! re-indexes what it changed; [`catch_up`] takes in what other processes wrote, [`refresh_boundaries`]
-//! what went stale or expired with the date alone, [`reindex`] rebuilds everything. A failure to
-//! index after a write is logged, never fails the write that caused it.
+//! re-indexes what it changed; [`catch_up`] takes in what other processes wrote (other `zhiyun
+//! serve` processes, `zhiyun import`), [`refresh_boundaries`] what went stale or expired with the
+//! date alone, [`reindex`] rebuilds everything. A failure to index after a write is logged, never
+//! fails the write that caused it.
+//!
+//! What an index holds is counted in listing changes, not times: every listing write takes the
+//! next number of one counter as the last step of its transaction (`listings.change_seq`), so the
+//! numbers commit in order, and each index remembers the number through which it holds every
+//! change (`SearchIndex::synced_through`, kept in its commit). A write that started early and
+//! committed late (a long import) still gets a number above everything indexed before it
+//! committed.
 
 use std::collections::HashMap;
 
@@ -44,7 +52,7 @@ fn doc(ctx: &Ctx, l: &ListingRecord, owner_kind: &str, owner_name: &str) -> List
 /// Index (or re-index) one listing after a write.
 pub(crate) async fn index_listing(ctx: &Ctx, l: &ListingRecord) {
     let doc = Owners::default().doc(ctx, l).await;
-    if let Err(e) = ctx.search.upsert(&doc) {
+    if let Err(e) = ctx.search.upsert_change([&doc], l.change_seq) {
         tracing::error!(id = l.id, error = %e, "indexing a listing");
     }
 }
@@ -75,8 +83,9 @@ impl Owners {
     }
 }
 
-/// Index the listings with these ids (after an import), ten thousand per commit.
-pub(crate) async fn index_ids(ctx: &Ctx, ids: &[i64]) {
+/// Index the listings with these ids, written by change `change` (an import), ten thousand per
+/// commit.
+pub(crate) async fn index_ids(ctx: &Ctx, ids: &[i64], change: i64) {
     let mut owners = Owners::default();
     for chunk in ids.chunks(10_000) {
         let listings = match ctx.db.listings_by_ids(chunk).await {
@@ -87,7 +96,7 @@ pub(crate) async fn index_ids(ctx: &Ctx, ids: &[i64]) {
             }
         };
         let docs = owners.docs(ctx, &listings).await;
-        if let Err(e) = ctx.search.upsert_many(&docs) {
+        if let Err(e) = ctx.search.upsert_change(&docs, change) {
             tracing::error!(error = %e, "indexing imported listings");
         }
     }
@@ -95,28 +104,48 @@ pub(crate) async fn index_ids(ctx: &Ctx, ids: &[i64]) {
 
 const PAGE: i64 = 2000;
 
-/// Index every listing changed since the newest change the index holds (what other processes,
-/// such as `zhiyun import`, wrote meanwhile); everything for an index never written. `inclusive`
-/// (at start) takes the watermark's own second again; the minute-by-minute catch-up takes only
-/// later changes. Returns how many.
-pub async fn catch_up(ctx: &Ctx, inclusive: bool) -> Result<usize> {
-    let Some(watermark) = ctx.search.watermark() else {
+/// Index every listing changed after the last change the index holds (what other processes,
+/// such as `zhiyun import` or another `zhiyun serve`, wrote meanwhile); everything for an index
+/// never built, or when the database is behind the index (restored from a backup). Cheap when
+/// nothing changed (one read of the counter): run every few seconds. Returns how many.
+pub async fn catch_up(ctx: &Ctx) -> Result<usize> {
+    let Some(held) = ctx.search.synced_through() else {
         return reindex(ctx).await;
     };
-    let since = if inclusive { watermark } else { watermark + 1 };
+    // Every change through `last` has committed: the pages below see all of them.
+    let last = ctx.db.listings_last_change().await.map_err(failed)?;
+    if last == held {
+        return Ok(0);
+    }
+    if last < held {
+        tracing::warn!(
+            index = held,
+            database = last,
+            "the database is behind the search index (restored?): rebuilding the index"
+        );
+        return reindex(ctx).await;
+    }
     let mut owners = Owners::default();
-    let (mut after, mut n) = (0, 0);
+    let (mut after, mut n) = ((held, i64::MAX), 0);
     loop {
         let listings = ctx
             .db
-            .listings_scan(since, after, PAGE)
+            .listings_changed_after(after, PAGE)
             .await
             .map_err(failed)?;
-        let Some(last) = listings.last() else { break };
-        after = last.id;
+        let Some(l) = listings.last() else { break };
+        after = (l.change_seq, l.id);
         let docs = owners.docs(ctx, &listings).await;
-        n += ctx.search.upsert_many(&docs).map_err(failed)?;
+        // Changes below the page's last are complete; the last may go on on the next page.
+        n += ctx
+            .search
+            .upsert_through(&docs, l.change_seq - 1)
+            .map_err(failed)?;
     }
+    // Changes through `last` are in (a change whose rows were all rewritten since has none).
+    ctx.search
+        .upsert_through(std::iter::empty(), last)
+        .map_err(failed)?;
     Ok(n)
 }
 
@@ -144,15 +173,18 @@ pub async fn refresh_boundaries(ctx: &Ctx) -> Result<usize> {
 /// reindex`): pages of listings stream into the index writer, so memory stays flat. Returns the
 /// number of listings indexed; on failure the old index stays.
 pub async fn reindex(ctx: &Ctx) -> Result<usize> {
+    // Read before the pages: every change through it is in what they read (or newer); later
+    // changes are caught up on.
+    let through = ctx.db.listings_last_change().await.map_err(failed)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<ListingDoc, String>>(PAGE as usize);
     let search = ctx.search.clone();
     let writer = tokio::task::spawn_blocking(move || {
-        search.try_rebuild(std::iter::from_fn(move || rx.blocking_recv()))
+        search.try_rebuild(std::iter::from_fn(move || rx.blocking_recv()), through)
     });
     let mut owners = Owners::default();
     let mut after = 0;
     loop {
-        let listings = match ctx.db.listings_scan(0, after, PAGE).await {
+        let listings = match ctx.db.listings_scan(after, PAGE).await {
             Ok(rows) => rows,
             Err(e) => {
                 // The writer abandons the rebuild; the old index stays.

@@ -1,7 +1,7 @@
 //! Supply and demand listings (T1, T2): creating a draft, reading one as the viewer may see it,
 //! the one place a status changes ([`act`]), the owner's list, the operator's review queue and the
 //! 供需清单 export. Every write re-indexes the listing it changed ([`index`]); the public site's
-//! reads are in [`public`], bulk import in [`import`].
+//! reads are in [`public`], bulk import in [`import`] (the upload page's runs in [`uploads`]).
 
 use chrono::NaiveDate;
 use zhiyun_domain::code::Code;
@@ -20,6 +20,7 @@ pub mod import;
 pub mod index;
 pub mod public;
 mod sheet;
+pub mod uploads;
 
 pub use index::reindex;
 pub use sheet::Sheet;

@@ -6,5 +6,6 @@ mod applications;
 mod events;
 mod foundation;
 mod listings;
+mod ops;
 mod patents;
 mod surveys;

@@ -1,9 +1,8 @@
-//! Bulk import of listings on the web (T1): `POST /api/v1/listings/import`, and the upload
-//! page's background jobs (UI state: the file, the progress and the last report, in memory). The
-//! import itself is `zhiyun_service::listings::import`.
+//! Bulk import of listings on the web (T1): `POST /api/v1/listings/import`, and starting the
+//! upload page's runs. The import itself is `zhiyun_service::listings::import`; the upload
+//! page's files, progress and reports are `zhiyun_service::listings::uploads` (in the database).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -15,6 +14,7 @@ use zhiyun_domain::code::Code;
 use zhiyun_domain::listing::{ListingKind, ListingStatus};
 use zhiyun_service::listings::ImportWrite;
 use zhiyun_service::listings::import::{self as service, ImportFile, Importer, parse_mode};
+use zhiyun_service::listings::uploads;
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -194,82 +194,22 @@ pub async fn api_import(
     Ok(Json(report).into_response())
 }
 
-// ---------- jobs for the upload page ----------
+// ---------- runs of the upload page ----------
 
-/// An upload being checked or written, polled by its page.
-pub struct Job {
-    pub user_id: i64,
-    pub kind: ListingKind,
-    pub filename: String,
-    pub bytes: Arc<Vec<u8>>,
-    pub created: std::time::Instant,
-    pub state: Arc<Mutex<JobState>>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct JobState {
-    pub progress: Option<Progress>,
-    /// The last finished run (the dry run, then the real one).
-    pub report: Option<ImportReport>,
-    pub error: Option<String>,
-    pub running: bool,
-}
-
-/// Upload jobs in memory, for at most two hours each.
-#[derive(Default)]
-pub struct Jobs(Mutex<HashMap<String, Arc<Job>>>);
-
-impl Jobs {
-    pub fn insert(&self, id: String, job: Job) {
-        let mut m = self.0.lock().expect("jobs lock");
-        m.retain(|_, j| j.created.elapsed().as_secs() < 2 * 3600);
-        m.insert(id, Arc::new(job));
-    }
-
-    pub fn get(&self, id: &str) -> Option<Arc<Job>> {
-        self.0.lock().expect("jobs lock").get(id).cloned()
-    }
-}
-
-/// Run an import for a job in the background, recording progress and the report.
-pub fn spawn_job(
-    state: AppState,
-    job: Arc<Job>,
+/// Do a started run of an upload in the background (its progress and report go to the database,
+/// where the page reads them, whichever process serves it).
+pub fn spawn_run(
+    state: &AppState,
+    run: uploads::Run,
     importer: Importer,
     write: ImportWrite,
     status: ListingStatus,
 ) {
-    {
-        let mut s = job.state.lock().expect("job lock");
-        s.running = true;
-        s.error = None;
-        s.progress = None;
-    }
-    tokio::spawn(async move {
-        let js = job.state.clone();
-        let progress = move |p: Progress| {
-            if let Ok(mut s) = js.lock() {
-                s.progress = Some(p);
-            }
-        };
-        let result = service::import(
-            &state.svc,
-            &importer,
-            ImportFile {
-                kind: job.kind,
-                filename: job.filename.clone(),
-                bytes: job.bytes.clone(),
-                write,
-                status,
-            },
-            &progress,
-        )
-        .await;
-        let mut s = job.state.lock().expect("job lock");
-        s.running = false;
-        match result {
-            Ok(r) => s.report = Some(r.into()),
-            Err(e) => s.error = Some(e.message),
-        }
-    });
+    tokio::spawn(uploads::run(
+        state.svc.clone(),
+        run,
+        importer,
+        write,
+        status,
+    ));
 }

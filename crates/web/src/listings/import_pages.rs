@@ -2,8 +2,6 @@
 //! then import all or only the valid rows. Works without JavaScript (the progress page refreshes
 //! itself); the issue list downloads as CSV for Excel.
 
-use std::sync::{Arc, Mutex};
-
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -16,8 +14,9 @@ use zhiyun_domain::policy;
 use zhiyun_service::Principal;
 use zhiyun_service::listings::ImportWrite;
 use zhiyun_service::listings::import::{Importer, parse_mode};
+use zhiyun_service::listings::uploads;
 
-use super::import::{ImportReport, Job, JobState, MAX_IMPORT_BYTES, Progress, spawn_job};
+use super::import::{ImportReport, MAX_IMPORT_BYTES, Progress, spawn_run};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -198,40 +197,17 @@ async fn upload(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let id = zhiyun_service::random_hex(16);
-    state.imports.insert(
-        id.clone(),
-        Job {
-            user_id: user.id,
-            kind,
-            filename,
-            bytes: Arc::new(bytes),
-            created: std::time::Instant::now(),
-            state: Arc::new(Mutex::new(JobState::default())),
-        },
-    );
-    let job = state.imports.get(&id).expect("just inserted");
-    spawn_job(
-        state.clone(),
-        job,
+    let id = uploads::create(&state.svc, &user, kind, &filename, &bytes).await?;
+    drop(bytes);
+    let run = uploads::start(&state.svc, &user, &id).await?;
+    spawn_run(
+        &state,
+        run,
         Importer::of(&user),
         ImportWrite::DryRun,
         ListingStatus::Draft,
     );
     Ok(Redirect::to(&format!("/listings/import/{id}")).into_response())
-}
-
-fn job_for(state: &AppState, user: &Principal, id: &str) -> Result<Arc<Job>, PageError> {
-    state
-        .imports
-        .get(id)
-        .filter(|j| j.user_id == user.id)
-        .ok_or_else(|| {
-            PageError::new(
-                StatusCode::NOT_FOUND,
-                "找不到这次导入（导入记录只保留两小时，或服务已重启），请重新上传文件。",
-            )
-        })
 }
 
 #[derive(Template)]
@@ -256,27 +232,25 @@ async fn job_page(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let job = job_for(&state, &user, &id)?;
-    let s = job.state.lock().expect("job lock").clone();
-    let status_label = s
-        .report
+    let s = uploads::get(&state.svc, &user, &id).await?;
+    let report: Option<ImportReport> = s.report.map(Into::into);
+    let status_label = report
         .as_ref()
         .and_then(|r| ListingStatus::parse(&r.status))
         .map(ListingStatus::label)
         .unwrap_or("");
     Ok(page(&JobPage {
         layout: Layout::new(&state, Some(&user), "批量导入供需条目", "listings"),
-        kind_label: job.kind.label(),
-        filename: job.filename.clone(),
+        kind_label: s.kind.label(),
+        filename: s.filename,
         running: s.running,
         progress: s.progress,
         error: s.error,
-        shown: s
-            .report
+        shown: report
             .as_ref()
             .map(|r| r.issues.iter().take(500).cloned().collect())
             .unwrap_or_default(),
-        report: s.report,
+        report,
         operator: may_publish(&user),
         status_label,
         id,
@@ -296,7 +270,6 @@ async fn commit(
     Path(id): Path<String>,
     Form(f): Form<CommitForm>,
 ) -> Result<Response, PageError> {
-    let job = job_for(&state, &user, &id)?;
     let write = parse_mode(&f.mode)
         .ok_or_else(|| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "请选择导入方式"))?;
     let status = f
@@ -304,22 +277,9 @@ async fn commit(
         .as_deref()
         .and_then(ListingStatus::parse)
         .unwrap_or(ListingStatus::Draft);
-    {
-        let s = job.state.lock().expect("job lock");
-        if s.running {
-            return Err(PageError::new(
-                StatusCode::CONFLICT,
-                "这次导入正在进行，请稍候。",
-            ));
-        }
-        if s.report.as_ref().is_some_and(|r| r.written) {
-            return Err(PageError::new(
-                StatusCode::CONFLICT,
-                "该文件已导入，不能重复导入。",
-            ));
-        }
-    }
-    spawn_job(state.clone(), job, Importer::of(&user), write, status);
+    // Refused (409) while a run is under way or once one wrote listings.
+    let run = uploads::start(&state.svc, &user, &id).await?;
+    spawn_run(&state, run, Importer::of(&user), write, status);
     Ok(Redirect::to(&format!("/listings/import/{id}")).into_response())
 }
 
@@ -329,9 +289,8 @@ async fn issues_csv(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let job = job_for(&state, &user, &id)?;
-    let report = job.state.lock().expect("job lock").report.clone();
-    let Some(report) = report else {
+    let upload = uploads::get(&state.svc, &user, &id).await?;
+    let Some(report) = upload.report.map(ImportReport::from) else {
         return Err(PageError::not_found());
     };
     let rows: Vec<Vec<String>> = report
@@ -350,7 +309,7 @@ async fn issues_csv(
         zhiyun_service::listings::import::issues_csv(&["行号", "列", "问题代码", "问题"], &rows);
     Ok(crate::applications::download(
         "text/csv; charset=utf-8",
-        &format!("{}-问题清单.csv", job.filename),
+        &format!("{}-问题清单.csv", upload.filename),
         bytes,
     ))
 }

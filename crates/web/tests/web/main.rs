@@ -11,5 +11,6 @@ mod import;
 mod listings;
 mod matching;
 mod patents;
+mod processes;
 mod public_site;
 mod surveys;
