@@ -37,7 +37,7 @@ pub const LOGINS: [(&str, &str, &str); 8] = [
     ("demo-university", "高校院所", "上海交通大学"),
 ];
 
-const ENTERPRISE_LOGIN_ORG: &str = "上海芯联微电子科技有限公司";
+pub(crate) const ENTERPRISE_LOGIN_ORG: &str = "上海芯联微电子科技有限公司";
 
 pub fn print_logins() {
     println!(
@@ -435,6 +435,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     applications(db, &ids, &who).await?;
     listings(db, &who).await?;
     crate::demo_patents::load(db, &ids, &who).await?;
+    crate::demo_deals::load(db, &ids, &who).await?;
     crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);

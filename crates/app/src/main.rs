@@ -16,6 +16,7 @@ use zhiyun_store::password::Hasher;
 mod backup;
 mod bench;
 mod demo;
+mod demo_deals;
 mod demo_patents;
 mod demo_surveys;
 mod import;

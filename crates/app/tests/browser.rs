@@ -1063,6 +1063,7 @@ async fn browser_story_every_role_in_chromium() {
     }
     patent_register(&client, &base, &dir).await;
     matchmaking_event(&client, &base).await;
+    deals_story(&client, &base).await;
     yearly_survey(
         &client,
         &base,
@@ -1074,4 +1075,184 @@ async fn browser_story_every_role_in_chromium() {
     drop(driver);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Set form fields by id (date inputs included) with JavaScript, as a user would type them.
+async fn fill(c: &fantoccini::Client, fields: &[(&str, &str)]) {
+    for (id, value) in fields {
+        c.execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![serde_json::json!(id), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+    }
+}
+
+async fn text_of(c: &fantoccini::Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Issue 12 done-when: the operator turns the meeting's deal lead into a licence, the university
+/// records the signing, the page shows the filing deadline and a failing pre-check for a lapsed
+/// patent; the operator overrules it with a comment, the licence is filed and accepted, two
+/// payments arrive and the deal shows contracted vs received.
+async fn deals_story(c: &fantoccini::Client, base: &str) {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let num = |body: &str| {
+        format!(
+            "{body}.{}",
+            zhiyun_domain::ident::patent_check_char(body).unwrap()
+        )
+    };
+    let (good, lapsed) = (num("201910312456"), num("201410398765"));
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/events")).await.unwrap();
+    c.find(Locator::LinkText("芯片与新材料技术对接会"))
+        .await
+        .expect("the matchmaking event")
+        .click()
+        .await
+        .unwrap();
+    click(c, "#meetings a[href^='/deals/new?lead=']").await;
+    wait_for_url(c, "/deals/new").await;
+    let notice = text_of(c, "main .notice").await;
+    assert!(notice.contains("对接意向"), "{notice}");
+    fill(
+        c,
+        &[
+            ("licence_type", "ordinary"),
+            ("patents", &format!("{good}\n{lapsed}")),
+            ("amount_wan", "120.50"),
+            ("term_until", "2030-12-31"),
+        ],
+    )
+    .await;
+    click(c, "form[action='/deals/new'] button[type=submit]").await;
+    wait_for_url(c, "notice=created").await;
+    let url = c.current_url().await.unwrap().to_string();
+    let deal = url
+        .split("/deals/")
+        .nth(1)
+        .and_then(|r| r.split('?').next())
+        .unwrap()
+        .to_string();
+    assert_eq!(text_of(c, "#stage").await, "洽谈中");
+    println!("E2E: demo-operator turned the deal lead into licence {deal} (洽谈中)");
+    log_out(c).await;
+
+    log_in(c, base, "demo-university").await;
+    c.goto(&format!("{base}/deals/{deal}")).await.unwrap();
+    fill(c, &[("on", &today.to_string())]).await;
+    click(c, "#stage-form button[type=submit]").await;
+    wait_for_url(c, "notice=saved").await;
+    let due = text_of(c, "#filing-due").await;
+    let expect = today
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap()
+        .to_string();
+    assert!(due.contains(&expect), "{due}");
+    println!("E2E: demo-university recorded the signing; filing deadline shown: {expect}");
+    let in_force = text_of(c, "li[data-rule=in_force]").await;
+    assert!(
+        in_force.contains("不通过") && in_force.contains(&lapsed),
+        "{in_force}"
+    );
+    println!("E2E: the in_force pre-check fails for the lapsed patent {lapsed}");
+    fill(c, &[("filed_on", &today.to_string())]).await;
+    click(c, "#filing-form button[type=submit]").await;
+    wait_for_url(c, "notice=saved").await;
+    c.execute(
+        "document.querySelector('#stage-form select').value = 'filed';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#stage-form button[type=submit]").await;
+    let refused = c
+        .wait()
+        .for_element(Locator::Css("#stage-form .notice.err"))
+        .await
+        .expect("filing blocked")
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("预检未通过"), "{refused}");
+    println!("E2E: marking it filed is blocked: {refused}");
+    log_out(c).await;
+
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/deals/{deal}")).await.unwrap();
+    let mut overruled = 0;
+    while c.find(Locator::Id("overrule-form")).await.is_ok() {
+        fill(
+            c,
+            &[("comment", "失效专利不在许可实施范围内，合同补充条款已确认")],
+        )
+        .await;
+        click(c, "#overrule-form button[type=submit]").await;
+        wait_for_url(c, "notice=saved").await;
+        overruled += 1;
+        assert!(overruled < 8, "overrules do not end");
+    }
+    println!("E2E: demo-operator overruled {overruled} failing pre-checks with a comment");
+    fill(
+        c,
+        &[
+            ("filed_on", &today.to_string()),
+            ("number", "2026310000888"),
+        ],
+    )
+    .await;
+    c.execute(
+        "document.getElementById('fstatus').value = 'accepted';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#filing-form button[type=submit]").await;
+    wait_for_url(c, "notice=saved").await;
+    c.execute(
+        "document.querySelector('#stage-form select').value = 'filed';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#stage-form button[type=submit]").await;
+    wait_for_url(c, "notice=saved").await;
+    assert_eq!(text_of(c, "#stage").await, "已备案");
+    println!("E2E: the licence is filed and accepted (已备案)");
+    for amount in ["40", "80.50"] {
+        fill(
+            c,
+            &[("amount_wan", amount), ("received_on", &today.to_string())],
+        )
+        .await;
+        click(c, "#payment-form button[type=submit]").await;
+        wait_for_url(c, "notice=saved").await;
+    }
+    let (contracted, received) = (
+        text_of(c, "#contracted").await,
+        text_of(c, "#received").await,
+    );
+    assert_eq!(
+        (contracted.as_str(), received.as_str()),
+        ("120.50", "120.50")
+    );
+    shot(c, "deals-detail").await;
+    println!("E2E: two payments arrived; contracted {contracted} 万元 vs received {received} 万元");
+    c.goto(&format!("{base}/deals")).await.unwrap();
+    let totals = text_of(c, "#totals").await;
+    assert!(totals.contains("已到账"), "{totals}");
+    shot(c, "deals-ledger").await;
+    println!(
+        "E2E: the ledger shows contracted vs received: {}",
+        totals.replace('\n', " ")
+    );
+    log_out(c).await;
 }

@@ -13,6 +13,7 @@
 //!   XLSX or CSV, checked by the patent rule; [`patent_import::patent_template_xlsx`] its template.
 
 pub mod chart;
+pub mod deals;
 pub mod docx_application;
 pub mod docx_survey;
 pub mod enterprise_import;

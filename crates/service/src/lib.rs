@@ -17,6 +17,7 @@ pub mod audit;
 pub mod backup;
 pub mod clock;
 pub mod console;
+pub mod deals;
 pub mod error;
 pub mod events;
 pub mod home;

@@ -59,6 +59,8 @@ struct RoleHome {
     patent_reminders: crate::patents::HomeCard,
     /// K6/T7: the surveys taking responses now (operators and bureaus).
     surveys: Option<crate::surveys::SurveyCardView>,
+    /// T4: CNIPA filing deadlines within 30 days or overdue, and deals waiting on me.
+    deals: crate::deals::HomeCard,
 }
 
 async fn role_home(
@@ -70,10 +72,12 @@ async fn role_home(
         .await
         .map_err(PageError::from)?;
     let patent_reminders = crate::patents::home_card(&state, &me).await;
+    let deals = crate::deals::home_card(&state, &me).await;
     let surveys = crate::surveys::card_of(&state, &me)
         .await
         .map_err(PageError::from)?;
     Ok(page(&RoleHome {
+        deals,
         patent_reminders,
         agenda,
         surveys,

@@ -131,6 +131,12 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         nav.insert(at, item("/trademarks", "商标库", "trademarks"));
     }
     nav.insert(at, item("/patents", "专利库", "patents"));
+    // The deal ledger (T4, T8), after the register.
+    let at = nav
+        .iter()
+        .position(|i| i.key == "patents")
+        .map_or(nav.len(), |p| p + 1);
+    nav.insert(at, item("/deals", "专利交易", "deals"));
     if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
         let at = nav
             .iter()

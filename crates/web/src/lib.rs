@@ -13,6 +13,7 @@ mod applications;
 mod assets;
 mod audit;
 mod auth;
+mod deals;
 mod error;
 mod events;
 mod forms;
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(matching::routes())
         .merge(events::routes())
         .merge(patents::routes())
+        .merge(deals::routes())
         .merge(surveys::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

@@ -61,9 +61,8 @@ pub async fn facts(ctx: &Ctx, numbers: &[String]) -> Result<HashMap<String, Pate
 }
 
 /// Licences granted on these patents (deals signed or later, not cancelled), from the deal ledger.
-async fn licences(_ctx: &Ctx, _numbers: &[String]) -> Result<HashMap<String, Vec<LicenceFact>>> {
-    // The deal ledger (issue 12) answers here.
-    Ok(HashMap::new())
+async fn licences(ctx: &Ctx, numbers: &[String]) -> Result<HashMap<String, Vec<LicenceFact>>> {
+    Ok(ctx.db.deal_licences_on(numbers).await?)
 }
 
 /// Live pledges on these patents (registered and not yet released), from the pledge pipeline.

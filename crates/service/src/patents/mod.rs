@@ -207,6 +207,12 @@ pub struct PatentDetail {
     pub private: Option<PatentPrivate>,
     /// Listings naming the patent that the viewer may see (deals and pledges join here).
     pub listings: Vec<LinkedListing>,
+    /// Deals of the ledger naming the patent: (deal id, kind, stage) — licensed, transferred.
+    pub deals: Vec<(
+        i64,
+        zhiyun_domain::deal::DealKind,
+        zhiyun_domain::deal::Stage,
+    )>,
     /// The viewer may edit it (for a page's buttons; the use cases enforce).
     pub can_manage: bool,
     /// The viewer may mark it as a cultivation project.
@@ -267,6 +273,7 @@ pub async fn get(ctx: &Ctx, user: &Principal, id: i64) -> Result<PatentDetail> {
         .db
         .patent_listings(p.number.as_str(), user.org_id)
         .await?;
+    let deals = crate::deals::of_patent(ctx, p.number.as_str()).await?;
     let detail_expires = p.expires_on();
     let in_force = p.in_force_on(today);
     let high_value = verdict(p, today);
@@ -284,6 +291,7 @@ pub async fn get(ctx: &Ctx, user: &Principal, id: i64) -> Result<PatentDetail> {
         high_value,
         private,
         listings,
+        deals,
         can_manage,
         can_cultivate,
     })

@@ -215,6 +215,8 @@ struct DetailPage {
     /// Suggestions for the owner and the district's operator (T3).
     matches: Option<Vec<crate::matching::MatchView>>,
     reasons: Vec<(&'static str, &'static str)>,
+    /// The deals this listing led to that the viewer may read: (id, title, stage).
+    deals: Vec<(i64, String, String)>,
 }
 
 async fn detail_page(
@@ -249,8 +251,24 @@ async fn detail_page(
         ),
         _ => None,
     };
+    let deals = match &user {
+        Some(u) => zhiyun_service::deals::of_listing(&state.svc, u, id)
+            .await?
+            .iter()
+            .map(|s| {
+                let k = s.record.deal.kind;
+                (
+                    s.record.id,
+                    format!("{}：{} → {}", k.label(), s.from_name, s.to_name),
+                    s.record.deal.stage.label_for(k).to_string(),
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let title = d.listing.title.clone();
     Ok(page(&DetailPage {
+        deals,
         layout: Layout::new(&state, user.as_ref(), title, "listings")
             .with_notice(q.notice.as_deref()),
         l: d.into(),

@@ -286,6 +286,9 @@ struct DetailPage {
     created: String,
     updated: String,
     pform: FormState,
+    /// T8: the yearly figures, when the viewer may record them: (year, revenue, headcount,
+    /// patent product revenue); `None` hides the form.
+    annual: Option<Vec<(i32, String, u32, String)>>,
 }
 
 #[derive(Deserialize)]
@@ -303,6 +306,32 @@ async fn render_detail(
 ) -> Result<Response, PageError> {
     let d = orgs::detail(&state.svc, user, id).await?;
     let org = &d.org.org;
+    let may_annual = zhiyun_domain::policy::can_record_annual(
+        &user.actor(),
+        &zhiyun_domain::policy::OrgScope {
+            id: org.id,
+            kind: org.kind,
+            district: org.district_code.as_deref(),
+        },
+    );
+    let annual = if may_annual {
+        Some(
+            zhiyun_service::deals::ops::annual_of(&state.svc, user, id)
+                .await?
+                .iter()
+                .map(|a| {
+                    (
+                        a.year,
+                        a.revenue.to_wan_2dp(),
+                        a.headcount,
+                        a.patent_product_revenue.to_wan_2dp(),
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     Ok(page_with_status(
         status,
         &DetailPage {
@@ -317,6 +346,7 @@ async fn render_detail(
             updated: fmt_time(org.updated_at),
             org: OrgView::from(&d.org),
             pform,
+            annual,
         },
     ))
 }

@@ -187,6 +187,8 @@ struct DetailPage {
     goals: Vec<Opt>,
     /// Values of the cultivation form.
     cult: FormState,
+    /// Deals naming the patent: (id, what, stage).
+    deals: Vec<(i64, String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -218,6 +220,11 @@ fn render_detail(
             can_manage: d.can_manage,
             can_cultivate: d.can_cultivate,
             cult,
+            deals: d
+                .deals
+                .iter()
+                .map(|(id, k, s)| (*id, k.label().to_string(), s.label_for(*k).to_string()))
+                .collect(),
             p,
         },
     )

@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod applications;
+mod deals;
 mod events;
 mod import;
 mod listings;
