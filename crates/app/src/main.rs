@@ -17,6 +17,7 @@ mod backup;
 mod bench;
 mod demo;
 mod demo_patents;
+mod demo_pledges;
 mod demo_surveys;
 mod import;
 mod listing_gen;

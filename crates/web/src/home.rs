@@ -59,6 +59,8 @@ struct RoleHome {
     patent_reminders: crate::patents::HomeCard,
     /// K6/T7: the surveys taking responses now (operators and bureaus).
     surveys: Option<crate::surveys::SurveyCardView>,
+    /// T5: the bank's workbench (banks only).
+    bank: Option<crate::pledges::BankCard>,
 }
 
 async fn role_home(
@@ -73,7 +75,9 @@ async fn role_home(
     let surveys = crate::surveys::card_of(&state, &me)
         .await
         .map_err(PageError::from)?;
+    let bank = crate::pledges::bank_card(&state, &me).await?;
     Ok(page(&RoleHome {
+        bank,
         patent_reminders,
         agenda,
         surveys,

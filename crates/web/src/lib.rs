@@ -26,6 +26,7 @@ pub mod matching;
 pub mod openapi;
 mod orgs;
 mod patents;
+mod pledges;
 mod session;
 mod surveys;
 mod validate;
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(matching::routes())
         .merge(events::routes())
         .merge(patents::routes())
+        .merge(pledges::routes())
         .merge(surveys::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

@@ -11,6 +11,7 @@ mod import;
 mod listings;
 mod matching;
 mod patents;
+mod pledges;
 mod processes;
 mod public_site;
 mod surveys;
