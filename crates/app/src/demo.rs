@@ -14,7 +14,7 @@ pub const META_KEY: &str = "demo_loaded";
 pub const DEMO_PASSWORD: &str = "demo12345";
 
 /// The demo logins, one per role: (username, role label, organisation name).
-pub const LOGINS: [(&str, &str, &str); 8] = [
+pub const LOGINS: [(&str, &str, &str); 9] = [
     (
         "demo-admin",
         "平台管理员（市知识产权局）",
@@ -34,6 +34,11 @@ pub const LOGINS: [(&str, &str, &str); 8] = [
     ),
     ("demo-bank", "银行", "上海浦东发展银行股份有限公司上海分行"),
     ("demo-enterprise", "企业", ENTERPRISE_LOGIN_ORG),
+    (
+        "demo-insurer",
+        "保险机构",
+        "中国人民财产保险股份有限公司上海市分公司",
+    ),
     ("demo-university", "高校院所", "上海交通大学"),
 ];
 
@@ -436,6 +441,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     listings(db, &who).await?;
     crate::demo_patents::load(db, &ids, &who).await?;
     crate::demo_deals::load(db, &ids, &who).await?;
+    crate::demo_pledges::load(db, &ids, &who).await?;
     crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);

@@ -18,6 +18,7 @@ mod bench;
 mod demo;
 mod demo_deals;
 mod demo_patents;
+mod demo_pledges;
 mod demo_surveys;
 mod import;
 mod listing_gen;

@@ -1071,6 +1071,7 @@ async fn browser_story_every_role_in_chromium() {
         &dir.join("phone-profile"),
     )
     .await;
+    pledges_story(&client, &base).await;
     client.close().await.unwrap();
     drop(driver);
     drop(server);
@@ -1253,6 +1254,161 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     println!(
         "E2E: the ledger shows contracted vs received: {}",
         totals.replace('\n', " ")
+/// Fill a field by id through the page's script (dates are locale-dependent when typed).
+async fn set_value(c: &fantoccini::Client, id: &str, value: &str) {
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![serde_json::json!(id), serde_json::json!(value)],
+    )
+}
+
+/// Submit the stage form of the pledge page with `stage` and the given fields.
+async fn pledge_step(c: &fantoccini::Client, stage: &str, fields: &[(&str, &str)]) {
+    click(c, &format!("#stage option[value='{stage}']")).await;
+    for (id, v) in fields {
+        if id.starts_with("appraisal_method") {
+            click(c, &format!("#appraisal_method option[value='{v}']")).await;
+        } else {
+            set_value(c, id, v).await;
+        }
+    }
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("main h1"))
+}
+
+/// T5 done-when (issue 13): the demo enterprise applies to 浦发's product with two patents, the
+/// bank moves it through appraisal and approval, the checks catch the patent whose annual fee is
+/// unpaid before registration, the bank overrules after review and registers, the disbursement
+/// shows on the bank's home, the operator sees the district pipeline with cycle times, and the
+/// insurer records a policy.
+async fn pledges_story(c: &fantoccini::Client, base: &str) {
+    log_in(c, base, "demo-enterprise").await;
+    c.goto(&format!("{base}/pledges/products")).await.unwrap();
+    shot(c, "pledge-products").await;
+    click(c, "a[href^='/pledges/apply?product=']").await;
+    wait_for_url(c, "/pledges/apply").await;
+    let mut numbers = Vec::new();
+    for body in ["202010777002", "202010777007"] {
+        let b = c
+            .find(Locator::Css(&format!(
+                "input[name=patent][value^='{body}']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("patent {body} offered: {e}"));
+        numbers.push(b.attr("value").await.unwrap().unwrap());
+        b.click().await.unwrap();
+    }
+    set_value(c, "amount_wan", "500").await;
+        "var s = document.getElementById('loan_start').value; var d = new Date(s + 'T00:00:00Z');
+         d.setUTCFullYear(d.getUTCFullYear() + 1); d.setUTCDate(d.getUTCDate() - 1);
+         document.getElementById('repay_by').value = d.toISOString().slice(0, 10);",
+    )
+    click(
+        "form[action='/pledges/apply'][method=post] button[type=submit]",
+    )
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#checks"))
+        .expect("the pledge page after applying");
+    let id = url.rsplit('/').next().unwrap().to_string();
+        "E2E: demo-enterprise applied to 浦发's product with {} and {} (pledge #{id})",
+        numbers[0], numbers[1]
+    let fee = c
+        .find(Locator::Css("tr[data-rule='fee_paid']"))
+        .attr("class")
+        .unwrap_or_default();
+    assert!(fee.contains("check-fail"), "fee_paid check: {fee}");
+
+    log_in(c, base, "demo-bank").await;
+    let pledge = format!("{base}/pledges/{id}");
+    c.goto(&pledge).await.unwrap();
+    pledge_step(
+        "appraisal",
+            ("appraisal_value_wan", "900"),
+            ("appraiser", "上海立信资产评估有限公司"),
+            ("appraisal_method", "income"),
+    )
+    pledge_step(c, "due_diligence", &[]).await;
+    pledge_step(c, "approved", &[("amount_wan", "500")]).await;
+    println!("E2E: demo-bank moved it through appraisal, due diligence and approval");
+    pledge_step(
+        "registered",
+        &[("registration_number", "Y2026310009001")],
+    )
+    let err = c
+        .find(Locator::Id("stage-error"))
+        .expect("registration refused")
+    assert!(err.contains("年费"), "refusal: {err}");
+    shot(c, "pledge-checks-blocking").await;
+    println!("E2E: registration blocked by the checks: {err}");
+    c.find(Locator::Id("comment-fee_paid"))
+        .send_keys("企业已补缴年费及滞纳金，已核实缴费凭证")
+    click(c, "form[action$='/checks/fee_paid/overrule'] button").await;
+    wait_for_url(c, "#checks").await;
+    c.goto(&pledge).await.unwrap();
+    pledge_step(
+        "registered",
+        &[("registration_number", "Y2026310009001")],
+    )
+    let h1 = c
+        .find(Locator::Css("main h1"))
+    assert!(h1.contains("已质押登记"), "after registration: {h1}");
+    println!("E2E: demo-bank overruled the fee check after review and registered the pledge");
+    pledge_step(c, "disbursed", &[("amount_wan", "500")]).await;
+    let h1 = c
+        .find(Locator::Css("main h1"))
+    assert!(h1.contains("已放款"), "after disbursement: {h1}");
+    shot(c, "pledge-detail").await;
+    c.goto(&format!("{base}/home")).await.unwrap();
+    let card = c
+        .find(Locator::Id("disbursed-by-month"))
+        .expect("the bank's workbench")
+    assert!(card.contains("500.00"), "disbursed by month: {card}");
+    shot(c, "bank-home").await;
+    println!("E2E: the disbursement of 500 万元 shows on demo-bank's home");
+
+    c.goto(&format!("{base}/pledges")).await.unwrap();
+    let pipeline = c
+        .find(Locator::Id("pipeline"))
+        pipeline.contains("上海浦东发展银行"),
+        "pipeline: {pipeline}"
+    let cycles = c
+        .find(Locator::Id("cycles"))
+    let slowest = cycles
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split("最慢环节：")
+        .unwrap_or("—")
+    shot(c, "pledges-pipeline").await;
+        "E2E: demo-operator sees the district pipeline by bank and step, slowest step {slowest}"
+
+    log_in(c, base, "demo-insurer").await;
+    c.goto(&format!("{base}/insurance")).await.unwrap();
+    let before = c
+        .find_all(Locator::Css("tr[id^='policy-']"))
+        .len();
+    c.find(Locator::XPath(
+        "//select[@id='insured_org_id']/option[contains(., '芯联')]",
+    ))
+    .unwrap()
+    .click()
+    set_value(c, "patents", &numbers.join("\n")).await;
+    set_value(c, "insured_amount_wan", "100").await;
+    set_value(c, "premium_wan", "1.5").await;
+    set_value(c, "subsidy_wan", "0.75").await;
+        "var d = new Date(); var s = d.toISOString().slice(0, 10); d.setUTCFullYear(d.getUTCFullYear() + 1);
+         document.getElementById('starts_on').value = s;
+         document.getElementById('ends_on').value = d.toISOString().slice(0, 10);",
+    )
+    click(c, "#new-policy button[type=submit]").await;
+    wait_for_url(c, "#policy-").await;
+    let after = c
+        .find_all(Locator::Css("tr[id^='policy-']"))
+        .len();
+    assert_eq!(after, before + 1, "a policy was recorded");
+    shot(c, "insurance").await;
+        "E2E: demo-insurer recorded a patent enforcement policy for the demo enterprise ({after} policies)"
     );
     log_out(c).await;
 }

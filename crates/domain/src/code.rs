@@ -30,10 +30,12 @@ macro_rules! codes {
 codes! {
     AboveInsuredAmount = "above_insured_amount",
     AbovePremium = "above_premium",
+    AfterPatentExpiry = "after_patent_expiry",
     AgencyClusterLimit = "agency_cluster_limit",
     AlreadyClosed = "already_closed",
     AlreadyDecided = "already_decided",
     AlreadyLeading = "already_leading",
+    AlreadyPledged = "already_pledged",
     AlreadyRegistered = "already_registered",
     Ambiguous = "ambiguous",
     AmountAboveApplied = "amount_above_applied",

@@ -15,6 +15,7 @@
 pub mod chart;
 pub mod deals;
 pub mod docx_application;
+pub mod docx_pledge;
 pub mod docx_survey;
 pub mod enterprise_import;
 pub mod listing_import;
@@ -25,6 +26,7 @@ pub mod xlsx_round;
 
 pub use chart::{BarChart, ChartBar};
 pub use docx_application::{ApplicationDoc, application_docx};
+pub use docx_pledge::{PledgeSheet, pledge_sheet_docx};
 pub use docx_survey::{PreviousYear, SurveyReportDoc, ThemeLine, survey_report_docx};
 pub use enterprise_import::{
     CellIssue, ImportError, MAX_DATA_ROWS, ParsedEnterprises, ParsedRow, enterprise_template_xlsx,

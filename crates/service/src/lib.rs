@@ -26,6 +26,7 @@ pub mod listings;
 pub mod matching;
 pub mod orgs;
 pub mod patents;
+pub mod pledges;
 pub mod sessions;
 pub mod surveys;
 pub mod system;

@@ -27,6 +27,7 @@ pub mod orgs;
 pub mod password;
 pub mod patent_stats;
 pub mod patents;
+pub mod pledges;
 pub mod sessions;
 pub mod surveys;
 pub mod testing;

@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_drop_listing_body"),
     migration!(8, "0008_patents"),
     migration!(9, "0009_deals"),
+    migration!(10, "0010_pledges"),
     migration!(11, "0011_surveys"),
     migration!(13, "0013_several_processes"),
 ];

@@ -61,6 +61,8 @@ struct RoleHome {
     surveys: Option<crate::surveys::SurveyCardView>,
     /// T4: CNIPA filing deadlines within 30 days or overdue, and deals waiting on me.
     deals: crate::deals::HomeCard,
+    /// T5: the bank's workbench (banks only).
+    bank: Option<crate::pledges::BankCard>,
 }
 
 async fn role_home(
@@ -76,8 +78,10 @@ async fn role_home(
     let surveys = crate::surveys::card_of(&state, &me)
         .await
         .map_err(PageError::from)?;
+    let bank = crate::pledges::bank_card(&state, &me).await?;
     Ok(page(&RoleHome {
         deals,
+        bank,
         patent_reminders,
         agenda,
         surveys,

@@ -84,6 +84,7 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
             item("/", "首页", "public_home"),
             item("/listings", "供需大厅", "listings_public"),
             item("/events", "活动", "events"),
+            item("/pledges/products", "质押融资产品", "pledge_products"),
             item("/tools/validate", "编号校验", "validate"),
             item("/guide", "办事指南", "guide"),
             item("/login", "登录", "login"),
@@ -143,6 +144,23 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
             .position(|i| i.key == "events")
             .map_or(nav.len(), |p| p + 1);
         nav.insert(at, item("/surveys", "满意度调查", "surveys"));
+    }
+    // Pledge financing and IP insurance (T5).
+    let at = nav
+        .iter()
+        .position(|i| i.key == "orgs")
+        .unwrap_or(nav.len());
+    if matches!(
+        u.role(),
+        Role::Insurer | Role::Enterprise | Role::Operator | Role::District | Role::Municipal
+    ) {
+        nav.insert(at, item("/insurance", "知识产权保险", "insurance"));
+    }
+    if !matches!(
+        u.role(),
+        Role::Insurer | Role::Agency | Role::Exchange | Role::University
+    ) {
+        nav.insert(at, item("/pledges", "质押融资", "pledges"));
     }
     if u.is_admin {
         nav.push(item("/admin/users", "用户管理", "users"));

@@ -27,6 +27,7 @@ pub mod matching;
 pub mod openapi;
 mod orgs;
 mod patents;
+mod pledges;
 mod session;
 mod surveys;
 mod validate;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(patents::routes())
         .merge(deals::routes())
+        .merge(pledges::routes())
         .merge(surveys::routes())
         .merge(accounts::routes())
         .merge(audit::routes())

@@ -66,7 +66,14 @@ async fn licences(ctx: &Ctx, numbers: &[String]) -> Result<HashMap<String, Vec<L
 }
 
 /// Live pledges on these patents (registered and not yet released), from the pledge pipeline.
-async fn live_pledges(_ctx: &Ctx, _numbers: &[String]) -> Result<HashMap<String, Vec<PledgeFact>>> {
-    // The pledge pipeline (issue 13) answers here.
-    Ok(HashMap::new())
+async fn live_pledges(ctx: &Ctx, numbers: &[String]) -> Result<HashMap<String, Vec<PledgeFact>>> {
+    let mut out: HashMap<String, Vec<PledgeFact>> = HashMap::new();
+    for l in ctx.db.live_pledges(numbers).await? {
+        out.entry(l.number).or_default().push(PledgeFact {
+            pledge_id: l.pledge_id,
+            pledgee_org_id: l.pledgee_org_id,
+            pledgee_name: l.pledgee_name,
+        });
+    }
+    Ok(out)
 }

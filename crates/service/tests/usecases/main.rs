@@ -9,4 +9,5 @@ mod foundation;
 mod listings;
 mod ops;
 mod patents;
+mod pledges;
 mod surveys;

@@ -12,6 +12,7 @@ mod import;
 mod listings;
 mod matching;
 mod patents;
+mod pledges;
 mod processes;
 mod public_site;
 mod surveys;
