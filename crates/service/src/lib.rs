@@ -19,6 +19,7 @@ pub mod clock;
 pub mod console;
 pub mod error;
 pub mod events;
+pub mod front;
 pub mod home;
 pub mod jobs;
 pub mod listings;

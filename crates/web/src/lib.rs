@@ -16,6 +16,7 @@ mod auth;
 mod error;
 mod events;
 mod forms;
+mod front;
 mod guide;
 mod health;
 mod home;

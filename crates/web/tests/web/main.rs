@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod applications;
+mod edges;
 mod events;
 mod import;
 mod listings;
