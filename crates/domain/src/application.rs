@@ -406,6 +406,28 @@ pub struct Verdict {
     pub checks: Vec<Check>,
 }
 
+impl Application {
+    /// Whether the part of the form that `rule` judges is still empty: a draft shows such a
+    /// check as 待填写 (to fill in), not 不符合.
+    pub fn unfilled(&self, rule: Rule) -> bool {
+        let o = &self.ip_office;
+        let d = &self.declarations;
+        match rule {
+            Rule::A1 => self.park.level.is_none(),
+            Rule::A2 => self.enterprises.is_empty(),
+            Rule::A3 => {
+                o.department.is_none()
+                    && o.staff.is_none()
+                    && o.policies.is_empty()
+                    && o.annual_budget.is_none()
+                    && o.serves_district.is_none()
+            }
+            Rule::A4 | Rule::A5 => self.partners.is_empty(),
+            Rule::A6 => d.bad_credit_last_3_years.is_none() && d.mass_infringement_cases.is_none(),
+        }
+    }
+}
+
 /// The context the rules need beyond the application itself.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::district;
 use crate::ident::{IdentError, PatentApplicationNumber, PatentType, normalize};
 use crate::money::Fen;
-use crate::validation::{Errors, FieldError, text};
+use crate::validation::{Errors, FieldError, long_text, text};
 
 /// The eight national high-tech fields (国家重点支持的高新技术领域).
 pub const TECH_FIELDS: [&str; 8] = [
@@ -45,6 +45,16 @@ pub fn modes_compatible(sought: &str, offered: &str) -> bool {
     let licence = |m: &str| m.ends_with("许可");
     sought == offered
         || (licence(sought) && licence(offered) && (sought == "许可" || offered == "许可"))
+}
+
+/// The modes a listing is found under when browsing: its own, and `许可` for any kind of licence
+/// (`许可` is any licence), so the 合作方式 facet does not split 许可 from 普通许可.
+pub fn browse_modes(modes: &[String]) -> Vec<String> {
+    let mut out = modes.to_vec();
+    if modes.iter().any(|m| m.ends_with("许可")) && !modes.iter().any(|m| m == "许可") {
+        out.push("许可".to_string());
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -364,7 +374,7 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
         .take(text("title", "标题", input.title.as_deref(), true, 100))
         .flatten();
     let description = errs
-        .take(text(
+        .take(long_text(
             "description",
             "描述",
             input.description.as_deref(),
@@ -409,10 +419,17 @@ pub fn check_listing(input: &ListingInput, today: NaiveDate) -> Result<Listing, 
     }
     let price = match &input.price_wan {
         None => None,
-        Some(n) => errs.take(
-            Fen::parse_wan(&n.0)
-                .map_err(|e| FieldError::new("price_wan", e.code(), format!("金额（万元）：{e}"))),
-        ),
+        Some(n) => errs.take(Fen::parse_wan(&n.0).map_err(|e| {
+            let label = match kind {
+                Some(ListingKind::Demand) => "预算",
+                _ => "参考价格",
+            };
+            FieldError::new(
+                "price_wan",
+                e.code(),
+                e.wan_message(label, crate::money::WAN_DECIMALS),
+            )
+        })),
     };
     let district_code = match input.district_code.as_deref() {
         None => {
@@ -871,6 +888,16 @@ mod tests {
     #[test]
     fn t3_licence_modes_are_compatible() {
         assert!(modes_compatible("许可", "独占许可"));
+        let v = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            browse_modes(&v(&["转让", "普通许可"])),
+            v(&["转让", "普通许可", "许可"])
+        );
+        assert_eq!(
+            browse_modes(&v(&["许可", "独占许可"])),
+            v(&["许可", "独占许可"])
+        );
+        assert_eq!(browse_modes(&v(&["转让"])), v(&["转让"]));
         assert!(modes_compatible("开放许可", "许可"));
         assert!(!modes_compatible("独占许可", "普通许可"));
         assert!(modes_compatible("转让", "转让"));

@@ -17,7 +17,7 @@ pub const FEN_PER_WAN: i64 = 1_000_000;
 pub enum MoneyError {
     #[error("金额不能为空")]
     Empty,
-    #[error("金额格式不正确：{0}（应为数字，最多保留小数点后两位元）")]
+    #[error("金额“{0}”格式不正确：应为数字")]
     Malformed(String),
     #[error("金额不能为负数")]
     Negative,
@@ -25,7 +25,24 @@ pub enum MoneyError {
     TooLarge,
 }
 
+/// The decimals [`Fen::parse_wan`] accepts: 万元 to the fen.
+pub const WAN_DECIMALS: usize = 6;
+
 impl MoneyError {
+    /// The message for a field in 万元 labelled `label` (without the unit) that takes up to
+    /// `decimals` decimals: the unit and the rule, e.g. `参考价格“12,5x”格式不正确：应为以万元为单位的数字，
+    /// 如 120 或 35.5，最多保留 6 位小数`.
+    pub fn wan_message(&self, label: &str, decimals: usize) -> String {
+        match self {
+            MoneyError::Empty => format!("请填写{label}（万元）"),
+            MoneyError::Malformed(raw) => format!(
+                "{label}“{raw}”格式不正确：应为以万元为单位的数字，如 120 或 35.5，最多保留 {decimals} 位小数"
+            ),
+            MoneyError::Negative => format!("{label}（万元）不能为负数"),
+            MoneyError::TooLarge => format!("{label}（万元）过大"),
+        }
+    }
+
     pub fn code(&self) -> Code {
         match self {
             MoneyError::Empty => Code::Empty,
@@ -232,6 +249,29 @@ mod tests {
         assert_eq!(Fen::parse_wan("1,200").unwrap().fen(), 1_200_000_000);
         assert_eq!(Fen::parse_wan("１２．５").unwrap().fen(), 12_500_000);
         assert_eq!(Fen::parse_yuan("12.34").unwrap().fen(), 1234);
+    }
+
+    #[test]
+    fn an_amount_error_names_the_unit_and_the_real_rule() {
+        let e = Fen::parse_wan("12.5x").unwrap_err();
+        let m = e.wan_message("参考价格", WAN_DECIMALS);
+        assert_eq!(
+            m,
+            "参考价格“12.5x”格式不正确：应为以万元为单位的数字，如 120 或 35.5，最多保留 6 位小数"
+        );
+        assert!(!e.to_string().contains("两位"), "{e}");
+        // Seven decimals are one more than a fen.
+        let e = Fen::parse_wan("1.0000001").unwrap_err();
+        assert!(
+            e.wan_message("年营业收入", WAN_DECIMALS)
+                .contains("最多保留 6 位小数")
+        );
+        assert_eq!(
+            Fen::parse_wan("-1")
+                .unwrap_err()
+                .wan_message("预算", WAN_DECIMALS),
+            "预算（万元）不能为负数"
+        );
     }
 
     #[test]

@@ -415,7 +415,7 @@ fn check_enterprise_facts(input: &OrgInput, errs: &mut Errors) -> Option<Enterpr
                 errs.push(FieldError::new(
                     "revenue_wan",
                     e.code(),
-                    format!("年营业收入（万元）：{e}"),
+                    e.wan_message("年营业收入", crate::money::WAN_DECIMALS),
                 ));
                 None
             }

@@ -95,3 +95,48 @@ pub fn text(
     }
     Ok(Some(v.to_string()))
 }
+
+/// Like [`text`], for long texts pasted from a word processor (descriptions): line breaks are
+/// kept (`\r\n` and `\r` become `\n`), every other rule of [`text`] applies to the rest.
+pub fn long_text(
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    required: bool,
+    max_chars: usize,
+) -> Result<Option<String>, FieldError> {
+    let norm = value.map(|v| v.replace("\r\n", "\n").replace('\r', "\n"));
+    let flat = norm.as_deref().map(|v| v.replace('\n', " "));
+    Ok(text(field, label, flat.as_deref(), required, max_chars)?
+        .and(norm.map(|v| v.trim().to_string())))
+}
+
+#[cfg(test)]
+mod long_text_tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_pasted_from_word_are_kept_other_control_characters_refused() {
+        let v = long_text(
+            "d",
+            "描述",
+            Some(" 第一段。\r\n\r\n第二段。\r第三段。\n"),
+            true,
+            50,
+        );
+        assert_eq!(
+            v.unwrap().as_deref(),
+            Some("第一段。\n\n第二段。\n第三段。")
+        );
+        let e = long_text("d", "描述", Some("第一段\u{7}。"), true, 50).unwrap_err();
+        assert_eq!(e.code, Code::BadCharacter);
+        // A title stays on one line.
+        assert!(text("t", "标题", Some("一\n二"), true, 50).is_err());
+        // Line breaks count toward the length like any character.
+        assert!(long_text("d", "描述", Some("一\n二"), true, 2).is_err());
+        assert_eq!(
+            long_text("d", "描述", Some(" \n "), false, 5).unwrap(),
+            None
+        );
+    }
+}

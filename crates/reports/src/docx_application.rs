@@ -34,7 +34,7 @@ pub struct ApplicationDoc<'a> {
     pub verdict: &'a Verdict,
     /// Already formatted lines, e.g. `2021-06-01 10:00 张三（上海市知识产权局）：A3 符合 — 意见`.
     pub reviews: Vec<String>,
-    /// E.g. `信用报告.pdf（credit_report，120 KB）`.
+    /// E.g. `信用报告.pdf（信用报告，120 KB）`.
     pub attachments: Vec<String>,
 }
 
@@ -885,7 +885,7 @@ mod tests {
             app: &app,
             verdict: &verdict,
             reviews: vec!["2021-06-01 10:00 张三（上海市知识产权局）：A3 符合 — 材料齐全".into()],
-            attachments: vec!["信用报告.pdf（credit_report，120 KB）".into()],
+            attachments: vec!["信用报告.pdf（信用报告，120 KB）".into()],
         };
         let bytes = application_docx(&doc).unwrap();
         assert!(bytes.starts_with(b"PK"));
@@ -944,7 +944,7 @@ mod tests {
         assert!(has("综合结论：待审核") && has("优先：是"));
         // 七 and 附件
         assert!(contains("张三（上海市知识产权局）：A3 符合"));
-        assert!(has("1. 信用报告.pdf（credit_report，120 KB）"));
+        assert!(has("1. 信用报告.pdf（信用报告，120 KB）"));
         assert!(has("生成时间：2021-06-02 08:00"));
     }
 

@@ -140,11 +140,14 @@ async fn t1_progress(ctx: &Ctx, view: &DistrictView) -> Result<Option<T1Progress
             .map(|(k, (d, s))| (k, d, s))
             .collect::<Vec<_>>()
     };
-    let by_district = group(&|c| {
-        district::by_code(&c.district_code)
-            .map(|d| d.name.to_string())
-            .unwrap_or_default()
-    });
+    // Grouped by code, so the rows come in the official district order (310101 黄浦区, 310104 徐汇区…).
+    let by_district = group(&|c| c.district_code.clone())
+        .into_iter()
+        .map(|(code, d, s)| {
+            let name = district::by_code(&code).map_or(code.clone(), |d| d.name.to_string());
+            (name, d, s)
+        })
+        .collect();
     let by_field = group(&|c| c.field.clone());
     let mut by_month = group(&|c| c.month.clone());
     by_month = by_month.split_off(by_month.len().saturating_sub(12));
@@ -173,10 +176,10 @@ pub struct Tile {
 pub fn intro(role: Role) -> &'static str {
     match role {
         Role::Municipal => {
-            "统筹全市知识产权运营服务集聚区：开展申报评审、接收绩效报告、掌握各区运营情况。"
+            "统筹全市知识产权运营服务集聚区，开展申报评审、接收绩效报告、掌握各区运营情况。"
         }
         Role::District => "指导本区集聚区建设，掌握本区创新主体和运营绩效。",
-        Role::Operator => "运营集聚区：维护供需清单、组织对接活动、服务全区中小微企业。",
+        Role::Operator => "负责集聚区日常运营，维护供需清单、组织对接活动、服务全区中小微企业。",
         Role::Agency => "为企业提供专利代理、技术经纪、交易撮合和价值评估服务。",
         Role::Exchange => "组织专利转让、许可、拍卖和作价入股交易并结算。",
         Role::Bank => "开展专利商标质押融资和银企对接。",

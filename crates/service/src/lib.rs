@@ -20,6 +20,7 @@ pub mod console;
 pub mod deals;
 pub mod error;
 pub mod events;
+pub mod front;
 pub mod home;
 pub mod jobs;
 pub mod listings;

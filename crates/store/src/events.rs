@@ -569,6 +569,18 @@ impl Db {
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
+    /// The cluster's matchmaking figures for the public home: meetings held (an outcome was
+    /// recorded) and meetings that became deal leads.
+    pub async fn meeting_figures(&self) -> Result<(i64, i64)> {
+        let held = "SELECT COUNT(*) FROM event_meetings WHERE outcome IS NOT NULL";
+        let leads = "SELECT COUNT(*) FROM deal_leads WHERE meeting_id IS NOT NULL";
+        on_pool!(self, p => {
+            let h = sqlx::query_scalar::<_, i64>(held).fetch_one(p).await?;
+            let l = sqlx::query_scalar::<_, i64>(leads).fetch_one(p).await?;
+            Ok((h, l))
+        })
+    }
+
     /// Replace an event's meetings with a new schedule (and what it could not place), at once.
     /// `check(leads)` runs inside the transaction with the number of its meetings that became
     /// deal leads, so a lead made meanwhile is not lost to a new schedule.

@@ -33,8 +33,21 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     } else {
         None
     };
-    req.extensions_mut().insert(Auth(principal));
-    next.run(req).await
+    req.extensions_mut().insert(Auth(principal.clone()));
+    let mut res = next.run(req).await;
+    // An error page gets the normal navigation of whoever is asking.
+    if let Some(info) = res.extensions_mut().remove::<crate::layout::ErrorInfo>() {
+        let html = crate::layout::render_framed_error(
+            &state,
+            principal.as_ref(),
+            info.status,
+            &info.message,
+        );
+        let (mut parts, _) = res.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::from(html));
+    }
+    res
 }
 
 fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {

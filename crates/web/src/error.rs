@@ -191,11 +191,17 @@ impl From<StoreError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        (
+        let mut res = (
             self.status,
             Html(render_error_page(self.status, &self.message)),
         )
-            .into_response()
+            .into_response();
+        // `auth::authenticate` renders it again inside the frame of the viewer's role.
+        res.extensions_mut().insert(crate::layout::ErrorInfo {
+            status: self.status,
+            message: self.message,
+        });
+        res
     }
 }
 

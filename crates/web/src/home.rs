@@ -22,20 +22,9 @@ pub fn routes() -> Router<AppState> {
         .route("/districts", get(districts_page))
 }
 
-#[derive(Template)]
-#[template(path = "public_home.html")]
-struct PublicHome {
-    layout: Layout,
-    logged_in: bool,
-    guide: &'static crate::guide::Guide,
-}
-
-async fn public_home(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
-    page(&PublicHome {
-        layout: Layout::new(&state, user.as_ref(), "首页", "public_home"),
-        logged_in: user.is_some(),
-        guide: &crate::guide::GUIDE,
-    })
+/// The public front door: in [`crate::front`].
+async fn public_home(state: State<AppState>, user: MaybeUser) -> Response {
+    crate::front::public_home(state, user).await
 }
 
 #[derive(Template)]

@@ -60,6 +60,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "user_updated" => "用户状态已更新。",
         "revoked" => "令牌已撤销。",
         "submitted" => "申报书已提交。",
+        "draft_exists" => "本园区在该轮次已有申报书，已为您打开，请继续填写。",
+        "draft_prefilled" => {
+            "已新建申报书，并按机构名录带出所在区和园区管理主体，请核对后继续填写。"
+        }
         "reviewed" => "审核意见已记录。",
         "uploaded" => "材料已上传。",
         "imported" => "企业名单已导入。",
@@ -198,6 +202,46 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// An error page's status and message, carried on the response so that [`crate::auth::authenticate`],
+/// which knows who is asking, can render it inside the normal page frame ([`render_framed_error`]).
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "error_framed.html")]
+struct FramedErrorPage<'a> {
+    layout: Layout,
+    status: u16,
+    message: &'a str,
+    logged_in: bool,
+}
+
+/// The error page with the navigation of the viewer's role; a visitor's main button leads to
+/// the public home, a user's to the workbench.
+pub fn render_framed_error(
+    state: &AppState,
+    user: Option<&Principal>,
+    status: StatusCode,
+    message: &str,
+) -> String {
+    let title = if status == StatusCode::NOT_FOUND {
+        "页面不存在".to_string()
+    } else {
+        format!("出错了（{}）", status.as_u16())
+    };
+    FramedErrorPage {
+        layout: Layout::new(state, user, title, ""),
+        status: status.as_u16(),
+        message,
+        logged_in: user.is_some(),
+    }
+    .render()
+    .unwrap_or_else(|_| render_error_page(status, message))
+}
+
 pub fn render_error_page(status: StatusCode, message: &str) -> String {
     ErrorPage {
         status: status.as_u16(),
@@ -205,6 +249,11 @@ pub fn render_error_page(status: StatusCode, message: &str) -> String {
     }
     .render()
     .unwrap_or_else(|_| message.to_string())
+}
+
+/// A long text's paragraphs: its non-blank lines, for one `<p>` each.
+pub fn paragraphs(s: &str) -> Vec<&str> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
 /// Unix seconds as Beijing time, `YYYY-MM-DD HH:MM`.

@@ -17,6 +17,7 @@ mod deals;
 mod error;
 mod events;
 mod forms;
+mod front;
 mod guide;
 mod health;
 mod home;

@@ -273,7 +273,7 @@ fn check_ip_office(o: &IpOfficeInput, errs: &mut Errors) -> IpOffice {
                 errs.push(FieldError::new(
                     "ip_office.annual_budget_wan",
                     e.code(),
-                    format!("年度知识产权工作经费（万元）：{e}"),
+                    e.wan_message("年度知识产权工作经费", crate::money::WAN_DECIMALS),
                 ));
                 None
             }

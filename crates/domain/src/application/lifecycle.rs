@@ -106,10 +106,11 @@ impl AppStatus {
     }
 
     /// The review state machine: the status after `action`, or `None` when it stays. A draft is
-    /// not reviewed; a decided application takes comments only; a returned one takes no check
+    /// not reviewed (it takes comments); a decided application takes comments only; a returned one takes no check
     /// reviews until it is submitted again. Any check review puts a submitted one under review.
     pub fn after_review(self, action: &ReviewAction) -> Result<Option<AppStatus>, Refusal> {
-        if self == AppStatus::Draft {
+        // A draft takes the district bureau's guidance (comments), no review.
+        if self == AppStatus::Draft && *action != ReviewAction::Comment {
             return Err(Refusal::new(Code::NotSubmitted, "申报书尚未提交，不能审核"));
         }
         if *action != ReviewAction::Comment && self.decided() {
@@ -305,7 +306,7 @@ mod tests {
         let decide = |d| ReviewAction::Decision(d);
         use AppStatus::*;
         let refused = |s: AppStatus, a: &ReviewAction| s.after_review(a).unwrap_err().code;
-        assert_eq!(refused(Draft, &ReviewAction::Comment), Code::NotSubmitted);
+        assert_eq!(Draft.after_review(&ReviewAction::Comment), Ok(None));
         assert_eq!(refused(Draft, &check), Code::NotSubmitted);
         assert_eq!(Submitted.after_review(&check), Ok(Some(UnderReview)));
         assert_eq!(UnderReview.after_review(&check), Ok(None));

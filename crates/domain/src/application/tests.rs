@@ -1158,3 +1158,24 @@ fn missing_for_submission_names_undated_partners_not_failing_values() {
     assert_eq!(fields(&errs), ["partners.2.agreement_date"]);
     assert!(errs[0].message.contains("乙银行上海分行"));
 }
+
+#[test]
+fn a_an_empty_draft_is_unfilled_rule_by_rule_until_each_part_is_entered() {
+    let empty = check_input(&ApplicationInput {
+        round_year: Some(2025),
+        ..Default::default()
+    })
+    .unwrap();
+    for rule in Rule::ALL {
+        assert!(empty.unfilled(rule), "{rule:?}");
+    }
+    let mut input = ApplicationInput {
+        round_year: Some(2025),
+        ..Default::default()
+    };
+    input.park.level = Some("municipal".into());
+    input.declarations.bad_credit_last_3_years = Some(false);
+    let app = check_input(&input).unwrap();
+    assert!(!app.unfilled(Rule::A1) && !app.unfilled(Rule::A6));
+    assert!(app.unfilled(Rule::A2) && app.unfilled(Rule::A4));
+}

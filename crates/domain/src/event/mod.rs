@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::listing::TECH_FIELDS;
-use crate::validation::{Errors, FieldError, text};
+use crate::validation::{Errors, FieldError, long_text, text};
 
 pub mod meeting;
 pub mod pairing;
@@ -265,7 +265,7 @@ pub fn check_event(input: &EventInput, now: NaiveDateTime) -> Result<Event, Vec<
         )
         .flatten();
     let description = errs
-        .take(text(
+        .take(long_text(
             "description",
             "活动介绍",
             input.description.as_deref(),

@@ -151,18 +151,18 @@ pub fn can_apply(actor: &Actor) -> bool {
     actor.role == Role::Operator
 }
 
-/// The operator reads its own; once submitted, the municipal bureau reads all and the district bureau
-/// of the park's district reads those of its district. Other parks, even in the same district, do not.
+/// The operator reads its own; the district bureau of the park's district reads those of its
+/// district, drafts included (the cluster is built under its guidance, so it guides the draft);
+/// once submitted, the municipal bureau reads all. Other parks, even in the same district, do not.
 pub fn can_read_application(actor: &Actor, app: &ApplicationScope) -> bool {
     if actor.admin || actor.org_id == app.operator_org_id {
         return true;
     }
-    !app.draft
-        && match actor.role {
-            Role::Municipal => true,
-            Role::District => actor.same_district(app.district),
-            _ => false,
-        }
+    match actor.role {
+        Role::District => actor.same_district(app.district),
+        Role::Municipal => !app.draft,
+        _ => false,
+    }
 }
 
 /// Only the operator changes its application (while it is a draft or returned for correction).
@@ -175,11 +175,11 @@ pub fn can_review_application(actor: &Actor) -> bool {
     actor.role == Role::Municipal
 }
 
-/// Reviewers, and the district bureau of the park's district, may comment.
+/// The district bureau of the park's district comments, on drafts too (its guidance before
+/// submission); the reviewers comment once it is submitted.
 pub fn can_comment_application(actor: &Actor, app: &ApplicationScope) -> bool {
-    !app.draft
-        && (can_review_application(actor)
-            || actor.role == Role::District && actor.same_district(app.district))
+    actor.role == Role::District && actor.same_district(app.district)
+        || !app.draft && can_review_application(actor)
 }
 
 /// The municipal bureau opens application rounds.

@@ -108,7 +108,7 @@ fn a_applications_are_read_by_their_operator_and_the_overseeing_bureaus_only() {
     };
     assert!(can_read_application(&operator, &draft));
     assert!(can_edit_application(&operator, &draft));
-    for other in [&rival, &xuhui, &municipal] {
+    for other in [&rival, &minhang, &municipal] {
         assert!(!can_read_application(other, &draft), "{other:?}");
     }
     assert!(can_read_application(&municipal, &submitted));
@@ -124,6 +124,26 @@ fn a_applications_are_read_by_their_operator_and_the_overseeing_bureaus_only() {
     assert!(can_open_rounds(&municipal) && !can_open_rounds(&xuhui));
     assert!(can_compare_applications(&municipal) && can_compare_applications(&xuhui));
     assert!(!can_compare_applications(&operator) && !can_compare_applications(&rival));
+}
+
+#[test]
+fn a_the_district_bureau_reads_and_comments_on_its_parks_drafts() {
+    let xuhui = actor(5, Role::District, Some(XUHUI));
+    let minhang = actor(6, Role::District, Some(MINHANG));
+    let municipal = actor(9, Role::Municipal, None);
+    let draft = ApplicationScope {
+        operator_org_id: 7,
+        district: Some(XUHUI),
+        draft: true,
+    };
+    assert!(can_read_application(&xuhui, &draft));
+    assert!(can_comment_application(&xuhui, &draft));
+    assert!(!can_edit_application(&xuhui, &draft));
+    assert!(!can_read_application(&minhang, &draft));
+    assert!(!can_comment_application(&minhang, &draft));
+    // The municipal bureau sees it once submitted, not before.
+    assert!(!can_read_application(&municipal, &draft));
+    assert!(!can_comment_application(&municipal, &draft));
 }
 
 #[test]

@@ -46,6 +46,52 @@ pub async fn create(
         .await?)
 }
 
+/// What [`start`] did.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub record: ApplicationRecord,
+    /// False when the organisation already had an application for the round: that one is opened.
+    pub created: bool,
+}
+
+/// 开始填写 (the form): one application per park and round. The organisation's application for
+/// `round_year` when it has one; otherwise a new draft prefilled from the registry (the park's
+/// district and its management body: the operator organisation's name and USCC).
+pub async fn start(ctx: &Ctx, user: &Principal, round_year: Option<i32>) -> Result<Started> {
+    if !policy::can_apply(&user.actor()) {
+        return Err(Error::forbidden());
+    }
+    if let Some(year) = round_year {
+        let existing = ctx
+            .db
+            .application_list(&zhiyun_store::applications::AppFilter {
+                round_year: Some(year),
+            })
+            .await?
+            .into_iter()
+            .find(|r| r.operator_org_id == user.org_id);
+        if let Some(record) = existing {
+            return Ok(Started {
+                record,
+                created: false,
+            });
+        }
+    }
+    let org = ctx.db.org_get(user.org_id).await?;
+    let mut input = ApplicationInput {
+        round_year,
+        ..Default::default()
+    };
+    input.park.district_code = org.district_code.clone();
+    input.park.management_body.name = Some(org.name.clone());
+    input.park.management_body.uscc = org.uscc.clone();
+    let record = create(ctx, user, CreateApplication { input }).await?;
+    Ok(Started {
+        record,
+        created: true,
+    })
+}
+
 /// A change to the stored body. Errors found while reading a form come back from `Edit`; they
 /// are reported together with the checks, and nothing is saved.
 pub type EditFn = Box<dyn FnOnce(&mut ApplicationInput) -> Vec<FieldError> + Send>;

@@ -28,12 +28,12 @@ pub fn review_line(r: &ReviewRecord) -> String {
     )
 }
 
-/// A document as one line, e.g. `信用报告.pdf（credit_report，120 KB）`.
+/// A document as one line, e.g. `信用报告.pdf（信用报告，120 KB）`.
 pub fn attachment_line(a: &AttachmentRecord) -> String {
     format!(
         "{}（{}，{} KB）",
         a.filename,
-        a.part.slug(),
+        a.part.label(),
         (a.size + 1023) / 1024
     )
 }

@@ -37,7 +37,7 @@ fn doc(ctx: &Ctx, l: &ListingRecord, owner_kind: &str, owner_name: &str) -> List
         title: l.title.clone(),
         description: l.description.clone(),
         field: l.field.clone(),
-        modes: l.modes.clone(),
+        modes: zhiyun_domain::listing::browse_modes(&l.modes),
         district_code: l.district_code.clone(),
         owner_kind: owner_kind.to_string(),
         owner_name: owner_name.to_string(),

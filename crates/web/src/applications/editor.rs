@@ -304,6 +304,16 @@ fn size_slug(s: &str) -> String {
     .to_string()
 }
 
+/// The size class in Chinese (大型…微型); an unknown value as typed.
+fn size_label(s: Option<&str>) -> String {
+    match s {
+        Some(s) => zhiyun_domain::org::SizeClass::parse(s)
+            .map(|k| k.label().to_string())
+            .unwrap_or_else(|| s.to_string()),
+        None => String::new(),
+    }
+}
+
 /// The form of `step`: the stored values, or `form` as typed when a save was refused.
 async fn render_edit(
     state: &AppState,
@@ -343,8 +353,8 @@ async fn render_edit(
                     label: d.name,
                 })
                 .collect(),
-            checks: check_rows(v),
-            eligible: eligible_label(v),
+            checks: check_rows(v, r),
+            eligible: eligible_label(v, r),
             enterprise_count: r.input.enterprises.len(),
             enterprise_preview: r
                 .input
@@ -356,7 +366,7 @@ async fn render_edit(
                     row: i + 1,
                     name: opt(&e.name),
                     uscc: opt(&e.uscc),
-                    size: opt(&e.size),
+                    size: size_label(e.size.as_deref()),
                     cert: opt(&e.hte_certificate),
                 })
                 .collect(),

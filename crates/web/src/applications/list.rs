@@ -8,11 +8,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use zhiyun_domain::application::ApplicationInput;
+use zhiyun_domain::application::Rule;
 use zhiyun_service::applications::{self as uc, editor};
 use zhiyun_service::{Kind, Principal};
 
-use super::views::{district_name, eligible_label, park_name, status_tag};
+use super::views::{district_name, eligible_label, park_name, shown_status, status_tag};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -41,6 +41,10 @@ struct ListPage {
     year: Option<i32>,
     rows: Vec<ListRow>,
     error: Option<String>,
+    /// What A1–A6 stand for, under the table.
+    legend: Vec<(&'static str, &'static str)>,
+    /// Neither prepares nor oversees applications (an enterprise, a bank…): a page that says so.
+    outsider: bool,
 }
 
 #[derive(Deserialize)]
@@ -75,9 +79,9 @@ async fn render_list(
                     .verdict
                     .checks
                     .iter()
-                    .map(|c| (c.status.slug(), c.status.label()))
+                    .map(|c| shown_status(c, r))
                     .collect(),
-                eligible: eligible_label(&j.verdict),
+                eligible: eligible_label(&j.verdict, r),
             }
         })
         .collect();
@@ -97,6 +101,11 @@ async fn render_list(
             year: board.year,
             rows,
             error,
+            legend: Rule::ALL
+                .into_iter()
+                .map(|r| (r.code(), r.title()))
+                .collect(),
+            outsider: !board.may_apply && !board.may_compare,
         },
     ))
 }
@@ -123,14 +132,18 @@ pub async fn create_form(
     PageUser(user): PageUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let input = ApplicationInput {
-        round_year: f.get("round_year").and_then(|y| y.parse().ok()),
-        ..Default::default()
-    };
-    match editor::create(&state.svc, &user, editor::CreateApplication { input }).await {
-        Ok(r) => {
-            Ok(Redirect::to(&format!("/applications/{}/edit?step=park", r.id)).into_response())
-        }
+    let year = f.get("round_year").and_then(|y| y.parse().ok());
+    match editor::start(&state.svc, &user, year).await {
+        Ok(s) if s.created => Ok(Redirect::to(&format!(
+            "/applications/{}/edit?step=park&notice=draft_prefilled",
+            s.record.id
+        ))
+        .into_response()),
+        Ok(s) => Ok(Redirect::to(&format!(
+            "/applications/{}/edit?step=park&notice=draft_exists",
+            s.record.id
+        ))
+        .into_response()),
         Err(e) if matches!(e.kind, Kind::Invalid | Kind::Conflict) => {
             let status = if e.kind == Kind::Invalid {
                 StatusCode::UNPROCESSABLE_ENTITY

@@ -92,8 +92,8 @@ pub async fn render_overview(
             can_review: o.may.review,
             can_comment: o.may.comment,
             can_attach: o.may.attach,
-            checks: check_rows(v),
-            eligible: eligible_label(v),
+            checks: check_rows(v, r),
+            eligible: eligible_label(v, r),
             priority: v.priority,
             enterprises: r.app.enterprises.len(),
             partners: r.app.partners.len(),
@@ -159,6 +159,21 @@ pub async fn review_form(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
+    // The decision has no default: a decision form sent without one is refused, not taken as a comment.
+    if get("form").as_deref() == Some("decision") && get("decision").is_none() {
+        return render_overview(
+            &state,
+            &user,
+            id,
+            None,
+            Some((
+                "请选择综合结论：批准、退回修改或不予批准".to_string(),
+                Vec::new(),
+            )),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     let input = ReviewInput {
         rule: get("rule"),
         status: get("status"),

@@ -1,7 +1,9 @@
 //! What the application pages and the JSON API show, built from the use cases' typed records.
 
 use serde::Serialize;
-use zhiyun_domain::application::{AppStatus, ApplicationInput, Evidence, ReviewAction, Verdict};
+use zhiyun_domain::application::{
+    AppStatus, ApplicationInput, Check, Evidence, ReviewAction, Status, Verdict,
+};
 use zhiyun_service::applications::{
     ApplicationRecord, AttachmentRecord, ReviewRecord, RoundRecord,
 };
@@ -142,6 +144,9 @@ pub struct AttachmentView {
     pub application_id: i64,
     /// park | ip_office | partners | credit_report | enterprise_list | other
     pub part: &'static str,
+    /// The part in Chinese, for pages.
+    #[serde(skip)]
+    pub part_label: &'static str,
     pub filename: String,
     pub content_type: String,
     pub size: i64,
@@ -155,6 +160,7 @@ impl From<&AttachmentRecord> for AttachmentView {
             id: a.id,
             application_id: a.application_id,
             part: a.part.slug(),
+            part_label: a.part.label(),
             filename: a.filename.clone(),
             content_type: a.content_type.clone(),
             size: a.size,
@@ -252,26 +258,55 @@ fn details(evidence: &Evidence) -> Vec<String> {
     }
 }
 
+/// A check's status slug and label as shown: in a draft (or one returned for correction), a
+/// failing check whose part of the form is still empty reads 待填写 (`todo`), not 不符合.
+pub fn shown_status(c: &Check, r: &ApplicationRecord) -> (&'static str, &'static str) {
+    if r.status.editable() && c.status == Status::Fail && r.app.unfilled(c.rule) {
+        ("todo", "待填写")
+    } else {
+        (c.status.slug(), c.status.label())
+    }
+}
+
 /// Checks for display, each with a short evidence summary in Chinese.
-pub fn check_rows(v: &Verdict) -> Vec<CheckRow> {
+pub fn check_rows(v: &Verdict, r: &ApplicationRecord) -> Vec<CheckRow> {
     v.checks
         .iter()
-        .map(|c| CheckRow {
-            code: c.rule.code(),
-            title: c.rule.title(),
-            status: c.status.slug(),
-            label: c.status.label(),
-            message: c.message.clone(),
-            details: details(&c.evidence),
+        .map(|c| {
+            let (status, label) = shown_status(c, r);
+            CheckRow {
+                code: c.rule.code(),
+                title: c.rule.title(),
+                status,
+                label,
+                message: c.message.clone(),
+                details: details(&c.evidence),
+            }
         })
         .collect()
 }
 
-pub fn eligible_label(v: &Verdict) -> (&'static str, &'static str) {
-    match v.eligible {
-        Some(true) => ("pass", "符合申报条件"),
-        Some(false) => ("fail", "不符合申报条件"),
-        None => ("needs_review", "待人工审核"),
+/// The 结论 column: the automatic checks read in the light of the status, so that nothing says
+/// 不符合申报条件 before a reviewer decided.
+pub fn eligible_label(v: &Verdict, r: &ApplicationRecord) -> (&'static str, &'static str) {
+    match r.status {
+        AppStatus::Approved => ("pass", "已批准"),
+        AppStatus::Rejected => ("fail", "不予批准"),
+        AppStatus::Submitted | AppStatus::UnderReview => match v.eligible {
+            Some(true) => ("pass", "自动审查符合，待审核"),
+            Some(false) => ("fail", "自动审查有不符合项，待审核"),
+            None => ("needs_review", "待审核"),
+        },
+        AppStatus::Draft | AppStatus::Returned => {
+            if v.checks.iter().any(|c| shown_status(c, r).0 == "todo") {
+                return ("needs_review", "待填写完整");
+            }
+            match v.eligible {
+                Some(true) => ("pass", "预审符合，可提交"),
+                Some(false) => ("fail", "预审有不符合项"),
+                None => ("needs_review", "预审待人工确认"),
+            }
+        }
     }
 }
 

@@ -251,6 +251,13 @@ pub(super) async fn meeting_form(
 ) -> Result<Response, PageError> {
     let action = MeetingAction::parse(&action).ok_or_else(PageError::not_found)?;
     let num = |k: &str| f.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+    // The outcome has no default: recording none chosen is refused.
+    if action == MeetingAction::Outcome && f.get("outcome").is_none_or(|o| o.trim().is_empty()) {
+        return Err(PageError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择洽谈结果后再记录。",
+        ));
+    }
     let body = MeetingBody {
         slot: num("slot"),
         table: num("table"),

@@ -32,6 +32,11 @@ pub struct EventView {
 }
 
 impl EventView {
+    /// The description's paragraphs, one `<p>` each.
+    pub fn paragraphs(&self) -> Vec<&str> {
+        crate::layout::paragraphs(&self.description)
+    }
+
     pub fn of(s: &EventSummary) -> EventView {
         let e = &s.event;
         EventView {

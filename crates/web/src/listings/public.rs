@@ -295,7 +295,14 @@ async fn list_page(
             "mode",
             f.mode
                 .iter()
-                .map(|(k, n)| (k.clone(), k.clone(), *n))
+                .map(|(k, n)| {
+                    let label = if k == "许可" {
+                        "许可（各类许可）".to_string()
+                    } else {
+                        k.clone()
+                    };
+                    (k.clone(), label, *n)
+                })
                 .collect(),
             blank(&p.mode),
         ),

@@ -10,6 +10,9 @@ pub struct PatentView {
     pub number: String,
     /// invention | utility_model | design | pct_invention | pct_utility_model
     pub patent_type: String,
+    /// The kind in Chinese (发明…), for pages.
+    #[serde(skip)]
+    pub type_label: String,
 }
 
 /// A listing. Contact details are masked (`张**`, `138****5678`) for visitors who are not logged in.
@@ -49,6 +52,13 @@ pub struct ListingView {
     pub return_reason: Option<String>,
 }
 
+impl ListingView {
+    /// The description's paragraphs, one `<p>` each.
+    pub fn paragraphs(&self) -> Vec<&str> {
+        crate::layout::paragraphs(&self.description)
+    }
+}
+
 impl From<ListingDetail> for ListingView {
     fn from(d: ListingDetail) -> ListingView {
         let l = d.listing;
@@ -77,6 +87,7 @@ impl From<ListingDetail> for ListingView {
                 .into_iter()
                 .map(|(number, patent_type)| PatentView {
                     number,
+                    type_label: patent_type_label(&patent_type),
                     patent_type,
                 })
                 .collect(),
@@ -91,4 +102,20 @@ impl From<ListingDetail> for ListingView {
             modes: l.modes,
         }
     }
+}
+
+/// `invention` → 发明; an unknown code as it is.
+fn patent_type_label(code: &str) -> String {
+    use zhiyun_domain::ident::PatentType;
+    [
+        PatentType::Invention,
+        PatentType::UtilityModel,
+        PatentType::Design,
+        PatentType::PctInvention,
+        PatentType::PctUtilityModel,
+    ]
+    .into_iter()
+    .find(|t| t.code() == code)
+    .map(|t| t.label().to_string())
+    .unwrap_or_else(|| code.to_string())
 }

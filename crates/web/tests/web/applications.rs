@@ -778,7 +778,8 @@ async fn only_operators_apply_and_drafts_stay_private() {
     );
 
     let id = t.create("op1", json!({"round_year": 2021})).await;
-    for who in ["op2", "muni", "xuhui"] {
+    // Others do not see a draft; the park's district bureau does (it guides the draft).
+    for who in ["op2", "muni", "minhang"] {
         let (s, _, _) = t
             .call(
                 who,
@@ -1113,4 +1114,246 @@ async fn the_enterprise_list_imports_with_a_dry_run_then_all_or_valid_rows() {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("缺少表头列"), "{html}");
+}
+
+// ---------- issue 18: the rough edges of the application flow ----------
+
+/// A form post as `who` (bearer: no CSRF question): status, `Location`, body.
+async fn post_form(t: &T, who: &str, path: &str, body: &str) -> (StatusCode, String, String) {
+    let res = t
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {}", t.tokens[who]))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+async fn page_of(t: &T, who: &str, path: &str) -> (StatusCode, String) {
+    let (s, _, bytes) = t.call(who, Method::GET, path, None).await;
+    (s, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn issue18_starting_twice_opens_the_prefilled_draft_whose_empty_checks_read_to_fill_in() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let (s, first, _) = post_form(&t, "op1", "/applications", "round_year=2021").await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{first}");
+    assert!(first.contains("notice=draft_prefilled"), "{first}");
+    let (s, again, _) = post_form(&t, "op1", "/applications", "round_year=2021").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(again.contains("notice=draft_exists"), "{again}");
+    let id_of = |l: &str| {
+        l.trim_start_matches("/applications/")
+            .split('/')
+            .next()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+    };
+    assert_eq!(id_of(&first), id_of(&again), "one draft per park and round");
+    let (_, list, _) = t
+        .call(
+            "op1",
+            Method::GET,
+            "/api/v1/applications?round_year=2021",
+            None,
+        )
+        .await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    let id = id_of(&first);
+    // Prefilled from the registry: the operator organisation's district and identity.
+    let (_, v, _) = t
+        .call(
+            "op1",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    let park = &v["body"]["park"];
+    assert_eq!(park["district_code"], "310104", "{v}");
+    assert_eq!(park["management_body"]["name"], "徐汇甲园区运营公司", "{v}");
+    assert_eq!(park["management_body"]["uscc"], uscc("310104", 1), "{v}");
+    // The opened draft says so, and its empty parts read 待填写, not 不符合.
+    let (s, html) = page_of(&t, "op1", &again).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("本园区在该轮次已有申报书"), "{html}");
+    assert!(html.matches(">待填写</span>").count() >= 4, "{html}");
+    assert!(!html.contains(">不符合</span>"), "{html}");
+    // The list: 结论 says what to do, the column headers have a legend.
+    let (_, html) = page_of(&t, "op1", "/applications").await;
+    assert!(html.contains("待填写完整"), "{html}");
+    assert!(!html.contains("不符合申报条件"), "{html}");
+    assert!(
+        html.contains("<abbr title=\"申报对象：市级以上产业园区\">A1</abbr>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>A6</strong> 信用记录与侵权案件"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn issue18_raw_codes_read_in_chinese_in_the_application_pages() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let id = t
+        .create(
+            "op1",
+            full(2021, "徐汇甲园区", [(1, "甲代理"), (2, "乙代理")]),
+        )
+        .await;
+    let (html_s, html) = page_of(
+        &t,
+        "op1",
+        &format!("/applications/{id}/edit?step=enterprises"),
+    )
+    .await;
+    assert_eq!(html_s, StatusCode::OK);
+    assert!(
+        html.contains("<td>大型</td>") && html.contains("<td>小型</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("<td>large</td>") && !html.contains("<td>small</td>"));
+    let (s, v) = t
+        .upload(
+            "op1",
+            id,
+            "credit_report",
+            "信用报告.pdf",
+            b"%PDF-1.4 report",
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, html) = page_of(&t, "op1", &format!("/applications/{id}")).await;
+    assert!(html.contains("<td>信用报告</td>"), "{html}");
+    assert!(!html.contains(">credit_report<"), "{html}");
+}
+
+#[tokio::test]
+async fn issue18_the_district_bureau_guides_drafts_and_the_conclusion_follows_the_status() {
+    let t = spawn().await;
+    t.round(2021, "2099-12-31").await;
+    let id = t
+        .create(
+            "op1",
+            full(2021, "徐汇甲园区", [(1, "甲代理"), (2, "乙代理")]),
+        )
+        .await;
+    // The district bureau reads its park's draft and comments on it; another district does not.
+    let (s, _, _) = t
+        .call(
+            "xuhui",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v, _) = t
+        .call(
+            "xuhui",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/reviews"),
+            Some(json!({"comment": "请补充园区认定文件"})),
+        )
+        .await;
+    assert!(s.is_success(), "{s} {v}");
+    let (s, _, _) = t
+        .call(
+            "minhang",
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, html) = page_of(&t, "xuhui", "/applications").await;
+    assert!(
+        html.contains("徐汇甲园区"),
+        "the bureau's list shows the draft: {html}"
+    );
+    let (_, html) = page_of(&t, "op1", &format!("/applications/{id}")).await;
+    assert!(html.contains("请补充园区认定文件"), "{html}");
+
+    // Submitted: the conclusion does not read 不符合申报条件 while nobody decided.
+    t.upload(
+        "op1",
+        id,
+        "credit_report",
+        "信用报告.pdf",
+        b"%PDF-1.4 report",
+    )
+    .await;
+    let (s, v, _) = t
+        .call(
+            "op1",
+            Method::POST,
+            &format!("/api/v1/applications/{id}/submit"),
+            None,
+        )
+        .await;
+    assert!(s.is_success(), "{s} {v}");
+    let (_, html) = page_of(&t, "muni", "/applications?round_year=2021").await;
+    assert!(html.contains("已提交"), "{html}");
+    assert!(!html.contains("不符合申报条件"), "{html}");
+    assert!(html.contains("待审核"), "{html}");
+    // The final decision has no default, and one sent without a choice is refused.
+    let (_, html) = page_of(&t, "muni", &format!("/applications/{id}")).await;
+    assert!(
+        html.contains("<select id=\"decision\" name=\"decision\" required><option value=\"\" selected>请选择</option>"),
+        "{html}"
+    );
+    let (s, _, html) = post_form(
+        &t,
+        "muni",
+        &format!("/applications/{id}/reviews"),
+        "form=decision&decision=&comment=%E5%A5%BD",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请选择综合结论"), "{html}");
+    let (_, v, _) = t
+        .call(
+            "muni",
+            Method::GET,
+            &format!("/api/v1/applications/{id}/reviews"),
+            None,
+        )
+        .await;
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "nothing recorded: {v}");
+}
+
+#[tokio::test]
+async fn issue18_an_enterprise_opening_applications_is_told_who_applies() {
+    let t = spawn().await;
+    let (s, html) = page_of(&t, "ent", "/applications").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("集聚区申报由园区运营方办理"), "{html}");
+    assert!(!html.contains("<th scope=\"col\">结论</th>"), "{html}");
 }

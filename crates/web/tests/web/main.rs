@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod applications;
 mod deals;
+mod edges;
 mod events;
 mod import;
 mod listings;
