@@ -14,7 +14,7 @@ mkdir -p "$WORK"
 step() { printf '\n==== %s ====\n' "$*"; }
 
 step "quality on the labelled set (320 supplies, 64 demands)"
-"$BIN" eval matching
+"$BIN" eval matching --dir "$ROOT/eval"
 echo "Python baseline:"
 python3 "$ROOT/bench/match_baseline.py" --supplies "$ROOT/eval/matching/supplies.jsonl" \
   --demands "$ROOT/eval/matching/demands.jsonl" | grep -E '^(recall|ndcg)'

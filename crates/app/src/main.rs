@@ -127,8 +127,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum EvalCommand {
-    /// The full scorer and BM25 alone on the hand-labelled demands and supplies.
-    Matching,
+    /// Every labelled set under eval/: the matcher and two baselines (character n-gram TF-IDF
+    /// cosine and BM25) on the demands, the listings search and the baselines on the queries.
+    Matching {
+        /// The directory holding the sets (one directory each).
+        #[arg(long, default_value = "eval")]
+        dir: PathBuf,
+        /// Also measure the matcher without each of its parts.
+        #[arg(long)]
+        ablation: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -200,6 +208,12 @@ enum BenchCommand {
         /// Write each demand's ranked supplies here (JSON Lines).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also time this many single match requests one after the other (p50, p99).
+        #[arg(long, default_value_t = 0)]
+        requests: usize,
+        /// Only time the single requests (skip the batch).
+        #[arg(long)]
+        no_batch: bool,
     },
 }
 
@@ -285,8 +299,8 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     // The matching measures need no database.
     match &cli.command {
-        Command::Eval(EvalCommand::Matching) => {
-            return match_eval::eval(synonyms(cli.synonyms.as_deref())?);
+        Command::Eval(EvalCommand::Matching { dir, ablation }) => {
+            return match_eval::eval(synonyms(cli.synonyms.as_deref())?, dir, *ablation);
         }
         Command::Bench(BenchCommand::GenMatch {
             supplies,
@@ -298,9 +312,18 @@ async fn main() -> Result<()> {
             demands,
             top,
             out,
+            requests,
+            no_batch,
         }) => {
             let synonyms = synonyms(cli.synonyms.as_deref())?;
-            return match_eval::batch(synonyms, supplies, demands, *top, out.as_deref());
+            return match_eval::batch(
+                synonyms,
+                supplies,
+                demands,
+                *top,
+                out.as_deref(),
+                (*requests, *no_batch),
+            );
         }
         Command::Backup { to } => return backup::backup(cli.database_url.as_deref(), to).await,
         Command::Restore { from, to } => {

@@ -447,12 +447,28 @@ impl SearchIndex {
         let mut text_query = self.words_query(&searcher, &words, Occur::Must)?;
         let mut found = run(&searcher, &*text_query, &filters, sort, page, per_page)?;
         let mut relaxed = false;
+        let mut single_chars = false;
         if found.total == 0 && words.len() >= 2 {
-            // No listing has every word: show those with some of them, and say so.
-            let any_word = self.words_query(&searcher, &words, Occur::Should)?;
-            let retry = run(&searcher, &*any_word, &filters, sort, page, per_page)?;
-            if retry.total > 0 {
-                (found, relaxed, text_query) = (retry, true, any_word);
+            // No listing has every word: show those with some of the longer ones, and say so.
+            // A single Han character (`不` of `不存在`) alone is no match while a longer word
+            // of the query may still be found.
+            let (long, single): (Vec<Word>, Vec<Word>) =
+                words.iter().cloned().partition(|w| !is_single_han(w));
+            if !long.is_empty() {
+                let any_word = self.words_query(&searcher, &long, Occur::Should)?;
+                let retry = run(&searcher, &*any_word, &filters, sort, page, per_page)?;
+                if retry.total > 0 {
+                    (found, relaxed, text_query) = (retry, true, any_word);
+                }
+            }
+            if found.total == 0 && !single.is_empty() {
+                // The last resort: listings sharing single characters only, flagged as such.
+                let any_char = self.words_query(&searcher, &words, Occur::Should)?;
+                let retry = run(&searcher, &*any_char, &filters, sort, page, per_page)?;
+                if retry.total > 0 {
+                    (found, relaxed, text_query) = (retry, true, any_char);
+                    single_chars = true;
+                }
             }
         }
 
@@ -514,6 +530,7 @@ impl SearchIndex {
             per_page,
             pages: total.div_ceil(per_page),
             relaxed,
+            single_chars,
             hits,
             facets,
         })
@@ -711,6 +728,14 @@ fn union(mut queries: Vec<Box<dyn TantivyQuery>>) -> Box<dyn TantivyQuery> {
         return queries.pop().expect("one query");
     }
     Box::new(BooleanQuery::union(queries))
+}
+
+/// A query word that is one Han character (with no synonym longer than that).
+fn is_single_han(w: &Word) -> bool {
+    w.alternatives.iter().all(|t| {
+        let mut cs = t.chars();
+        matches!((cs.next(), cs.next()), (Some(c), None) if crate::text::is_cjk(c))
+    })
 }
 
 /// The term as an n-gram phrase (a substring match), or a single n-gram term.

@@ -36,6 +36,7 @@
 //! # Ok::<(), zhiyun_search::SearchError>(())
 //! ```
 
+pub mod chars;
 mod highlight;
 mod index;
 pub mod matcher;
@@ -96,6 +97,9 @@ pub struct Results {
     /// No listing contained every word of the query, so these are listings with at least one of
     /// them (a page should say so: "没有同时包含所有关键词的结果，以下为部分匹配").
     pub relaxed: bool,
+    /// Relaxed further: these listings share only single characters with the query (no longer
+    /// word of it is in any listing). A page should say so: "仅按单字匹配".
+    pub single_chars: bool,
     pub hits: Vec<Hit>,
     pub facets: Facets,
 }

@@ -1,16 +1,22 @@
 //! Demand–supply matching (T3): for a demand, the supplies that may solve it, ranked and
 //! explained; for a supply, the demands it may serve.
 //!
-//! SME managers write in shop-floor words (`锂电鼓包`, `AGV 卡顿`), supplies in patent language
-//! (`锂离子电池`, `自动导引车`). The text relevance is BM25 over two kinds of terms:
-//! - jieba words in search mode (a long word and its parts), each folded to its synonym group,
-//!   so `锂电`, `锂电池` and `锂离子电池` are one term;
-//! - Han character bigrams, weighted down, which still meet when the words were cut differently.
+//! SME managers write in shop-floor words (`锂电鼓包`, `叉车冬天掉电快`), supplies in patent
+//! language (`锂离子电池`, `低温放电容量`). The text relevance fuses, by reciprocal rank (so no
+//! signal's scale has to match another's), three rankings:
+//! - BM25 over jieba words in search mode, each folded to its synonym group (`锂电`, `锂电池`,
+//!   `锂离子电池` are one term), and Han bigrams weighted down;
+//! - cosine over character (1–2)-gram TF-IDF vectors (sublinear tf): single characters and
+//!   bigrams meet where segmentation cut the two sides differently; the text first gains the
+//!   technical terms of its colloquial problem words (`掉电` → `自放电 漏电流`, from
+//!   `data/problem_words.txt`, extensible by operators);
+//! - the same cosine after pseudo-relevance feedback: the first ranking's best listings lend the
+//!   query their n-grams, which bridges wording neither dictionary knows.
 //!
-//! Every term's BM25 weight is computed once per posting when the set is built, so ranking a
-//! query only adds weights. The best text candidates are then scored by the domain's
-//! [`score_pair`] (IPC, field, modes, price, district); a demand that names no field or IPC gets
-//! them inferred from its nearest supplies ([`infer`]).
+//! The best text candidates are then scored by the domain's [`score_pair`] (IPC, field, modes,
+//! price, district) for the reasons and the 0–100 score shown; whether that score or the text
+//! alone orders them is [`Tuning::structured`], chosen by ablation on the evaluation sets. A
+//! demand that names no field or IPC gets them inferred from its nearest supplies ([`infer`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +25,7 @@ use jieba_rs::Jieba;
 use rayon::prelude::*;
 use zhiyun_domain::matching::{Neighbour, Reason, Side, TextEvidence, infer, score_pair};
 
+use crate::chars::{CharBm25, CharTfIdf, normalise, top_k};
 use crate::synonyms::Synonyms;
 use crate::text::{is_cjk, is_word_char, normalize};
 use crate::tokenizer::build_jieba;
@@ -136,21 +143,89 @@ pub struct Terms {
     grams: Vec<(String, u16)>,
 }
 
+/// What the matcher ranks by; the defaults are the measured best (`zhiyun eval matching
+/// --ablation` shows what each part adds on every evaluation set).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuning {
+    /// BM25 over jieba words (synonyms folded) and Han bigrams.
+    pub words: bool,
+    /// Cosine over character (1–2)-gram TF-IDF vectors.
+    pub chars: bool,
+    /// BM25 over character (1–2)-grams.
+    pub char_bm25: bool,
+    /// Add the technical terms of colloquial problem words (`data/problem_words.txt`).
+    pub bridge: bool,
+    /// Pseudo-relevance feedback: the first ranking's best this many listings add their
+    /// character n-grams to the query (0 = off).
+    pub feedback_docs: usize,
+    /// Feedback terms kept (the heaviest of the expanded query).
+    pub feedback_terms: usize,
+    /// Weight of the feedback centroid against the query (Rocchio β; the query is 1).
+    pub feedback_weight: f32,
+    /// Character n-grams in more than this share of the listings are left out of queries (they
+    /// tell little and, at a million listings, cost the most).
+    pub char_max_df: f64,
+    /// Reciprocal-rank fusion constant: a list's rank r adds 1 / (k + r).
+    pub rrf_k: f32,
+    /// Order by the domain's full score (text with IPC, field, modes, price, district) rather
+    /// than by the fused text rank alone.
+    pub structured: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            words: true,
+            chars: true,
+            char_bm25: true,
+            bridge: true,
+            feedback_docs: 3,
+            feedback_terms: 80,
+            feedback_weight: 0.7,
+            char_max_df: 0.2,
+            rrf_k: 20.0,
+            structured: false,
+        }
+    }
+}
+
 /// The analysis shared by both sides: jieba with the synonym terms, and the synonym groups.
 #[derive(Clone)]
 pub struct Matcher {
     jieba: Arc<Jieba>,
     synonyms: Synonyms,
     stop_words: Arc<HashSet<&'static str>>,
+    tuning: Tuning,
 }
 
 impl Matcher {
     pub fn new(synonyms: Synonyms) -> Matcher {
+        Matcher::with_tuning(synonyms, Tuning::default())
+    }
+
+    pub fn with_tuning(synonyms: Synonyms, tuning: Tuning) -> Matcher {
         Matcher {
             jieba: build_jieba(synonyms.terms()),
             synonyms,
             stop_words: Arc::new(STOP_WORDS.iter().copied().collect()),
+            tuning,
         }
+    }
+
+    pub fn tuning(&self) -> &Tuning {
+        &self.tuning
+    }
+
+    /// The text the character n-grams are taken from: title, description and the technical
+    /// terms of its colloquial words.
+    pub fn char_text(&self, title: &str, description: &str) -> String {
+        let mut text = format!("{title} {description}");
+        if self.tuning.bridge {
+            let bridged = self.synonyms.bridge(&normalize(&text)).join(" ");
+            text.push(' ');
+            text.push_str(&bridged);
+        }
+        text
     }
 
     /// Words (synonyms folded) and bigrams of a title and description; title terms count double.
@@ -189,7 +264,22 @@ impl Matcher {
             .par_iter()
             .map(|i| self.terms(&i.title, &i.description))
             .collect();
-        MatchSet::build(items, terms)
+        let texts: Vec<String> = if self.tuning.chars || self.tuning.char_bm25 {
+            items
+                .par_iter()
+                .map(|i| self.char_text(&i.title, &i.description))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let chars = self
+            .tuning
+            .chars
+            .then(|| CharTfIdf::build(&texts, 1, 2, self.tuning.feedback_docs > 0));
+        let char_bm25 = self.tuning.char_bm25.then(|| CharBm25::build(&texts, 1, 2));
+        let mut set = MatchSet::build(items, terms, chars);
+        set.char_bm25 = char_bm25;
+        set
     }
 }
 
@@ -205,6 +295,10 @@ pub struct MatchSet {
     /// Per listing: its word terms, sorted (for the shared terms of a reason).
     words_of: Vec<Vec<u32>>,
     by_id: HashMap<i64, u32>,
+    /// Character n-gram TF-IDF of every listing (when the tuning uses it).
+    chars: Option<CharTfIdf>,
+    /// Character n-gram BM25 of every listing (when the tuning uses it).
+    char_bm25: Option<CharBm25>,
 }
 
 fn idf(n: usize, df: usize) -> f32 {
@@ -212,7 +306,7 @@ fn idf(n: usize, df: usize) -> f32 {
 }
 
 impl MatchSet {
-    fn build(items: Vec<MatchItem>, terms: Vec<Terms>) -> MatchSet {
+    fn build(items: Vec<MatchItem>, terms: Vec<Terms>, chars: Option<CharTfIdf>) -> MatchSet {
         let n = items.len();
         let length = |t: &[(String, u16)]| t.iter().map(|(_, c)| f32::from(*c)).sum::<f32>();
         let avg = |f: &dyn Fn(&Terms) -> f32| {
@@ -289,6 +383,8 @@ impl MatchSet {
             idf,
             words_of,
             by_id,
+            chars,
+            char_bm25: None,
         }
     }
 
@@ -396,6 +492,7 @@ impl MatchSet {
     ) -> Vec<Suggestion> {
         let terms = matcher.terms(&query.title, &query.description);
         self.suggest_terms(
+            matcher,
             &terms,
             query,
             direction,
@@ -405,8 +502,90 @@ impl MatchSet {
         )
     }
 
+    /// The fused text ranking of a query: (listing, relevance 0–1), best first, at most
+    /// `wanted` of each signal's best.
+    fn text_ranking(
+        &self,
+        matcher: &Matcher,
+        terms: &[u32],
+        query: &MatchItem,
+        wanted: usize,
+        skip: &dyn Fn(u32) -> bool,
+        scratch: &mut Scratch,
+    ) -> Vec<(u32, f32)> {
+        let tuning = &matcher.tuning;
+        let mut lists: Vec<Vec<(u32, f32)>> = Vec::new();
+        if tuning.words || self.chars.is_none() {
+            lists.push(self.text_top(terms, wanted, skip, scratch));
+        }
+        if let Some(chars) = &self.chars {
+            let mut q = chars.vector(&matcher.char_text(&query.title, &query.description));
+            self.prune(chars, &mut q, tuning.char_max_df);
+            let first = self.cosine_top(chars, &q, wanted, skip, scratch);
+            if tuning.feedback_docs > 0 {
+                let seed = fuse(
+                    &[lists.first().cloned().unwrap_or_default(), first.clone()],
+                    tuning.rrf_k,
+                );
+                let expanded = feedback(chars, &q, &seed, tuning);
+                lists.push(first);
+                let mut q2 = expanded;
+                self.prune(chars, &mut q2, tuning.char_max_df);
+                lists.push(self.cosine_top(chars, &q2, wanted, skip, scratch));
+            } else {
+                lists.push(first);
+            }
+        }
+        if let Some(bm25) = &self.char_bm25 {
+            let max_df = ((bm25.len() as f64 * tuning.char_max_df) as usize).max(20);
+            let q = bm25.query(&matcher.char_text(&query.title, &query.description), max_df);
+            scratch.reset(self.items.len());
+            bm25.scores(&q, &mut scratch.acc, &mut scratch.touched);
+            let kept: Vec<u32> = scratch
+                .touched
+                .iter()
+                .copied()
+                .filter(|&d| !skip(d))
+                .collect();
+            lists.push(top_k(&scratch.acc, &kept, wanted));
+        }
+        if lists.len() == 1 {
+            let list = lists.pop().unwrap_or_default();
+            let best = list.first().map(|h| h.1).unwrap_or(1.0).max(1e-9);
+            return list.into_iter().map(|(d, s)| (d, s / best)).collect();
+        }
+        fuse(&lists, tuning.rrf_k)
+    }
+
+    /// Drop the query terms in too many listings (they cost the most and tell little).
+    fn prune(&self, chars: &CharTfIdf, q: &mut Vec<(u32, f32)>, share: f64) {
+        let max_df = ((chars.len() as f64 * share) as usize).max(20);
+        q.retain(|&(t, _)| chars.df(t) <= max_df);
+    }
+
+    fn cosine_top(
+        &self,
+        chars: &CharTfIdf,
+        q: &[(u32, f32)],
+        k: usize,
+        skip: &dyn Fn(u32) -> bool,
+        scratch: &mut Scratch,
+    ) -> Vec<(u32, f32)> {
+        scratch.reset(self.items.len());
+        chars.scores(q, &mut scratch.acc, &mut scratch.touched);
+        // Skipped listings stay in `touched`, so the next reset clears their sums too.
+        let kept: Vec<u32> = scratch
+            .touched
+            .iter()
+            .copied()
+            .filter(|&d| !skip(d))
+            .collect();
+        top_k(&scratch.acc, &kept, k)
+    }
+
     fn suggest_terms(
         &self,
+        matcher: &Matcher,
         terms: &Terms,
         query: &MatchItem,
         direction: Direction,
@@ -417,7 +596,7 @@ impl MatchSet {
         let terms = self.query_terms(terms);
         let wanted = (limit * CANDIDATES_PER_RESULT).max(MIN_CANDIDATES);
         let skip_doc = |d: u32| skip.contains(&self.items[d as usize].id);
-        let candidates = self.text_top(&terms, wanted, &skip_doc, scratch);
+        let candidates = self.text_ranking(matcher, &terms, query, wanted, &skip_doc, scratch);
         let Some(best) = candidates.first().map(|c| c.1) else {
             return Vec::new();
         };
@@ -462,13 +641,23 @@ impl MatchSet {
                 (d, scored)
             })
             .collect();
-        scored.sort_by(|a, b| {
-            b.1.score.total_cmp(&a.1.score).then(
-                self.items[a.0 as usize]
-                    .id
-                    .cmp(&self.items[b.0 as usize].id),
-            )
-        });
+        if !matcher.tuning.structured {
+            // The text decides the order; the score shown still weighs the rest.
+            let rank: HashMap<u32, usize> = candidates
+                .iter()
+                .enumerate()
+                .map(|(r, &(d, _))| (d, r))
+                .collect();
+            scored.sort_by_key(|(d, _)| rank[d]);
+        } else {
+            scored.sort_by(|a, b| {
+                b.1.score.total_cmp(&a.1.score).then(
+                    self.items[a.0 as usize]
+                        .id
+                        .cmp(&self.items[b.0 as usize].id),
+                )
+            });
+        }
         scored.truncate(limit);
         // A pair below this shares little more than a district or a mode: not worth a meeting.
         scored.retain(|(_, s)| s.score >= MIN_SCORE);
@@ -505,10 +694,58 @@ impl MatchSet {
             .par_iter()
             .map_init(Scratch::default, |scratch, q| {
                 let terms = matcher.terms(&q.title, &q.description);
-                self.suggest_terms(&terms, q, direction, limit, &none, scratch)
+                self.suggest_terms(matcher, &terms, q, direction, limit, &none, scratch)
             })
             .collect()
     }
+}
+
+/// Reciprocal-rank fusion of ranked lists: (listing, relevance 0–1 relative to the best), best
+/// first.
+fn fuse(lists: &[Vec<(u32, f32)>], k: f32) -> Vec<(u32, f32)> {
+    let mut fused: HashMap<u32, f32> = HashMap::new();
+    for list in lists {
+        for (rank, &(d, _)) in list.iter().enumerate() {
+            *fused.entry(d).or_default() += 1.0 / (k + rank as f32 + 1.0);
+        }
+    }
+    let mut out: Vec<(u32, f32)> = fused.into_iter().collect();
+    out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let best = out.first().map(|h| h.1).unwrap_or(1.0).max(1e-9);
+    for h in &mut out {
+        h.1 /= best;
+    }
+    out
+}
+
+/// Rocchio feedback: the query plus `feedback_weight` times the centroid of the best
+/// `feedback_docs` listings' vectors, cut to the heaviest `feedback_terms`, unit length.
+fn feedback(
+    chars: &CharTfIdf,
+    q: &[(u32, f32)],
+    ranking: &[(u32, f32)],
+    tuning: &Tuning,
+) -> Vec<(u32, f32)> {
+    let mut v: HashMap<u32, f32> = q.iter().copied().collect();
+    let docs: Vec<u32> = ranking
+        .iter()
+        .take(tuning.feedback_docs)
+        .map(|h| h.0)
+        .collect();
+    if docs.is_empty() {
+        return q.to_vec();
+    }
+    let share = tuning.feedback_weight / docs.len() as f32;
+    for d in docs {
+        for &(t, w) in chars.doc_vector(d).unwrap_or_default() {
+            *v.entry(t).or_default() += share * w;
+        }
+    }
+    let mut out: Vec<(u32, f32)> = v.into_iter().collect();
+    out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    out.truncate(tuning.feedback_terms.max(q.len()));
+    normalise(&mut out);
+    out
 }
 
 /// The score accumulator, reused across queries.

@@ -15,12 +15,17 @@ use crate::SearchError;
 use crate::text::{is_word_char, normalize};
 
 const BUILTIN: &str = include_str!("../data/synonyms.txt");
+/// Colloquial problem and effect words and the technical terms they stand for.
+const PROBLEM_WORDS: &str = include_str!("../data/problem_words.txt");
 
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     groups: Vec<Vec<String>>,
     /// normalised term → the groups it appears in
     by_term: HashMap<String, Vec<usize>>,
+    /// One-way rules `口语词 => 技术词 …` (a line with `=>`): a text with the left word also
+    /// stands for the right ones (the matcher's bridge from shop-floor words to patent language).
+    bridges: Vec<(String, Vec<String>)>,
 }
 
 impl Synonyms {
@@ -34,13 +39,29 @@ impl Synonyms {
                 .filter(|t| !t.is_empty())
                 .map(normalize)
                 .collect();
-            if terms.is_empty() {
-                continue;
-            }
             let err = |message: String| SearchError::Synonyms {
                 line: n + 1,
                 message,
             };
+            if let Some((left, right)) = line.split_once("=>") {
+                let left = normalize(left.trim());
+                let right: Vec<String> = right
+                    .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、'))
+                    .filter(|t| !t.is_empty())
+                    .map(normalize)
+                    .collect();
+                if !left.chars().any(is_word_char) {
+                    return Err(err("“=>”左边应是一个口语词".into()));
+                }
+                if right.is_empty() || right.iter().any(|t| !t.chars().any(is_word_char)) {
+                    return Err(err(format!("“{left} =>”右边应是一个或多个技术词")));
+                }
+                synonyms.bridges.push((left, right));
+                continue;
+            }
+            if terms.is_empty() {
+                continue;
+            }
             if let Some(bad) = terms.iter().find(|t| !t.chars().any(is_word_char)) {
                 return Err(err(format!("“{bad}”不含文字或数字")));
             }
@@ -61,9 +82,36 @@ impl Synonyms {
         Ok(synonyms)
     }
 
-    /// The dictionary shipped in `data/synonyms.txt`.
+    /// The dictionary shipped in `data/synonyms.txt`, with the problem words of
+    /// `data/problem_words.txt`.
     pub fn builtin() -> Synonyms {
-        Synonyms::parse(BUILTIN).expect("data/synonyms.txt parses (checked by a test)")
+        let mut s = Synonyms::parse(BUILTIN).expect("data/synonyms.txt parses (checked by a test)");
+        s.merge(
+            Synonyms::parse(PROBLEM_WORDS)
+                .expect("data/problem_words.txt parses (checked by a test)"),
+        );
+        s
+    }
+
+    /// The technical terms the colloquial words in `text` stand for (each once, in rule order);
+    /// `text` is expected normalised.
+    pub fn bridge(&self, text: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (left, right) in &self.bridges {
+            if text.contains(left.as_str()) {
+                for t in right {
+                    if !out.contains(&t.as_str()) {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of one-way bridge rules.
+    pub fn bridges(&self) -> usize {
+        self.bridges.len()
     }
 
     /// The text of `data/synonyms.txt`, for an operator to start an extended file from.
@@ -76,6 +124,7 @@ impl Synonyms {
         for group in other.groups {
             self.push_group(group);
         }
+        self.bridges.extend(other.bridges);
     }
 
     fn push_group(&mut self, group: Vec<String>) {
@@ -186,6 +235,21 @@ mod tests {
         assert!(e.to_string().contains("第 2 行"), "{e}");
         let e = Synonyms::parse("锂电 ——").unwrap_err();
         assert!(matches!(e, SearchError::Synonyms { line: 1, .. }), "{e}");
+    }
+
+    #[test]
+    fn bridge_rules_are_one_way() {
+        let s = Synonyms::parse("掉电 => 自放电、漏电流\n锂电 锂电池\n").unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.bridges(), 1);
+        assert_eq!(s.bridge("电池掉电快"), vec!["自放电", "漏电流"]);
+        assert!(s.bridge("自放电").is_empty());
+        let e = Synonyms::parse("锂电 锂电池\n掉电 =>\n").unwrap_err();
+        assert!(matches!(e, SearchError::Synonyms { line: 2, .. }), "{e}");
+        let b = Synonyms::builtin();
+        assert!(b.bridges() >= 100, "{}", b.bridges());
+        assert!(b.bridge("发黄").contains(&"黄变"));
+        assert!(b.bridge("卡料").contains(&"堵塞"));
     }
 
     #[test]

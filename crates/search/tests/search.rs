@@ -308,6 +308,20 @@ fn no_listing_with_every_word_falls_back_to_any_word_and_says_so() {
     assert!(!r.relaxed);
     assert_eq!(r.total, 0);
     assert!(r.hits.is_empty());
+    assert!(!r.single_chars);
+}
+
+/// Issue 17: a single character of the query (`不` of `不存在`) is no match while a longer
+/// word may be found; when nothing else matches, hits on single characters are flagged.
+#[test]
+fn single_characters_are_a_last_flagged_resort() {
+    let index = index();
+    let r = search(&index, &Query::text("不存在"));
+    assert!(r.hits.is_empty() || r.single_chars, "{r:?}");
+    let r = search(&index, &Query::text("锂电池 区块链"));
+    assert!(r.relaxed && !r.single_chars, "{r:?}");
+    let r = search(&index, &Query::text("锂电池 隔膜"));
+    assert!(!r.relaxed && !r.single_chars);
 }
 
 #[test]

@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use chrono::NaiveDate;
+
 use zhiyun_domain::code::Code;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::ListingKind;
@@ -18,20 +20,37 @@ pub use zhiyun_store::matching::Feedback;
 use crate::listings::visible;
 use crate::{Ctx, Error, Principal, Result};
 
-/// A kind's match set and the fingerprint of the listings it was built from.
-pub type Versioned = ((i64, i64), Arc<MatchSet>);
+/// A kind's last built match set: what it was built from and what has been checked since.
+#[derive(Clone)]
+pub struct Built {
+    pub set: Arc<MatchSet>,
+    /// The day it was built for (visibility changes with the date alone).
+    pub day: NaiveDate,
+    /// Every listing change up to this number is reflected (or known not to matter).
+    pub through: i64,
+}
 
 /// The in-memory match sets, one per kind, and the analyser they share.
 #[derive(Default)]
 pub struct MatchCache {
     pub matcher: OnceLock<Matcher>,
-    pub sets: Mutex<HashMap<&'static str, Versioned>>,
+    pub sets: Mutex<HashMap<&'static str, Built>>,
+    /// Kinds whose set is being rebuilt in the background (one rebuild per kind at a time).
+    rebuilding: Mutex<HashSet<&'static str>>,
+    /// Builds in a request wait for each other (so concurrent requests build once).
+    build_lock: tokio::sync::Mutex<()>,
 }
 
 /// Suggestions when the caller does not say how many.
 pub const DEFAULT_LIMIT: usize = 10;
 /// At most this many suggestions at once.
 pub const MAX_LIMIT: usize = 50;
+/// A set of at most this many listings is rebuilt at once when a published listing changed
+/// (well under a second); a larger one in the background, while requests are answered from the
+/// last built set.
+pub const REBUILD_IN_REQUEST_MAX: usize = 20_000;
+/// Changed listings read per page when checking whether any of them matters.
+const CHANGES_PAGE: i64 = 5_000;
 
 /// The analyser every match set shares (built once).
 pub fn matcher(ctx: &Ctx) -> &Matcher {
@@ -64,38 +83,136 @@ pub fn item_of(l: &ListingRecord) -> MatchItem {
     }
 }
 
-/// The public listings of a kind, indexed for matching; rebuilt when the kind's listings changed
-/// (count or newest change differs). A set of 100,000 builds in seconds.
+/// Build a kind's set from its publicly visible listings (the change number read first, so a
+/// change committed meanwhile is checked again next time).
+async fn build(ctx: &Ctx, kind: ListingKind) -> Result<Built> {
+    let through = ctx.db.listings_last_change().await?;
+    let day = ctx.clock.today();
+    let listings = ctx.db.listings_published(kind).await?;
+    let items: Vec<MatchItem> = listings
+        .iter()
+        .filter(|l| visible(l, day))
+        .map(item_of)
+        .collect();
+    drop(listings);
+    let m = matcher(ctx).clone();
+    let set = tokio::task::spawn_blocking(move || Arc::new(m.index(items)))
+        .await
+        .map_err(Error::internal)?;
+    Ok(Built { set, day, through })
+}
+
+fn store(ctx: &Ctx, kind: ListingKind, built: Built) {
+    let mut sets = ctx.matching.sets.lock().unwrap_or_else(|p| p.into_inner());
+    // A slower build of older data never replaces a newer one.
+    if sets
+        .get(kind.slug())
+        .is_none_or(|b| (b.day, b.through) <= (built.day, built.through))
+    {
+        sets.insert(kind.slug(), built);
+    }
+}
+
+/// Build a kind's set in this request, unless a request that waited before this one built one
+/// that reflects change `last` already.
+async fn build_in_request(ctx: &Ctx, kind: ListingKind, last: i64) -> Result<Arc<MatchSet>> {
+    let _one_at_a_time = ctx.matching.build_lock.lock().await;
+    let today = ctx.clock.today();
+    if let Some(b) = ctx
+        .matching
+        .sets
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(kind.slug())
+        && b.through >= last
+        && b.day == today
+    {
+        return Ok(b.set.clone());
+    }
+    let built = build(ctx, kind).await?;
+    let set = built.set.clone();
+    store(ctx, kind, built);
+    Ok(set)
+}
+
+/// Whether a listing change after `built` matters to it: a listing of the kind that is public now
+/// or was in the set (published, withdrawn, edited); drafts and other kinds do not.
+async fn changed_since(ctx: &Ctx, kind: ListingKind, built: &Built, last: i64) -> Result<bool> {
+    let mut after = (built.through, i64::MAX);
+    loop {
+        let page = ctx.db.listings_changed_after(after, CHANGES_PAGE).await?;
+        for l in &page {
+            if l.change_seq > last {
+                return Ok(false);
+            }
+            if l.kind == kind && (visible(l, built.day) || built.set.get(l.id).is_some()) {
+                return Ok(true);
+            }
+        }
+        match page.last() {
+            Some(l) if page.len() as i64 == CHANGES_PAGE => after = (l.change_seq, l.id),
+            _ => return Ok(false),
+        }
+    }
+}
+
+/// The public listings of a kind, indexed for matching. Only changes to public listings of the
+/// kind (and a new day) make it stale; a stale small set is rebuilt at once, a large one in the
+/// background (one rebuild per kind at a time) while this and other requests get the last built
+/// set.
 pub async fn match_set(ctx: &Ctx, kind: ListingKind) -> Result<Arc<MatchSet>> {
     let slug = kind.slug();
-    let version = ctx.db.listings_version(kind).await?;
-    if let Some((v, set)) = ctx
+    let last = ctx.db.listings_last_change().await?;
+    let today = ctx.clock.today();
+    let current = ctx
         .matching
         .sets
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .get(slug)
-        && *v == version
-    {
-        return Ok(set.clone());
+        .cloned();
+    let Some(current) = current else {
+        return build_in_request(ctx, kind, last).await;
+    };
+    if current.through >= last && current.day == today {
+        return Ok(current.set);
     }
-    let today = ctx.clock.today();
-    let listings = ctx.db.listings_published(kind).await?;
-    let items: Vec<MatchItem> = listings
-        .iter()
-        .filter(|l| visible(l, today))
-        .map(item_of)
-        .collect();
-    let m = matcher(ctx).clone();
-    let set = tokio::task::spawn_blocking(move || Arc::new(m.index(items)))
-        .await
-        .map_err(Error::internal)?;
-    ctx.matching
-        .sets
+    if current.day == today && !changed_since(ctx, kind, &current, last).await? {
+        // Nothing that matters: remember the changes were checked.
+        store(
+            ctx,
+            kind,
+            Built {
+                through: last,
+                ..current.clone()
+            },
+        );
+        return Ok(current.set);
+    }
+    if current.set.len() <= REBUILD_IN_REQUEST_MAX {
+        return build_in_request(ctx, kind, last).await;
+    }
+    let first = ctx
+        .matching
+        .rebuilding
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(slug, (version, set.clone()));
-    Ok(set)
+        .insert(slug);
+    if first {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            match build(&ctx, kind).await {
+                Ok(built) => store(&ctx, kind, built),
+                Err(e) => tracing::warn!("rebuilding the {slug} match set failed: {e}"),
+            }
+            ctx.matching
+                .rebuilding
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(slug);
+        });
+    }
+    Ok(current.set)
 }
 
 /// One suggestion for a listing.

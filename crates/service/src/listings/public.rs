@@ -40,6 +40,8 @@ pub struct SearchPage {
     pub pages: usize,
     /// No listing had every word: these have some of them.
     pub relaxed: bool,
+    /// Relaxed to single characters: no longer word of the query is in any listing.
+    pub single_chars: bool,
     pub facets: Facets,
     pub items: Vec<Found>,
 }
@@ -93,6 +95,7 @@ pub async fn search(ctx: &Ctx, q: &Query) -> Result<SearchPage> {
         page: results.page,
         pages: results.pages,
         relaxed: results.relaxed,
+        single_chars: results.single_chars,
         facets: results.facets,
         items,
     })

@@ -497,3 +497,39 @@ async fn t3_suggestions_forget_what_the_owner_declined_and_count_it_for_the_supp
         Kind::Forbidden
     );
 }
+
+/// Issue 17: a kind's match set is rebuilt only when a public listing of that kind changed:
+/// drafts and the other kind's listings leave it as it was.
+#[tokio::test]
+async fn t3_match_sets_change_only_with_public_listings_of_their_kind() {
+    use zhiyun_domain::listing::ListingKind;
+    let w = world().await;
+    let first = published(&w, &w.uni, &supply("耐高温锂电池隔膜", "201710601862.3")).await;
+    let before = matching::match_set(&w.ctx, ListingKind::Supply)
+        .await
+        .unwrap();
+    assert!(before.get(first).is_some());
+    listings::create(&w.ctx, &w.ent, &demand("草稿需求"))
+        .await
+        .unwrap();
+    let draft = listings::create(&w.ctx, &w.uni, &supply("草稿隔膜", "201710601862.3"))
+        .await
+        .unwrap()
+        .id;
+    published(&w, &w.ent, &demand("求耐高温隔膜技术")).await;
+    let after = matching::match_set(&w.ctx, ListingKind::Supply)
+        .await
+        .unwrap();
+    assert!(
+        Arc::ptr_eq(&before, &after),
+        "rebuilt for a draft or a demand"
+    );
+    assert!(after.get(draft).is_none());
+    let second = published(&w, &w.uni, &supply("陶瓷涂覆隔膜", "201710601862.3")).await;
+    let rebuilt = matching::match_set(&w.ctx, ListingKind::Supply)
+        .await
+        .unwrap();
+    assert!(!Arc::ptr_eq(&before, &rebuilt));
+    assert!(rebuilt.get(second).is_some() && rebuilt.get(first).is_some());
+    assert!(rebuilt.get(draft).is_none());
+}
