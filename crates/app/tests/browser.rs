@@ -1254,11 +1254,19 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     println!(
         "E2E: the ledger shows contracted vs received: {}",
         totals.replace('\n', " ")
+    );
+    log_out(c).await;
+}
+
+
 /// Fill a field by id through the page's script (dates are locale-dependent when typed).
 async fn set_value(c: &fantoccini::Client, id: &str, value: &str) {
+    c.execute(
         "document.getElementById(arguments[0]).value = arguments[1];",
         vec![serde_json::json!(id), serde_json::json!(value)],
     )
+    .await
+    .unwrap();
 }
 
 /// Submit the stage form of the pledge page with `stage` and the given fields.
@@ -1271,9 +1279,12 @@ async fn pledge_step(c: &fantoccini::Client, stage: &str, fields: &[(&str, &str)
             set_value(c, id, v).await;
         }
     }
+    click(c, "#stage-form button[type=submit]").await;
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css("main h1"))
+        .await
+        .unwrap();
 }
 
 /// T5 done-when (issue 13): the demo enterprise applies to 浦发's product with two patents, the
@@ -1299,115 +1310,191 @@ async fn pledges_story(c: &fantoccini::Client, base: &str) {
         b.click().await.unwrap();
     }
     set_value(c, "amount_wan", "500").await;
+    c.execute(
         "var s = document.getElementById('loan_start').value; var d = new Date(s + 'T00:00:00Z');
          d.setUTCFullYear(d.getUTCFullYear() + 1); d.setUTCDate(d.getUTCDate() - 1);
          document.getElementById('repay_by').value = d.toISOString().slice(0, 10);",
+        vec![],
     )
+    .await
+    .unwrap();
     click(
+        c,
         "form[action='/pledges/apply'][method=post] button[type=submit]",
     )
+    .await;
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css("#checks"))
+        .await
         .expect("the pledge page after applying");
+    let url = c.current_url().await.unwrap().to_string();
     let id = url.rsplit('/').next().unwrap().to_string();
+    println!(
         "E2E: demo-enterprise applied to 浦发's product with {} and {} (pledge #{id})",
         numbers[0], numbers[1]
+    );
     let fee = c
         .find(Locator::Css("tr[data-rule='fee_paid']"))
+        .await
+        .unwrap()
         .attr("class")
+        .await
+        .unwrap()
         .unwrap_or_default();
     assert!(fee.contains("check-fail"), "fee_paid check: {fee}");
+    log_out(c).await;
 
     log_in(c, base, "demo-bank").await;
     let pledge = format!("{base}/pledges/{id}");
     c.goto(&pledge).await.unwrap();
     pledge_step(
+        c,
         "appraisal",
+        &[
             ("appraisal_value_wan", "900"),
             ("appraiser", "上海立信资产评估有限公司"),
             ("appraisal_method", "income"),
+        ],
     )
+    .await;
     pledge_step(c, "due_diligence", &[]).await;
     pledge_step(c, "approved", &[("amount_wan", "500")]).await;
     println!("E2E: demo-bank moved it through appraisal, due diligence and approval");
     pledge_step(
+        c,
         "registered",
         &[("registration_number", "Y2026310009001")],
     )
+    .await;
     let err = c
         .find(Locator::Id("stage-error"))
+        .await
         .expect("registration refused")
+        .text()
+        .await
+        .unwrap();
     assert!(err.contains("年费"), "refusal: {err}");
     shot(c, "pledge-checks-blocking").await;
     println!("E2E: registration blocked by the checks: {err}");
     c.find(Locator::Id("comment-fee_paid"))
+        .await
+        .unwrap()
         .send_keys("企业已补缴年费及滞纳金，已核实缴费凭证")
+        .await
+        .unwrap();
     click(c, "form[action$='/checks/fee_paid/overrule'] button").await;
     wait_for_url(c, "#checks").await;
     c.goto(&pledge).await.unwrap();
     pledge_step(
+        c,
         "registered",
         &[("registration_number", "Y2026310009001")],
     )
+    .await;
     let h1 = c
         .find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(h1.contains("已质押登记"), "after registration: {h1}");
     println!("E2E: demo-bank overruled the fee check after review and registered the pledge");
     pledge_step(c, "disbursed", &[("amount_wan", "500")]).await;
     let h1 = c
         .find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(h1.contains("已放款"), "after disbursement: {h1}");
     shot(c, "pledge-detail").await;
     c.goto(&format!("{base}/home")).await.unwrap();
     let card = c
         .find(Locator::Id("disbursed-by-month"))
+        .await
         .expect("the bank's workbench")
+        .text()
+        .await
+        .unwrap();
     assert!(card.contains("500.00"), "disbursed by month: {card}");
     shot(c, "bank-home").await;
     println!("E2E: the disbursement of 500 万元 shows on demo-bank's home");
+    log_out(c).await;
 
+    log_in(c, base, "demo-operator").await;
     c.goto(&format!("{base}/pledges")).await.unwrap();
     let pipeline = c
         .find(Locator::Id("pipeline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
         pipeline.contains("上海浦东发展银行"),
         "pipeline: {pipeline}"
+    );
     let cycles = c
         .find(Locator::Id("cycles"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let slowest = cycles
         .lines()
         .next()
         .unwrap_or_default()
         .split("最慢环节：")
+        .nth(1)
         .unwrap_or("—")
+        .to_string();
     shot(c, "pledges-pipeline").await;
+    println!(
         "E2E: demo-operator sees the district pipeline by bank and step, slowest step {slowest}"
+    );
+    log_out(c).await;
 
     log_in(c, base, "demo-insurer").await;
     c.goto(&format!("{base}/insurance")).await.unwrap();
     let before = c
         .find_all(Locator::Css("tr[id^='policy-']"))
+        .await
+        .unwrap()
         .len();
     c.find(Locator::XPath(
         "//select[@id='insured_org_id']/option[contains(., '芯联')]",
     ))
+    .await
     .unwrap()
     .click()
+    .await
+    .unwrap();
     set_value(c, "patents", &numbers.join("\n")).await;
     set_value(c, "insured_amount_wan", "100").await;
     set_value(c, "premium_wan", "1.5").await;
     set_value(c, "subsidy_wan", "0.75").await;
+    c.execute(
         "var d = new Date(); var s = d.toISOString().slice(0, 10); d.setUTCFullYear(d.getUTCFullYear() + 1);
          document.getElementById('starts_on').value = s;
          document.getElementById('ends_on').value = d.toISOString().slice(0, 10);",
+        vec![],
     )
+    .await
+    .unwrap();
     click(c, "#new-policy button[type=submit]").await;
     wait_for_url(c, "#policy-").await;
     let after = c
         .find_all(Locator::Css("tr[id^='policy-']"))
+        .await
+        .unwrap()
         .len();
     assert_eq!(after, before + 1, "a policy was recorded");
     shot(c, "insurance").await;
+    println!(
         "E2E: demo-insurer recorded a patent enforcement policy for the demo enterprise ({after} policies)"
     );
     log_out(c).await;
