@@ -122,6 +122,19 @@ const COLUMNS: &str = "id, kind, licence_type, from_org_id, to_org_id, agency_or
     valuation_fen, share_hundredths, lead_id, listing_id, stage, filing_due_on, cancel_reason,
     created_at, updated_at";
 
+/// (id, kind, filed_on, status, number, reason, created_at) of a filing.
+type FilingRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+/// (stage, on, reason, username, created_at) of a stage reached.
+type StageRow = (String, String, Option<String>, String, i64);
+
 #[derive(Default)]
 struct Children {
     patents: Vec<String>,
@@ -129,16 +142,8 @@ struct Children {
     co_owner_consents: Vec<i64>,
     instalments: Vec<(String, i64)>,
     payments: Vec<(i64, i64, String, i64)>,
-    filings: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        i64,
-    )>,
-    stages: Vec<(String, String, Option<String>, String, i64)>,
+    filings: Vec<FilingRow>,
+    stages: Vec<StageRow>,
     overrules: Vec<(String, String, String, i64)>,
 }
 

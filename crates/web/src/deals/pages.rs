@@ -306,7 +306,7 @@ fn input_of(form: &mut FormState) -> DealInput {
         to_org_id: id_of(form, "to_org_id", "接受方"),
         patents: form
             .v("patents")
-            .split(|c: char| c == '\n' || c == ';' || c == '；' || c == ',' || c == '，')
+            .split(['\n', ';', '；', ',', '，'])
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect(),
