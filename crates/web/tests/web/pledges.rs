@@ -308,7 +308,7 @@ async fn t5_contract_apply_move_read_list_and_k1() {
     assert_eq!(v["history"].as_array().unwrap().len(), 6);
 
     // The register marks the patents as pledged to the bank.
-    let facts = zhiyun_service::patents::facts::facts(&t.svc, &[p1.clone()])
+    let facts = zhiyun_service::patents::facts::facts(&t.svc, std::slice::from_ref(&p1))
         .await
         .unwrap();
     assert_eq!(facts[&p1].live_pledges.len(), 1);
@@ -391,7 +391,7 @@ async fn t5_contract_apply_move_read_list_and_k1() {
             .is_empty()
     );
     // Released: no longer live in the register; further moves refused.
-    let facts = zhiyun_service::patents::facts::facts(&t.svc, &[p1.clone()])
+    let facts = zhiyun_service::patents::facts::facts(&t.svc, std::slice::from_ref(&p1))
         .await
         .unwrap();
     assert!(facts[&p1].live_pledges.is_empty());
