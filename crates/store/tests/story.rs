@@ -406,14 +406,21 @@ async fn application_story(db: Db) {
         comment: "意见".into(),
         org_name: "上海市知识产权局".into(),
     };
+    // A draft takes the district bureau's guidance (a comment), not a review.
     assert!(matches!(
-        db.review_add(b.id, &review("comment", None), at, &who)
-            .await,
+        db.review_add(b.id, &review("rule", None), at, &who).await,
         Err(StoreError::Conflict {
             code: Code::NotSubmitted,
             ..
         })
     ));
+    db.review_add(b.id, &review("comment", None), at, &who)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.application_get(b.id).await.unwrap().status,
+        AppStatus::Draft
+    );
     db.review_add(a.id, &review("rule", None), at, &who)
         .await
         .unwrap();
