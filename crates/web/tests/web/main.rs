@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod applications;
 mod events;
+mod hardening;
 mod import;
 mod listings;
 mod matching;
