@@ -230,7 +230,7 @@ pub fn body_limit<S: Clone + Send + Sync + 'static>(
 
 /// A size for people: whole MB when it is one, KB otherwise.
 pub fn size_text(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MB", bytes / 1024 / 1024)
     } else {
         format!("{} KB", bytes.div_ceil(1024))
