@@ -93,6 +93,7 @@ pub fn text(
             format!("{label}含有不可见的控制字符"),
         ));
     }
+    no_bidi_controls(field, label, v)?;
     Ok(Some(v.to_string()))
 }
 
@@ -138,5 +139,54 @@ mod long_text_tests {
             long_text("d", "描述", Some(" \n "), false, 5).unwrap(),
             None
         );
+    }
+}
+
+/// The characters that reorder how text around them is displayed (embeddings and overrides
+/// U+202A–U+202E, isolates U+2066–U+2069): in a title they make "exe.txt" show as "txt.exe"
+/// (issue 19, finding 11).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `bidi_control` when `v` has a character that reorders the display of text.
+pub fn no_bidi_controls(field: &str, label: &str, v: &str) -> Result<(), FieldError> {
+    match v.chars().find(|&c| is_bidi_control(c)) {
+        Some(c) => Err(FieldError::new(
+            field,
+            Code::BidiControl,
+            format!(
+                "{label}含有改变文字显示方向的控制字符（U+{:04X}），请删除后再提交",
+                c as u32
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod bidi_tests {
+    use super::*;
+
+    /// Issue 19, finding 11: a right-to-left override (or any embedding or isolate) in a title or
+    /// text field is refused, naming the field and the character; ordinary Chinese, Arabic and
+    /// Hebrew text is not.
+    #[test]
+    fn bidi_overrides_and_isolates_are_refused() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}',
+        ] {
+            let e = text("title", "标题", Some(&format!("发票{c}fdp.exe")), true, 100).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code),
+                ("title", Code::BidiControl),
+                "{c:?}"
+            );
+            assert!(e.message.contains("标题"), "{}", e.message);
+        }
+        for ok in ["锂电池隔膜", "مرحبا", "שלום", "A\u{200D}B"] {
+            assert!(text("title", "标题", Some(ok), true, 100).is_ok(), "{ok}");
+        }
     }
 }

@@ -15,6 +15,13 @@ pub type RawRow = (usize, Vec<String>);
 /// How many non-empty rows at the top may precede the header (a title line, a note).
 const HEADER_SEARCH_ROWS: usize = 10;
 
+/// The most a worksheet's XML may take uncompressed (a 510 KB file of zero-filled rows unpacks to
+/// gigabytes: issue 19, finding 2). Rows past the cap are not read anyway; this bounds one row.
+pub const MAX_SHEET_XML_BYTES: u64 = 512 * 1024 * 1024;
+/// The most the shared-strings table may take uncompressed (it is read whole when the workbook
+/// opens).
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("无法读取文件：{0}")]
@@ -24,8 +31,9 @@ pub enum ImportError {
     MissingColumns(String),
     #[error("文件中没有数据行")]
     Empty,
-    #[error("数据行过多：{rows} 行，最多 {max} 行")]
-    TooManyRows { rows: usize, max: usize },
+    /// `more`: reading stopped at `rows` (the file has at least that many).
+    #[error("数据行过多：{}{rows} 行，最多 {max} 行", if *more { "超过 " } else { "" })]
+    TooManyRows { rows: usize, max: usize, more: bool },
     #[error("不支持的文件类型：{0}（请上传 .xlsx 或 .csv）")]
     UnsupportedType(String),
 }
@@ -75,9 +83,12 @@ pub fn read_table(
         .trim()
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase());
-    let rows = match ext.as_deref() {
-        Some("xlsx") => read_xlsx(bytes, required)?,
-        Some("csv") => read_csv(bytes)?,
+    // Enough non-blank rows for the title lines, the header and one row past the cap: reading
+    // stops there (a file of millions of rows is refused without holding them).
+    let keep = max_rows.saturating_add(HEADER_SEARCH_ROWS + 2);
+    let (rows, more) = match ext.as_deref() {
+        Some("xlsx") => read_xlsx(bytes, required, keep)?,
+        Some("csv") => read_csv(bytes, keep)?,
         Some(e) => return Err(ImportError::UnsupportedType(format!(".{e}"))),
         None => return Err(ImportError::UnsupportedType(filename.trim().to_string())),
     };
@@ -88,10 +99,11 @@ pub fn read_table(
     if data.is_empty() {
         return Err(ImportError::Empty);
     }
-    if data.len() > max_rows {
+    if data.len() > max_rows || more {
         return Err(ImportError::TooManyRows {
             rows: data.len(),
             max: max_rows,
+            more,
         });
     }
     Ok(Table { header, rows: data })
@@ -119,7 +131,12 @@ pub(crate) fn cell_text(d: DataRef<'_>) -> String {
 
 /// Cells streamed sheet by sheet (memory: the shared strings and the rows as text, not a grid of
 /// every cell twice).
-fn read_xlsx(bytes: &[u8], required: &[&str]) -> Result<Vec<RawRow>, ImportError> {
+fn read_xlsx(
+    bytes: &[u8],
+    required: &[&str],
+    keep: usize,
+) -> Result<(Vec<RawRow>, bool), ImportError> {
+    check_unpacked_sizes(bytes)?;
     let mut wb = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| ImportError::Unreadable(format!("不是有效的 XLSX 文件（{e}）")))?;
     let names = wb.sheet_names();
@@ -128,32 +145,64 @@ fn read_xlsx(bytes: &[u8], required: &[&str]) -> Result<Vec<RawRow>, ImportError
     }
     // The first sheet with the whole header, else the first readable sheet (which then reports
     // what is missing). A sheet calamine cannot read (a chart sheet, say) is passed over.
-    let mut first: Option<Vec<RawRow>> = None;
+    let mut first: Option<(Vec<RawRow>, bool)> = None;
     let mut error: Option<String> = None;
     for name in &names {
-        let rows = match sheet_rows(&mut wb, name) {
+        let rows = match sheet_rows(&mut wb, name, keep) {
             Ok(r) => r,
             Err(e) => {
                 error.get_or_insert_with(|| format!("工作表“{name}”无法读取（{e}）"));
                 continue;
             }
         };
-        if find_header(&rows, required).is_ok() {
+        if find_header(&rows.0, required).is_ok() {
             return Ok(rows);
         }
-        first.get_or_insert(rows);
+        if first.is_none() {
+            first = Some(rows);
+        }
     }
     match (first, error) {
         (Some(rows), _) => Ok(rows),
         (None, Some(e)) => Err(ImportError::Unreadable(e)),
-        (None, None) => Ok(Vec::new()),
+        (None, None) => Ok((Vec::new(), false)),
     }
 }
 
+/// Refuse a workbook whose worksheets or shared strings unpack to more than the bounds (as the
+/// archive declares them; reading stops at the row cap whatever they say).
+fn check_unpacked_sizes(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::Unreadable(format!("不是有效的 XLSX 文件（{e}）")))?;
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| ImportError::Unreadable(format!("不是有效的 XLSX 文件（{e}）")))?;
+        let name = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        let limit = if name.ends_with("sharedstrings.xml") {
+            MAX_SHARED_STRINGS_BYTES
+        } else if name.starts_with("xl/worksheets/") {
+            MAX_SHEET_XML_BYTES
+        } else {
+            continue;
+        };
+        if f.size() > limit {
+            return Err(ImportError::Unreadable(format!(
+                "文件解压后过大（{name} 解压后 {} MB，最多 {} MB）：请删除空行、拆分后再上传",
+                f.size() / 1024 / 1024,
+                limit / 1024 / 1024
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The non-blank rows of a sheet, at most `keep` (then `true`: there are more).
 fn sheet_rows(
     wb: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
-) -> Result<Vec<RawRow>, calamine::XlsxError> {
+    keep: usize,
+) -> Result<(Vec<RawRow>, bool), calamine::XlsxError> {
     let mut reader = wb.worksheet_cells_reader(name)?;
     let mut rows: Vec<RawRow> = Vec::new();
     while let Some(c) = reader.next_cell()? {
@@ -164,15 +213,26 @@ fn sheet_rows(
             continue;
         }
         if rows.last().is_none_or(|(n, _)| *n != r) {
+            // A finished row of blanks is dropped as it ends, so they cost nothing.
+            if rows.last().is_some_and(|(_, cells)| is_blank(cells)) {
+                rows.pop();
+            }
+            if rows.len() >= keep {
+                return Ok((rows, true));
+            }
             rows.push((r, Vec::new()));
         }
         let cells = &mut rows.last_mut().expect("pushed above").1;
         if cells.len() <= col {
+            // Columns past the last of a sheet (XFD) are no real cell.
+            if col >= 16_384 {
+                continue;
+            }
             cells.resize(col + 1, String::new());
         }
         cells[col] = text;
     }
-    Ok(rows)
+    Ok((rows, false))
 }
 
 /// Decode CSV bytes: a BOM decides; else UTF-8 if valid; else GB18030 (a superset of GBK).
@@ -214,7 +274,7 @@ fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
+fn read_csv(bytes: &[u8], keep: usize) -> Result<(Vec<RawRow>, bool), ImportError> {
     let text = decode_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -251,13 +311,18 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
         }
         scanned = i;
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        rows.push((newlines + 1 - breaks_in_cells, cells));
+        if !is_blank(&cells) {
+            if rows.len() >= keep {
+                return Ok((rows, true));
+            }
+            rows.push((newlines + 1 - breaks_in_cells, cells));
+        }
         breaks_in_cells += record
             .iter()
             .map(|f| f.matches('\n').count())
             .sum::<usize>();
     }
-    Ok(rows)
+    Ok((rows, false))
 }
 
 /// Trim whitespace (the ideographic space included) and invisible marks (BOM, zero-width).
@@ -393,5 +458,56 @@ mod tests {
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         let t = read_table("x.csv", &bytes, &["行号", "问题"], 10).unwrap();
         assert_eq!(t.rows[0].1[1], "标题：含,逗号与\"引号\"");
+    }
+
+    /// Issue 19, finding 2: reading stops one row past the cap (a compressed file of millions of
+    /// zero-filled rows is refused without holding them); blank rows cost nothing.
+    #[test]
+    fn reading_stops_at_the_row_cap() {
+        let rows: Vec<Vec<String>> = (0..20_000).map(|_| vec!["0".into(), "0".into()]).collect();
+        let bytes = table_xlsx("Sheet1", &["行号", "问题"], &rows).unwrap();
+        let e = read_table("bomb.xlsx", &bytes, &["行号", "问题"], 100).unwrap_err();
+        match e {
+            ImportError::TooManyRows { rows, max, more } => {
+                assert!(more && rows <= max + HEADER_SEARCH_ROWS + 2, "{rows}");
+            }
+            other => panic!("{other}"),
+        }
+        assert!(e_text(&bytes).starts_with("数据行过多：超过 "));
+        // The same as CSV.
+        let mut csv = String::from("行号,问题\n");
+        for _ in 0..20_000 {
+            csv.push_str("0,0\n");
+        }
+        let e = read_table("bomb.csv", csv.as_bytes(), &["行号", "问题"], 100).unwrap_err();
+        assert!(
+            matches!(e, ImportError::TooManyRows { more: true, .. }),
+            "{e}"
+        );
+        // Blank rows between data rows do not count.
+        let mut csv = String::from("行号,问题\n");
+        for i in 0..50 {
+            csv.push_str(&format!("{i},x\n,\n , \n"));
+        }
+        let t = read_table("gaps.csv", csv.as_bytes(), &["行号", "问题"], 50).unwrap();
+        assert_eq!(t.rows.len(), 50);
+    }
+
+    fn e_text(bytes: &[u8]) -> String {
+        read_table("bomb.xlsx", bytes, &["行号", "问题"], 100)
+            .unwrap_err()
+            .to_string()
+    }
+
+    /// Random and truncated bytes never panic: an error, or a table.
+    #[test]
+    fn truncated_workbooks_are_errors_not_panics() {
+        let rows: Vec<Vec<String>> = (0..50)
+            .map(|i| vec![i.to_string(), "问题".into()])
+            .collect();
+        let bytes = table_xlsx("Sheet1", &["行号", "问题"], &rows).unwrap();
+        for cut in (0..bytes.len()).step_by(97) {
+            let _ = read_table("cut.xlsx", &bytes[..cut], &["行号", "问题"], 100);
+        }
     }
 }

@@ -20,18 +20,50 @@ use crate::{Ctx, Error, Kind, Principal, Result};
 
 /// Hash `password` off the async threads.
 pub(crate) async fn hash(ctx: &Ctx, password: String) -> Result<String> {
-    let hasher = ctx.hasher.clone();
-    tokio::task::spawn_blocking(move || hasher.hash(&password))
+    let permit = tokio::time::timeout(HASH_WAIT, ctx.hashing.clone().acquire_owned())
         .await
-        .map_err(Error::internal)
+        .map_err(|_| busy())?
+        .map_err(Error::internal)?;
+    let hasher = ctx.hasher.clone();
+    tokio::task::spawn_blocking(move || {
+        let h = hasher.hash(&password);
+        drop(permit);
+        h
+    })
+    .await
+    .map_err(Error::internal)
 }
 
 /// Verify `password` against a stored hash off the async threads.
-pub(crate) async fn verify(ctx: &Ctx, hash: String, password: String) -> bool {
-    let hasher = ctx.hasher.clone();
-    tokio::task::spawn_blocking(move || hasher.verify(&hash, &password))
+/// At most one password hash per core runs at once (each argon2id hash takes 19 MiB: 200
+/// concurrent logins would take gigabytes, issue 19 finding 1); an attempt waits this long for
+/// its turn, then is refused as [`busy`].
+pub const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The answer when every hashing slot stayed taken (429, `server_busy`).
+pub fn busy() -> Error {
+    Error::new(
+        crate::Kind::Throttled,
+        Code::ServerBusy,
+        "服务器繁忙，请稍后再试",
+    )
+}
+
+/// Verify `password` against a stored hash off the async threads, one of at most
+/// [`Ctx::hashing`]'s permits at a time; [`busy`] when no permit came within [`HASH_WAIT`].
+pub(crate) async fn verify(ctx: &Ctx, hash: String, password: String) -> Result<bool> {
+    let permit = tokio::time::timeout(HASH_WAIT, ctx.hashing.clone().acquire_owned())
         .await
-        .unwrap_or(false)
+        .map_err(|_| busy())?
+        .map_err(Error::internal)?;
+    let hasher = ctx.hasher.clone();
+    Ok(tokio::task::spawn_blocking(move || {
+        let ok = hasher.verify(&hash, &password);
+        drop(permit);
+        ok
+    })
+    .await
+    .unwrap_or(false))
 }
 
 // ---------- my account ----------
@@ -63,7 +95,8 @@ pub struct ChangePassword {
 }
 
 /// Change my password: every failing field at once (`current`, `new`, `confirm`); on success
-/// every session of mine ends and the new session's id is returned for this browser.
+/// every session of mine ends, every API token of mine is revoked (the page says so), and the new
+/// session's id is returned for this browser.
 pub async fn change_password(ctx: &Ctx, me: &Principal, cmd: ChangePassword) -> Result<String> {
     let (_, stored) = ctx
         .db
@@ -71,7 +104,7 @@ pub async fn change_password(ctx: &Ctx, me: &Principal, cmd: ChangePassword) -> 
         .await?
         .ok_or_else(Error::forbidden)?;
     let mut errs = Vec::new();
-    if !verify(ctx, stored, cmd.current).await {
+    if !verify(ctx, stored, cmd.current).await? {
         errs.push(FieldError::new(
             "current",
             Code::BadCredentials,
@@ -236,8 +269,26 @@ pub async fn set_user_disabled(
             "不能停用自己的账号",
         ));
     }
-    Ok(ctx
-        .db
+    ctx.db
         .user_set_disabled(username, disabled, &user.who())
-        .await?)
+        .await?;
+    Ok(())
+}
+
+/// What "sign out everywhere" ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedOut {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+/// Sign a user out everywhere (administrators): every session of theirs ends and every API token
+/// is revoked; the account itself stays usable (they log in again).
+pub async fn sign_out_everywhere(ctx: &Ctx, user: &Principal, username: &str) -> Result<SignedOut> {
+    administrators_only(user)?;
+    let (sessions, tokens) = ctx
+        .db
+        .user_sign_out_everywhere(username, &user.who())
+        .await?;
+    Ok(SignedOut { sessions, tokens })
 }

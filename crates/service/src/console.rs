@@ -44,23 +44,24 @@ pub async fn add_user(ctx: &Ctx, cmd: NewUserCmd) -> Result<CreatedUser> {
     create_user_as(ctx, &Who::cli(), cmd).await
 }
 
-/// Set a user's password; every session of the user ends.
+/// Set a user's password; every session of the user ends, every API token is revoked.
 pub async fn set_password(ctx: &Ctx, username: &str, password: &str) -> Result<()> {
     check_new_password("password", password).map_err(|e| Error::invalid(vec![e]))?;
     let h = hash(ctx, password.to_string()).await?;
-    Ok(ctx.db.user_set_password(username, &h, &Who::cli()).await?)
+    ctx.db.user_set_password(username, &h, &Who::cli()).await?;
+    Ok(())
 }
 
 pub async fn list_users(ctx: &Ctx) -> Result<Vec<User>> {
     Ok(ctx.db.user_list().await?)
 }
 
-/// Disable a user and end their sessions.
+/// Disable a user, end their sessions and revoke their API tokens.
 pub async fn disable_user(ctx: &Ctx, username: &str) -> Result<()> {
-    Ok(ctx
-        .db
+    ctx.db
         .user_set_disabled(username, true, &Who::cli())
-        .await?)
+        .await?;
+    Ok(())
 }
 
 /// A personal API token for `username`, printed once.

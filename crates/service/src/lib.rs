@@ -50,6 +50,8 @@ pub struct Ctx {
     pub(crate) matching: Arc<matching::MatchCache>,
     pub(crate) clock: Clock,
     pub(crate) hasher: Hasher,
+    /// One permit per core: the password hashes that may run at once (issue 19, finding 1).
+    pub(crate) hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Ctx {
@@ -68,6 +70,9 @@ impl Ctx {
             matching: Arc::default(),
             clock: Clock::system(),
             hasher,
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 

@@ -284,7 +284,10 @@ async fn listing_for_matches(
 ) -> Result<ListingRecord> {
     let l = ctx.db.listing_get(id).await?;
     if kind.is_some_and(|k| k != l.kind)
-        || !policy::can_see_matches(&user.actor(), l.owner_org_id, &l.district_code)
+        || !policy::can_see_matches(
+            &user.actor(),
+            &crate::listings::scope(&l, ctx.clock.today()),
+        )
     {
         return Err(Error::not_found());
     }

@@ -39,7 +39,7 @@ pub async fn login(
             .get_or_init(|| ctx.hasher.hash("no such user"))
             .clone(),
     };
-    let ok = verify(ctx, hash, password.to_string()).await;
+    let ok = verify(ctx, hash, password.to_string()).await?;
     let Some((user_id, _)) = stored.filter(|_| ok) else {
         return Err(bad_credentials());
     };

@@ -28,10 +28,16 @@ pub async fn locked(
 }
 
 /// Count a failure of `key` now (a window older than `window_secs` starts again); the failures
-/// counted in its window.
-pub async fn fail(ctx: &Ctx, key: &str, window_secs: i64) -> Result<i64> {
+/// counted in its window. The failure that locks `key` out (the `max_failures`th) is written to
+/// the audit log (action `lockout`, entity `login`, the key as its id).
+pub async fn fail(ctx: &Ctx, key: &str, max_failures: u32, window_secs: i64) -> Result<i64> {
     let now = ctx.clock.now();
-    let (failures, _) = ctx.db.throttle_fail(key, now, now - window_secs).await?;
+    let (failures, start) = ctx.db.throttle_fail(key, now, now - window_secs).await?;
+    if failures == i64::from(max_failures) {
+        ctx.db
+            .throttle_audit_lockout(key, failures, start + window_secs)
+            .await?;
+    }
     Ok(failures)
 }
 

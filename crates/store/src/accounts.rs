@@ -199,19 +199,28 @@ impl Db {
             .transpose())
     }
 
+    /// A new password; every session of the user ends and every API token is revoked. Returns
+    /// how many tokens were revoked.
     pub async fn user_set_password(
         &self,
         username: &str,
         password_hash: &str,
         who: &Who,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         self.user_update(username, who, "password", |q| {
             q.0 = Some(password_hash.to_string())
         })
         .await
     }
 
-    pub async fn user_set_disabled(&self, username: &str, disabled: bool, who: &Who) -> Result<()> {
+    /// Disable (every session ends, every API token is revoked: enabling does not bring them
+    /// back) or enable a user. Returns how many tokens were revoked.
+    pub async fn user_set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        who: &Who,
+    ) -> Result<u64> {
         self.user_update(
             username,
             who,
@@ -221,14 +230,46 @@ impl Db {
         .await
     }
 
-    /// One code path for the small account changes: (new hash, new disabled flag).
+    /// Sign a user out everywhere: every session ends, every API token is revoked (audited as
+    /// `sign_out`). Returns (sessions ended, tokens revoked).
+    pub async fn user_sign_out_everywhere(&self, username: &str, who: &Who) -> Result<(u64, u64)> {
+        let name = username.trim().to_lowercase();
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let id = sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1")
+                .bind(&name)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let tokens = sqlx::query(
+                "UPDATE api_tokens SET revoked = $1 WHERE user_id = $2 AND revoked = $3")
+                .bind(true)
+                .bind(id)
+                .bind(false)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let after = serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens});
+            audit!(tx, who, "sign_out", "user", id, None::<&serde_json::Value>, Some(&after));
+            tx.commit().await?;
+            Ok((sessions, tokens))
+        })
+    }
+
+    /// One code path for the small account changes: (new hash, new disabled flag). Returns how
+    /// many API tokens were revoked.
     async fn user_update(
         &self,
         username: &str,
         who: &Who,
         action: &str,
         set: impl FnOnce(&mut (Option<String>, Option<bool>)),
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let mut change = (None, None);
         set(&mut change);
         let select = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
@@ -252,13 +293,27 @@ impl Db {
                 .bind(before.id)
                 .execute(&mut *tx)
                 .await?;
+            // … and revokes every API token (issue 19, finding 8): a token must not outlive the
+            // password it was made under, nor come back when the account is enabled again.
+            let revoked = if action == "enable" {
+                0
+            } else {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked = $1 WHERE user_id = $2 AND revoked = $3")
+                    .bind(true)
+                    .bind(before.id)
+                    .bind(false)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            };
             let after = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(select.as_str()))
                 .bind(&name)
                 .fetch_one(&mut *tx)
                 .await?;
             audit!(tx, who, action, "user", before.id, Some(&before), Some(&after));
             tx.commit().await?;
-            Ok(())
+            Ok(revoked)
         })
     }
 

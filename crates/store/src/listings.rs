@@ -162,6 +162,12 @@ pub(crate) fn records(rows: Vec<ListingRow>) -> Result<Vec<ListingRecord>> {
     rows.into_iter().map(ListingRecord::try_from).collect()
 }
 
+/// The conditions of an [`ExportFilter`] ($1–$7).
+const EXPORT_WHERE: &str = "WHERE ($1 IS NULL OR owner_org_id = $1) AND ($2 IS NULL OR status = $2)
+    AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR district_code = $4)
+    AND ($5 IS NULL OR valid_until >= $5) AND ($6 IS NULL OR last_confirmed_at >= $6)
+    AND ($7 IS NULL OR id < $7)";
+
 pub(crate) const COLUMNS: &str =
     "id, kind, owner_org_id, status, title, description, field, modes, ipc, price_fen,
     district_code, contact_name, contact_phone, valid_until, maturity, return_reason,
@@ -174,6 +180,19 @@ pub struct ListingFilter {
     pub kind: Option<ListingKind>,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The listings of an export (the 供需清单), filtered in the query: one district or all, one kind
+/// or both, an owner; with `current`, only what is on the public site on a day (valid until it or
+/// later, confirmed at or after a time). Newest first, read a page at a time below `before_id`.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    pub owner_org_id: Option<i64>,
+    pub status: Option<ListingStatus>,
+    pub kind: Option<ListingKind>,
+    pub district_code: Option<String>,
+    /// (the day, `YYYY-MM-DD`; confirmed at or after this Unix time).
+    pub current: Option<(String, i64)>,
 }
 
 struct Cols {
@@ -373,6 +392,54 @@ impl Db {
             .bind(id)
             .fetch_all(p)
             .await?))
+    }
+
+    /// How many listings `f` selects.
+    pub async fn listing_export_count(&self, f: &ExportFilter) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM listings {EXPORT_WHERE}");
+        let (status, kind) = (
+            f.status.map(ListingStatus::slug),
+            f.kind.map(ListingKind::slug),
+        );
+        let (day, since) = f.current.clone().unzip();
+        on_pool!(self, p => Ok(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(f.owner_org_id)
+            .bind(status)
+            .bind(kind)
+            .bind(f.district_code.as_deref())
+            .bind(day)
+            .bind(since)
+            .bind(None::<i64>)
+            .fetch_one(p)
+            .await?))
+    }
+
+    /// The next page of `f`'s listings, newest first: at most `limit` with ids below `before_id`.
+    pub async fn listing_export_page(
+        &self,
+        f: &ExportFilter,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ListingRecord>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM listings {EXPORT_WHERE} ORDER BY id DESC LIMIT $8");
+        let (status, kind) = (
+            f.status.map(ListingStatus::slug),
+            f.kind.map(ListingKind::slug),
+        );
+        let (day, since) = f.current.clone().unzip();
+        let rows = on_pool!(self, p => sqlx::query_as::<_, ListingRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(f.owner_org_id)
+            .bind(status)
+            .bind(kind)
+            .bind(f.district_code.as_deref())
+            .bind(day)
+            .bind(since)
+            .bind(before_id)
+            .bind(limit.clamp(1, 1000))
+            .fetch_all(p)
+            .await?);
+        records(rows)
     }
 
     /// Newest first.

@@ -42,6 +42,19 @@ impl Db {
         })
     }
 
+    /// Record in the audit log that `key` (`user:NAME@ADDRESS` or `addr:ADDRESS`) is locked out
+    /// after `failures` failures, until `until` (Unix seconds).
+    pub async fn throttle_audit_lockout(&self, key: &str, failures: i64, until: i64) -> Result<()> {
+        let who = crate::Who::system("login_throttle");
+        let after = serde_json::json!({"failures": failures, "locked_until": until});
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            crate::audit!(tx, who, "lockout", "login", key, None::<&serde_json::Value>, Some(&after));
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Forget the failures of `key` (after a success).
     pub async fn throttle_clear(&self, key: &str) -> Result<()> {
         on_pool!(self, p => sqlx::query("DELETE FROM login_throttle WHERE key = $1")

@@ -107,6 +107,19 @@ impl Db {
         Ok(())
     }
 
+    /// Uploads kept since `since`: (how many are `user_id`'s, their bytes, everyone's bytes).
+    pub async fn upload_usage(&self, user_id: i64, since: i64) -> Result<(i64, i64, i64)> {
+        on_pool!(self, p => Ok(sqlx::query_as::<_, (i64, i64, i64)>(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN user_id = $1 THEN length(bytes) ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(length(bytes)), 0) AS BIGINT)
+             FROM import_uploads WHERE created_at > $2")
+            .bind(user_id)
+            .bind(since)
+            .fetch_one(p)
+            .await?))
+    }
+
     pub async fn upload_get(&self, id: &str) -> Result<Option<UploadRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM import_uploads WHERE id = $1");
         on_pool!(self, p => sqlx::query_as::<_, UploadRow>(sqlx::AssertSqlSafe(sql))

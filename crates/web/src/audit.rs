@@ -81,6 +81,8 @@ fn action_label(a: &str) -> String {
         "disable" => "停用",
         "enable" => "启用",
         "revoke" => "撤销",
+        "sign_out" => "全部退出登录",
+        "lockout" => "登录锁定",
         other => other,
     }
     .to_string()

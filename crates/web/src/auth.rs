@@ -33,6 +33,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     } else {
         None
     };
+    // Finding 9 (issue 19): what a logged-in caller sees (pages, JSON, files) is theirs alone and
+    // must not be kept by a browser or a proxy; nor is a response that sets a cookie.
+    let private = principal.is_some();
     req.extensions_mut().insert(Auth(principal.clone()));
     let mut res = next.run(req).await;
     // An error page gets the normal navigation of whoever is asking.
@@ -45,9 +48,28 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         );
         let (mut parts, _) = res.into_parts();
         parts.headers.remove(header::CONTENT_LENGTH);
-        return Response::from_parts(parts, axum::body::Body::from(html));
+        res = Response::from_parts(parts, axum::body::Body::from(html));
+    }
+    if private || res.headers().contains_key(header::SET_COOKIE) {
+        no_store(&mut res);
     }
     res
+}
+
+/// `Cache-Control: no-store` on a private response, whatever a handler said (static assets,
+/// which are the same for everyone, keep their caching).
+fn no_store(res: &mut Response) {
+    let cached_asset = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"));
+    if !cached_asset {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
 }
 
 fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
@@ -83,7 +105,7 @@ pub fn session_clear_cookie() -> String {
 
 /// Cross-site writes are refused: browsers tell where a request comes from (`Sec-Fetch-Site`,
 /// `Origin`). Bearer-token requests carry no ambient credentials and pass. Cookies are also `SameSite=Lax`.
-pub async fn csrf_guard(req: Request, next: Next) -> Response {
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || bearer(req.headers()).is_some() {
         return next.run(req).await;
@@ -96,8 +118,10 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
             h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
             h.get(header::HOST).and_then(|v| v.to_str().ok()),
         ) {
+            // The full origin, scheme included (issue 19, finding 11): `http://host` is not
+            // the origin of a site served as `https://host`.
             (Some(origin), Some(host)) => {
-                origin == "null" || origin.split("://").nth(1).unwrap_or(origin) != host
+                !origin.eq_ignore_ascii_case(&own_origin(h, &state.config, host))
             }
             // Neither header: not a browser (curl, scripts).
             _ => false,
@@ -112,6 +136,23 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         };
     }
     next.run(req).await
+}
+
+/// This site's origin as the browser sees it: `https` when a trusted proxy says so or cookies are
+/// marked secure (served behind HTTPS), `http` otherwise.
+fn own_origin(h: &axum::http::HeaderMap, config: &crate::Config, host: &str) -> String {
+    let forwarded = config
+        .trust_proxy
+        .then(|| h.get("x-forwarded-proto"))
+        .flatten()
+        .and_then(|v| v.to_str().ok());
+    let scheme = match forwarded {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        Some(p) if p.eq_ignore_ascii_case("http") => "http",
+        _ if config.secure_cookies => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
 }
 
 /// The API's logged-in user; 401 JSON otherwise.
@@ -187,26 +228,91 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Login throttling: after [`Throttle::MAX_FAILURES`] failures for one key within the window,
-/// further attempts are refused until the window has passed. The counts are in the database
-/// (`zhiyun_service::throttle`), so every server process on it sees the same; a database error
-/// lets the attempt through (and is logged) rather than lock everyone out.
+/// Login throttling (issue 19, findings 1 and 7), by where the attempts come from so nobody can
+/// lock an account out for everyone:
+/// - a username from one address: after [`Throttle::MAX_FAILURES`] failures within the window
+///   that pair is refused until the window has passed; the same account logs in from elsewhere;
+/// - an address: after [`Throttle::MAX_ADDRESS_FAILURES`] failures (any usernames) it is refused
+///   altogether, and it may have at most [`Throttle::MAX_IN_FLIGHT`] logins running at once.
+///
+/// The counts are in the database (`zhiyun_service::throttle`), so every server process on it
+/// sees the same; each lockout is in the audit log. A database error lets the attempt through
+/// (and is logged) rather than lock everyone out.
 #[derive(Clone)]
 pub struct Throttle {
     svc: zhiyun_service::Ctx,
+    in_flight: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>>,
+}
+
+/// A login running for an address; the address's count goes down when it is dropped.
+pub struct InFlight {
+    map: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>>,
+    addr: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(&self.addr) {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&self.addr);
+            }
+        }
+    }
 }
 
 impl Throttle {
+    /// Failures of one username from one address.
     pub const MAX_FAILURES: u32 = 5;
+    /// Failures from one address, whatever the usernames.
+    pub const MAX_ADDRESS_FAILURES: u32 = 50;
+    /// Logins of one address running at once.
+    pub const MAX_IN_FLIGHT: u32 = 4;
     pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
     pub fn new(svc: zhiyun_service::Ctx) -> Throttle {
-        Throttle { svc }
+        Throttle {
+            svc,
+            in_flight: Default::default(),
+        }
     }
 
-    /// Seconds to wait if `key` is locked out.
-    pub async fn locked(&self, key: &str) -> Option<u64> {
-        zhiyun_service::throttle::locked(&self.svc, key, Self::MAX_FAILURES, Self::window_secs())
+    fn pair_key(username: &str, addr: &str) -> String {
+        format!("user:{username}@{addr}")
+    }
+
+    fn addr_key(addr: &str) -> String {
+        format!("addr:{addr}")
+    }
+
+    /// A slot for one login from `addr`, or None when it has [`Self::MAX_IN_FLIGHT`] running.
+    pub fn enter(&self, addr: &str) -> Option<InFlight> {
+        let mut m = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(addr.to_string()).or_insert(0);
+        if *n >= Self::MAX_IN_FLIGHT {
+            return None;
+        }
+        *n += 1;
+        Some(InFlight {
+            map: self.in_flight.clone(),
+            addr: addr.to_string(),
+        })
+    }
+
+    /// Seconds to wait if `username` from `addr`, or `addr` itself, is locked out.
+    pub async fn locked(&self, username: &str, addr: &str) -> Option<u64> {
+        let pair = self
+            .locked_key(&Self::pair_key(username, addr), Self::MAX_FAILURES)
+            .await;
+        let address = self
+            .locked_key(&Self::addr_key(addr), Self::MAX_ADDRESS_FAILURES)
+            .await;
+        pair.max(address)
+    }
+
+    async fn locked_key(&self, key: &str, max: u32) -> Option<u64> {
+        zhiyun_service::throttle::locked(&self.svc, key, max, Self::window_secs())
             .await
             .unwrap_or_else(|e| {
                 tracing::error!(error = %e, "reading the login throttle");
@@ -214,14 +320,24 @@ impl Throttle {
             })
     }
 
-    pub async fn fail(&self, key: &str) {
-        if let Err(e) = zhiyun_service::throttle::fail(&self.svc, key, Self::window_secs()).await {
-            tracing::error!(error = %e, "counting a failed login");
+    pub async fn fail(&self, username: &str, addr: &str) {
+        for (key, max) in [
+            (Self::pair_key(username, addr), Self::MAX_FAILURES),
+            (Self::addr_key(addr), Self::MAX_ADDRESS_FAILURES),
+        ] {
+            if let Err(e) =
+                zhiyun_service::throttle::fail(&self.svc, &key, max, Self::window_secs()).await
+            {
+                tracing::error!(error = %e, "counting a failed login");
+            }
         }
     }
 
-    pub async fn succeed(&self, key: &str) {
-        if let Err(e) = zhiyun_service::throttle::succeed(&self.svc, key).await {
+    /// A success forgets the failures of this username from this address (not the address's:
+    /// one good account must not reset an address that guesses others).
+    pub async fn succeed(&self, username: &str, addr: &str) {
+        let key = Self::pair_key(username, addr);
+        if let Err(e) = zhiyun_service::throttle::succeed(&self.svc, &key).await {
             tracing::error!(error = %e, "clearing the login throttle");
         }
     }

@@ -214,6 +214,35 @@ pub async fn not_found(uri: Uri) -> Response {
     }
 }
 
+/// The body limit of a route that allows more than [`crate::MAX_BODY_BYTES`], on its responses, so
+/// a 413 names the real limit (issue 19, finding 11). Set with [`body_limit`].
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
+
+/// A route's body limit: the framework's limit and the size its 413 answer names.
+pub fn body_limit<S: Clone + Send + Sync + 'static>(
+    route: axum::routing::MethodRouter<S>,
+    bytes: usize,
+) -> axum::routing::MethodRouter<S> {
+    route
+        .layer(axum::extract::DefaultBodyLimit::max(bytes))
+        .layer(axum::middleware::map_response(
+            move |mut res: Response| async move {
+                res.extensions_mut().insert(BodyLimit(bytes));
+                res
+            },
+        ))
+}
+
+/// A size for people: whole MB when it is one, KB otherwise.
+pub fn size_text(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes / 1024 / 1024)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 /// Every `/api` error is JSON: framework rejections (a bad path or query parameter, a wrong method)
 /// answer in plain text, so they are rewritten here into `{"error": {...}}` with a stable code.
 pub async fn api_errors_as_json(
@@ -223,6 +252,10 @@ pub async fn api_errors_as_json(
     let is_api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     let status = res.status();
+    let limit = res
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(crate::MAX_BODY_BYTES, |l| l.0);
     let is_json = res
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -241,7 +274,7 @@ pub async fn api_errors_as_json(
         }
         StatusCode::PAYLOAD_TOO_LARGE => (
             Code::PayloadTooLarge,
-            format!("请求体过大，最大 {} KB", crate::MAX_BODY_BYTES / 1024),
+            format!("请求体过大，最大 {}", size_text(limit)),
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             (Code::UnsupportedMediaType, "不支持的请求体类型".to_string())

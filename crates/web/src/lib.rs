@@ -118,7 +118,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
-        .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
         .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(axum::middleware::from_fn(assets::security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -17,6 +17,7 @@ use crate::auth::{ApiUser, MaybeUser, safe_next, session_clear_cookie, session_c
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::layout::{Layout, page, page_with_status};
+use crate::surveys::ClientIp;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -26,26 +27,38 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(api_me))
 }
 
+/// The throttle's name for a client address (`local` when unknown: in-process tests).
+fn address(ip: Option<std::net::IpAddr>) -> String {
+    ip.map_or_else(|| "local".to_string(), |ip| ip.to_string())
+}
+
 /// Log in through the use case, with the throttle (shared by every process on the database): a
-/// locked username is refused before its password is looked at; failures and successes are
-/// counted.
+/// locked username-and-address or address is refused before the password is looked at; failures
+/// and successes are counted.
 async fn login(
     state: &AppState,
+    addr: &str,
     username: &str,
     password: &str,
 ) -> Result<(Principal, String), zhiyun_service::Error> {
     let key = username.trim().to_lowercase();
-    if let Some(secs) = state.throttle.locked(&key).await {
-        return Err(zhiyun_service::Error::new(
+    let too_many = |secs: u64| {
+        zhiyun_service::Error::new(
             zhiyun_service::Kind::Throttled,
             Code::TooManyAttempts,
             format!("登录失败次数过多，请 {} 分钟后再试", secs.div_ceil(60)),
-        ));
+        )
+    };
+    let Some(_slot) = state.throttle.enter(addr) else {
+        return Err(too_many(60));
+    };
+    if let Some(secs) = state.throttle.locked(&key, addr).await {
+        return Err(too_many(secs));
     }
     let got = sessions::login(&state.svc, &key, password, state.config.session_ttl_secs).await;
     match &got {
-        Ok(_) => state.throttle.succeed(&key).await,
-        Err(e) if e.code == Code::BadCredentials => state.throttle.fail(&key).await,
+        Ok(_) => state.throttle.succeed(&key, addr).await,
+        Err(e) if e.code == Code::BadCredentials => state.throttle.fail(&key, addr).await,
         Err(_) => {}
     }
     got
@@ -89,8 +102,12 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login_form(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
-    match login(&state, &f.username, &f.password).await {
+async fn login_form(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    match login(&state, &address(ip), &f.username, &f.password).await {
         Ok((_, sid)) => (
             [(header::SET_COOKIE, state.session_cookie(&sid))],
             Redirect::to(&safe_next(f.next.as_deref())),
@@ -170,9 +187,10 @@ impl From<&Principal> for Me {
               (status = 429, description = "too_many_attempts", body = crate::error::ErrorBody)))]
 pub async fn api_login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(b): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let (principal, sid) = login(&state, &b.username, &b.password).await?;
+    let (principal, sid) = login(&state, &address(ip), &b.username, &b.password).await?;
     Ok((
         [(header::SET_COOKIE, state.session_cookie(&sid))],
         axum::Json(Me::from(&principal)),

@@ -307,12 +307,14 @@ pub fn can_import_as(actor: &Actor, status: crate::listing::ListingStatus) -> bo
     }
 }
 
-/// T3: a listing's match suggestions are for its owner and for cluster operators (any item: an
-/// operator brokers across districts).
-pub fn can_see_matches(actor: &Actor, owner_org_id: i64, district: &str) -> bool {
-    actor.org_id == owner_org_id
-        || can_moderate_listing(actor, district)
-        || actor.role == Role::Operator
+/// T3: a listing's match suggestions are for its owner and for cluster operators (any district's
+/// public listings: an operator brokers across districts), and never for a listing the actor may
+/// not read (a draft, or another district's listing under review): the reasons show its content.
+pub fn can_see_matches(actor: &Actor, l: &ListingScope) -> bool {
+    can_read_listing(Some(actor), l)
+        && (actor.org_id == l.owner_org_id
+            || can_moderate_listing(actor, l.district)
+            || actor.role == Role::Operator)
 }
 
 /// T3: only the owner judges the suggestions for its own listing.

@@ -351,15 +351,29 @@ fn match_suggestions_are_for_owner_and_operator() {
     let operator = actor(7, Role::Operator, Some(XUHUI));
     let other_operator = actor(8, Role::Operator, Some(MINHANG));
     let stranger = actor(9, Role::Enterprise, Some(XUHUI));
-    assert!(can_see_matches(&owner, 5, XUHUI));
-    assert!(can_see_matches(&operator, 5, XUHUI));
-    assert!(can_see_matches(&other_operator, 5, XUHUI));
+    use crate::listing::ListingStatus;
+    let l = |status, visible| ListingScope {
+        owner_org_id: 5,
+        district: XUHUI,
+        status,
+        visible,
+    };
+    let public = l(ListingStatus::Published, true);
+    assert!(can_see_matches(&owner, &public));
+    assert!(can_see_matches(&operator, &public));
+    assert!(can_see_matches(&other_operator, &public));
     assert!(!can_see_matches(
         &actor(3, Role::Bank, Some(XUHUI)),
-        5,
-        XUHUI
+        &public
     ));
-    assert!(!can_see_matches(&stranger, 5, XUHUI));
+    assert!(!can_see_matches(&stranger, &public));
+    // Finding 4 (issue 19): matches follow the listing's own read policy.
+    let draft = l(ListingStatus::Draft, false);
+    let submitted = l(ListingStatus::Submitted, false);
+    assert!(can_see_matches(&owner, &draft));
+    assert!(!can_see_matches(&operator, &draft) && !can_see_matches(&other_operator, &draft));
+    assert!(can_see_matches(&operator, &submitted));
+    assert!(!can_see_matches(&other_operator, &submitted));
     assert!(can_judge_match(&owner, 5));
     assert!(!can_judge_match(&operator, 5));
     assert!(can_see_match_declines(&operator));

@@ -242,6 +242,7 @@ fn check_answer(i: usize, item: &SurveyItem, value: &AnswerValue) -> Result<Answ
                     format!("第 {n} 题的回答含有不可见的控制字符（换行除外）"),
                 ))
             } else {
+                crate::validation::no_bidi_controls(&field, &format!("第 {n} 题的回答"), &s)?;
                 Ok(Answer::Text(s))
             }
         }

@@ -12,7 +12,7 @@ use zhiyun_domain::listing::{
 use zhiyun_domain::policy::{self, Actor, DistrictView, ListingScope};
 use zhiyun_domain::time;
 use zhiyun_domain::validation::FieldError;
-use zhiyun_store::listings::ListingFilter;
+use zhiyun_store::listings::{ExportFilter, ListingFilter};
 
 use crate::{Ctx, Error, Kind, Principal, Result};
 
@@ -237,39 +237,76 @@ pub async fn review_queue(ctx: &Ctx, user: &Principal) -> Result<Vec<ListingDeta
     details(ctx, mine, Some(&actor)).await
 }
 
+/// The most rows one 供需清单 holds; past it the newest are exported and the title says so.
+pub const EXPORT_CAP: usize = 20_000;
+
 /// The 供需清单 as XLSX (T2): the published, current listings the caller oversees (all districts
 /// for the municipal bureau, its district for a district bureau or operator), or else the
-/// caller's own organisation's; of one kind or both.
+/// caller's own organisation's; of one kind or both. The district, status and currency are
+/// filtered in the query and the rows read a page at a time (issue 19, finding 6); at most
+/// [`EXPORT_CAP`] rows, the newest, and then the title says how many of how many.
 pub async fn export(ctx: &Ctx, user: &Principal, kind: Option<ListingKind>) -> Result<Sheet> {
+    export_capped(ctx, user, kind, EXPORT_CAP).await
+}
+
+/// [`export`] with another cap (tests).
+pub async fn export_capped(
+    ctx: &Ctx,
+    user: &Principal,
+    kind: Option<ListingKind>,
+    cap: usize,
+) -> Result<Sheet> {
     let actor = user.actor();
     let today = ctx.clock.today();
     let view = policy::district_view(&actor);
+    let current = Some((
+        today.format("%Y-%m-%d").to_string(),
+        time::start_of_day(today - chrono::Duration::days(DEFAULT_STALE_AFTER_DAYS)),
+    ));
     let filter = match &view {
-        DistrictView::None => ListingFilter {
+        DistrictView::None => ExportFilter {
             owner_org_id: Some(actor.org_id),
+            kind,
             ..Default::default()
         },
-        _ => ListingFilter {
+        DistrictView::All => ExportFilter {
             status: Some(ListingStatus::Published),
+            kind,
+            current,
+            ..Default::default()
+        },
+        DistrictView::One(d) => ExportFilter {
+            status: Some(ListingStatus::Published),
+            kind,
+            district_code: Some(d.clone()),
+            current,
             ..Default::default()
         },
     };
-    let (_, rows) = ctx
-        .db
-        .listing_list(&ListingFilter {
-            kind,
-            limit: 1000,
-            ..filter
-        })
-        .await?;
-    let rows = rows
-        .into_iter()
-        .filter(|l| match &view {
-            DistrictView::All => visible(l, today),
-            DistrictView::One(d) => visible(l, today) && &l.district_code == d,
-            DistrictView::None => true,
-        })
-        .collect();
+    let total = ctx.db.listing_export_count(&filter).await?;
+    let mut lines = Vec::new();
+    let mut before = None;
+    while lines.len() < cap {
+        let want = (cap - lines.len()).min(1000) as i64;
+        let page = ctx.db.listing_export_page(&filter, before, want).await?;
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        let n = page.len();
+        // The query decides; the rule in Rust agrees (a published listing on the public site).
+        let page = page
+            .into_iter()
+            .filter(|l| matches!(view, DistrictView::None) || visible(l, today))
+            .collect();
+        lines.extend(
+            details(ctx, page, Some(&actor))
+                .await?
+                .into_iter()
+                .map(sheet::line),
+        );
+        if (n as i64) < want {
+            break;
+        }
+    }
     let scope_name = match &view {
         DistrictView::All => "上海市".to_string(),
         DistrictView::One(d) => format!(
@@ -281,8 +318,19 @@ pub async fn export(ctx: &Ctx, user: &Principal, kind: Option<ListingKind>) -> R
         DistrictView::None => user.org_name.clone(),
     };
     let what = kind.map(ListingKind::label).unwrap_or("专利技术供需");
-    let title = format!("{scope_name}{what}清单（{}）", today.format("%Y-%m-%d"));
-    sheet::build(title, details(ctx, rows, Some(&actor)).await?)
+    let capped = (lines.len() as i64) < total;
+    let title = if capped {
+        format!(
+            "{scope_name}{what}清单（{}，最新 {} 条，共 {total} 条）",
+            today.format("%Y-%m-%d"),
+            lines.len()
+        )
+    } else {
+        format!("{scope_name}{what}清单（{}）", today.format("%Y-%m-%d"))
+    };
+    let mut sheet = sheet::build_lines(title, &lines)?;
+    sheet.total = Some(total);
+    Ok(sheet)
 }
 
 /// A use case's error for a search index that failed: logged, answered without the detail.

@@ -12,10 +12,14 @@ use crate::{Error, Result};
 pub struct Sheet {
     pub title: String,
     pub bytes: Vec<u8>,
+    /// The rows it holds.
+    pub rows: usize,
+    /// How many rows the selection had, when the sheet may hold fewer (a capped export).
+    pub total: Option<i64>,
 }
 
 /// A listing as a row of the 供需清单.
-fn line(d: ListingDetail) -> ListingLine {
+pub(super) fn line(d: ListingDetail) -> ListingLine {
     let l = d.listing;
     ListingLine {
         id: l.id,
@@ -47,6 +51,15 @@ fn line(d: ListingDetail) -> ListingLine {
 
 pub(super) fn build(title: String, listings: Vec<ListingDetail>) -> Result<Sheet> {
     let lines: Vec<ListingLine> = listings.into_iter().map(line).collect();
-    let bytes = zhiyun_reports::listings_xlsx(&title, &lines).map_err(Error::internal)?;
-    Ok(Sheet { title, bytes })
+    build_lines(title, &lines)
+}
+
+pub(super) fn build_lines(title: String, lines: &[ListingLine]) -> Result<Sheet> {
+    let bytes = zhiyun_reports::listings_xlsx(&title, lines).map_err(Error::internal)?;
+    Ok(Sheet {
+        title,
+        bytes,
+        rows: lines.len(),
+        total: None,
+    })
 }

@@ -48,7 +48,14 @@ pub struct Run {
     runner: String,
 }
 
-/// Keep an uploaded file for `user`: its id. The user must be one who may import this kind.
+/// Uploads one user may keep at once (within [`KEEP_SECS`]; issue 19, finding 3).
+pub const MAX_UPLOADS_PER_USER: i64 = 5;
+/// Bytes of kept uploads, everyone's together.
+pub const MAX_UPLOAD_BYTES_TOTAL: i64 = 1024 * 1024 * 1024;
+
+/// Keep an uploaded file for `user`: its id. The user must be one who may import this kind; a
+/// user keeps at most [`MAX_UPLOADS_PER_USER`] uploads at once, everyone's together at most
+/// [`MAX_UPLOAD_BYTES_TOTAL`] bytes (429 otherwise, saying when to try again).
 pub async fn create(
     ctx: &Ctx,
     user: &Principal,
@@ -58,6 +65,20 @@ pub async fn create(
 ) -> Result<String> {
     if !policy::can_import_listings(&user.actor(), kind) {
         return Err(Error::forbidden());
+    }
+    let now = ctx.clock.now();
+    let (mine, _, all_bytes) = ctx.db.upload_usage(user.id, now - KEEP_SECS).await?;
+    if mine >= MAX_UPLOADS_PER_USER {
+        return Err(Error::new(
+            crate::Kind::Throttled,
+            Code::TooMany,
+            format!(
+                "两小时内最多保留 {MAX_UPLOADS_PER_USER} 个待导入的文件，请先完成已上传的导入或稍后再试"
+            ),
+        ));
+    }
+    if all_bytes.saturating_add(bytes.len() as i64) > MAX_UPLOAD_BYTES_TOTAL {
+        return Err(crate::accounts::busy());
     }
     let id = crate::random_hex(16);
     ctx.db

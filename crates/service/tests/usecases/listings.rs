@@ -533,3 +533,87 @@ async fn t3_match_sets_change_only_with_public_listings_of_their_kind() {
     assert!(rebuilt.get(published_demand).is_some());
     assert!(rebuilt.get(draft).is_none());
 }
+
+/// Issue 19, finding 6: the 供需清单 is filtered by district in the query — a district whose
+/// listings are older than another district's newest thousand still gets all of its own — and a
+/// capped export says so in its title.
+#[tokio::test]
+async fn the_export_filters_by_district_in_the_query_and_says_when_capped() {
+    let w = world().await;
+    // The university's (杨浦) listings, entered by each district's operator for its district.
+    let first17 = format!("91{YANGPU}MA1{:06}", 0);
+    let uni_uscc = format!("{first17}{}", uscc_check_char(&first17).unwrap());
+    let rows = |n: usize, district: &str, prefix: &str| {
+        let mut s = "机构统一社会信用代码,标题,描述,技术领域,合作方式,IPC分类号,参考价格（万元）,所在区,联系人,联系电话,有效期至,关联专利申请号,技术成熟度\n".to_string();
+        for i in 0..n {
+            s += &format!(
+                "{uni_uscc},{prefix}正极材料{i},层状氧化物正极，循环寿命长,新材料,转让,H01M 4/13,面议,{district},张明,13812345678,2027-06-30,,中试\n"
+            );
+        }
+        s
+    };
+    let import_as = |who: &Principal, csv: String| {
+        let importer = Importer::of(who);
+        let ctx = w.ctx.clone();
+        async move {
+            import::import(
+                &ctx,
+                &importer,
+                ImportFile {
+                    kind: zhiyun_domain::listing::ListingKind::Supply,
+                    filename: "a.csv".into(),
+                    bytes: Arc::new(csv.into_bytes()),
+                    write: ImportWrite::ValidRowsOnly,
+                    status: ListingStatus::Published,
+                },
+                &|_| {},
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // 闵行's two first (older), then 1,005 in 杨浦 (newer).
+    let r = import_as(&w.op_elsewhere, rows(2, "闵行区", "闵行")).await;
+    assert_eq!(r.ids.len(), 2, "{r:?}");
+    let r = import_as(&w.op, rows(1005, "杨浦区", "杨浦")).await;
+    assert_eq!(r.ids.len(), 1005);
+    let sheet = listings::export(&w.ctx, &w.op_elsewhere, None)
+        .await
+        .unwrap();
+    assert_eq!(sheet.rows, 2);
+    assert_eq!(sheet.title, "上海市闵行区专利技术供需清单（2026-12-04）");
+    let sheet = listings::export(&w.ctx, &w.op, None).await.unwrap();
+    assert_eq!(sheet.rows, 1005);
+    let sheet = listings::export_capped(&w.ctx, &w.op, None, 1000)
+        .await
+        .unwrap();
+    assert_eq!(sheet.rows, 1000);
+    assert_eq!(
+        sheet.title,
+        "上海市杨浦区专利技术供需清单（2026-12-04，最新 1000 条，共 1005 条）"
+    );
+}
+
+/// Issue 19, finding 3: a user keeps at most five uploads at once (the sixth is refused, 429).
+#[tokio::test]
+async fn uploads_are_capped_per_user() {
+    let w = world().await;
+    let kind = zhiyun_domain::listing::ListingKind::Supply;
+    for i in 0..listings::uploads::MAX_UPLOADS_PER_USER {
+        listings::uploads::create(&w.ctx, &w.uni, kind, &format!("{i}.csv"), b"a,b\n")
+            .await
+            .unwrap();
+    }
+    let e = listings::uploads::create(&w.ctx, &w.uni, kind, "6.csv", b"a,b\n")
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.code), (Kind::Throttled, Code::TooMany));
+    // Another user is not affected; two hours later the first may upload again.
+    listings::uploads::create(&w.ctx, &w.op, kind, "x.csv", b"a,b\n")
+        .await
+        .unwrap();
+    w.clock.set(NOON + listings::uploads::KEEP_SECS + 1);
+    listings::uploads::create(&w.ctx, &w.uni, kind, "7.csv", b"a,b\n")
+        .await
+        .unwrap();
+}

@@ -336,7 +336,7 @@ async fn a_job_runs_once_across_processes_and_each_process_job_in_each() {
 #[tokio::test]
 async fn housekeeping_forgets_what_expired() {
     let w = two().await;
-    throttle::fail(&w.server, "someone", 900).await.unwrap();
+    throttle::fail(&w.server, "someone", 5, 900).await.unwrap();
     uploads::create(&w.server, &w.ent, ListingKind::Demand, "a.csv", b"x")
         .await
         .unwrap();
@@ -360,7 +360,7 @@ async fn the_login_throttle_is_shared_by_the_processes() {
     let w = two().await;
     const WINDOW: i64 = 900;
     for _ in 0..4 {
-        throttle::fail(&w.server, "alice", WINDOW).await.unwrap();
+        throttle::fail(&w.server, "alice", 5, WINDOW).await.unwrap();
     }
     assert_eq!(
         throttle::locked(&w.other, "alice", 5, WINDOW)
@@ -368,7 +368,10 @@ async fn the_login_throttle_is_shared_by_the_processes() {
             .unwrap(),
         None
     );
-    assert_eq!(throttle::fail(&w.other, "alice", WINDOW).await.unwrap(), 5);
+    assert_eq!(
+        throttle::fail(&w.other, "alice", 5, WINDOW).await.unwrap(),
+        5
+    );
     w.server_clock.advance(60);
     assert_eq!(
         throttle::locked(&w.server, "alice", 5, WINDOW)
@@ -389,7 +392,7 @@ async fn the_login_throttle_is_shared_by_the_processes() {
     );
     // A window that has passed starts again at one.
     for _ in 0..5 {
-        throttle::fail(&w.server, "carol", WINDOW).await.unwrap();
+        throttle::fail(&w.server, "carol", 5, WINDOW).await.unwrap();
     }
     w.server_clock.advance(WINDOW);
     assert_eq!(
@@ -398,7 +401,10 @@ async fn the_login_throttle_is_shared_by_the_processes() {
             .unwrap(),
         None
     );
-    assert_eq!(throttle::fail(&w.server, "carol", WINDOW).await.unwrap(), 1);
+    assert_eq!(
+        throttle::fail(&w.server, "carol", 5, WINDOW).await.unwrap(),
+        1
+    );
 }
 
 /// The upload page's import: uploaded and dry-run through one process, shown and confirmed

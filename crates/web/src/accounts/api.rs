@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use zhiyun_service::accounts::{self, NewUserCmd};
 use zhiyun_service::accounts::{ApiToken, User};
 
-use super::parse_action;
+use super::{parse_action, user_action};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
@@ -71,17 +71,18 @@ pub async fn api_user_create(
         .into_response())
 }
 
-/// Disable or enable a user (administrators); disabling ends their sessions.
+/// Disable or enable a user, or sign them out everywhere (administrators): disabling and signing
+/// out end every session of the user and revoke every API token of theirs.
 #[utoipa::path(post, path = "/api/v1/users/{username}/{action}", tag = "accounts",
-    params(("username" = String, Path), ("action" = String, Path, description = "disable | enable")),
+    params(("username" = String, Path), ("action" = String, Path, description = "disable | enable | sign-out")),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_user_state(
     State(state): State<AppState>,
     ApiUser(me): ApiUser,
     Path((username, action)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let disabled = parse_action(&action).ok_or_else(ApiError::not_found)?;
-    accounts::set_user_disabled(&state.svc, &me, &username, disabled).await?;
+    let action = parse_action(&action).ok_or_else(ApiError::not_found)?;
+    user_action(&state.svc, &me, &username, action).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -34,11 +34,46 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tokens/{id}", delete(api_token_revoke))
 }
 
-/// `disable` → true, `enable` → false; anything else is no such path.
-fn parse_action(action: &str) -> Option<bool> {
+/// What an administrator does to a user at `/…/users/{username}/{action}`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UserAction {
+    Disable,
+    Enable,
+    /// End every session and revoke every API token (the account stays usable).
+    SignOut,
+}
+
+/// `disable`, `enable`, `sign-out`; anything else is no such path.
+fn parse_action(action: &str) -> Option<UserAction> {
     match action {
-        "disable" => Some(true),
-        "enable" => Some(false),
+        "disable" => Some(UserAction::Disable),
+        "enable" => Some(UserAction::Enable),
+        "sign-out" => Some(UserAction::SignOut),
         _ => None,
+    }
+}
+
+/// Do `action` to `username` as `me`; the notice code for the page.
+async fn user_action(
+    svc: &zhiyun_service::Ctx,
+    me: &zhiyun_service::Principal,
+    username: &str,
+    action: UserAction,
+) -> Result<&'static str, zhiyun_service::Error> {
+    use zhiyun_service::accounts;
+    match action {
+        UserAction::SignOut => {
+            accounts::sign_out_everywhere(svc, me, username).await?;
+            Ok("signed_out")
+        }
+        a => {
+            let disabled = a == UserAction::Disable;
+            accounts::set_user_disabled(svc, me, username, disabled).await?;
+            Ok(if disabled {
+                "user_disabled"
+            } else {
+                "user_updated"
+            })
+        }
     }
 }

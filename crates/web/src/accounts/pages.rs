@@ -14,7 +14,7 @@ use zhiyun_service::Principal;
 use zhiyun_service::accounts::User;
 use zhiyun_service::accounts::{self, ChangePassword, NewUserCmd};
 
-use super::parse_action;
+use super::{parse_action, user_action};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -323,7 +323,7 @@ pub(super) async fn user_state_form(
     PageUser(me): PageUser,
     Path((username, action)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let disabled = parse_action(&action).ok_or_else(PageError::not_found)?;
-    accounts::set_user_disabled(&state.svc, &me, &username, disabled).await?;
-    Ok(Redirect::to("/admin/users?notice=user_updated").into_response())
+    let action = parse_action(&action).ok_or_else(PageError::not_found)?;
+    let notice = user_action(&state.svc, &me, &username, action).await?;
+    Ok(Redirect::to(&format!("/admin/users?notice={notice}")).into_response())
 }

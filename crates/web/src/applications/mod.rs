@@ -53,9 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/applications/{id}/docx", get(api_docx))
         .route(
             "/api/v1/applications/{id}/attachments",
-            get(api_attachments)
-                .post(api_attachment_upload)
-                .layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
+            crate::error::body_limit(
+                get(api_attachments).post(api_attachment_upload),
+                MAX_ATTACHMENT_BYTES,
+            ),
         )
         .route(
             "/applications",

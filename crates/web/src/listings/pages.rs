@@ -238,9 +238,9 @@ async fn detail_page(
             .is_some_and(|a| policy::can_act_on_listing(a, &d.scope(), action))
     };
     let (owner, moderator) = (may(ListingAction::Submit), may(ListingAction::Publish));
-    let shows_matches = actor.as_ref().is_some_and(|a| {
-        policy::can_see_matches(a, d.listing.owner_org_id, &d.listing.district_code)
-    });
+    let shows_matches = actor
+        .as_ref()
+        .is_some_and(|a| policy::can_see_matches(a, &d.scope()));
     let matches = match &user {
         Some(u) if shows_matches => Some(
             zhiyun_service::matching::matches(&state.svc, u, id, None, None)

@@ -992,8 +992,20 @@ async fn attachments_are_checked_by_content_and_size() {
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(11 * 1024 * 1024, b'x');
     let (ct, body) = multipart(&[("part", None, b"other"), ("file", Some("big.pdf"), &big)]);
-    let (s, _, _) = t.post_raw("op1", &path, &ct, body).await;
+    let (s, html, _) = t.post_raw("op1", &path, &ct, body).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(html.contains("最大 10 MB"), "{html}");
+    // Through the API too, the message names the real limit (issue 19, finding 11).
+    let (s, v) = t.upload("op1", id, "other", "big.pdf", &big).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(v["error"]["code"], "payload_too_large", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("最大 10 MB"),
+        "{v}"
+    );
     // Another operator cannot attach to this draft.
     let (ct, body) = multipart(&[
         ("part", None, b"other"),

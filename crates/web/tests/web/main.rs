@@ -9,6 +9,7 @@ mod applications;
 mod deals;
 mod edges;
 mod events;
+mod hardening;
 mod import;
 mod listings;
 mod matching;

@@ -341,3 +341,96 @@ async fn t3_suggestions_with_reasons_verdicts_and_decline_counts() {
         .await;
     assert!(!public.as_str().unwrap().contains("推荐匹配"));
 }
+
+/// Issue 19, finding 4: a listing's matches follow the listing's own read policy — a draft's
+/// are its owner's alone, a listing under review is seen by its own district's operator only;
+/// anyone else gets 404, as for the listing itself (never `[]` with 200, never the reasons).
+#[tokio::test]
+async fn matches_of_a_listing_one_may_not_read_are_not_found() {
+    let (router, tokens, _) = common::fixture(vec![
+        ("uni", "university", "某大学", Some("310110"), None),
+        (
+            "ent",
+            "enterprise",
+            "某企业",
+            Some("310110"),
+            Some(common::uscc("310110", 1)),
+        ),
+        (
+            "op",
+            "park_operator",
+            "杨浦园区运营",
+            Some("310110"),
+            Some(common::uscc("310110", 3)),
+        ),
+        (
+            "op_mh",
+            "park_operator",
+            "闵行园区运营",
+            Some("310112"),
+            Some(common::uscc("310112", 4)),
+        ),
+    ])
+    .await;
+    let t = T { router, tokens };
+    t.published(
+        "uni",
+        listing(
+            "supply",
+            "一种耐高温锂电池隔膜",
+            "芳纶涂覆隔膜，180℃热收缩率低于 2%，适用于动力电池。",
+            "新能源与节能",
+            &["H01M 50/44"],
+            120,
+        ),
+    )
+    .await;
+    let (s, v) = t
+        .call(
+            Some("ent"),
+            Method::POST,
+            "/api/v1/listings",
+            Some(listing(
+                "demand",
+                "锂电池隔膜耐热改进（草稿）",
+                "夏天电池鼓包，想改进隔膜耐热性。",
+                "新能源与节能",
+                &[],
+                80,
+            )),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let draft = v["id"].as_i64().unwrap();
+    let matches = format!("/api/v1/demands/{draft}/matches");
+    let status = |who: &'static str| {
+        let (t, m) = (&t, matches.clone());
+        async move { t.call(Some(who), Method::GET, &m, None).await.0 }
+    };
+    // The draft: its owner only.
+    assert_eq!(status("ent").await, StatusCode::OK);
+    assert_eq!(status("op").await, StatusCode::NOT_FOUND);
+    assert_eq!(status("op_mh").await, StatusCode::NOT_FOUND);
+    let (s, _) = t
+        .call(
+            Some("op_mh"),
+            Method::GET,
+            &format!("/api/v1/listings/{draft}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Submitted for review: the owner and its district's operator; not another district's.
+    let (s, v) = t
+        .call(
+            Some("ent"),
+            Method::POST,
+            &format!("/api/v1/listings/{draft}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(status("ent").await, StatusCode::OK);
+    assert_eq!(status("op").await, StatusCode::OK);
+    assert_eq!(status("op_mh").await, StatusCode::NOT_FOUND);
+}
