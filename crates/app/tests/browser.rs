@@ -1258,7 +1258,6 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     log_out(c).await;
 }
 
-
 /// Fill a field by id through the page's script (dates are locale-dependent when typed).
 async fn set_value(c: &fantoccini::Client, id: &str, value: &str) {
     c.execute(
