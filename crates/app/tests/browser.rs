@@ -1099,6 +1099,13 @@ async fn text_of(c: &fantoccini::Client, css: &str) -> String {
         .unwrap()
 }
 
+/// After a deal form posts and its page says so, open the deal afresh, so the next form's
+/// redirect is waited for rather than seen already in the address.
+async fn saved(c: &fantoccini::Client, base: &str, deal: &str) {
+    wait_for_url(c, "notice=saved").await;
+    c.goto(&format!("{base}/deals/{deal}")).await.unwrap();
+}
+
 /// Issue 12 done-when: the operator turns the meeting's deal lead into a licence, the university
 /// records the signing, the page shows the filing deadline and a failing pre-check for a lapsed
 /// patent; the operator overrules it with a comment, the licence is filed and accepted, two
@@ -1151,7 +1158,7 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     c.goto(&format!("{base}/deals/{deal}")).await.unwrap();
     fill(c, &[("on", &today.to_string())]).await;
     click(c, "#stage-form button[type=submit]").await;
-    wait_for_url(c, "notice=saved").await;
+    saved(c, base, &deal).await;
     let due = text_of(c, "#filing-due").await;
     let expect = today
         .checked_add_months(chrono::Months::new(3))
@@ -1167,7 +1174,7 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     println!("E2E: the in_force pre-check fails for the lapsed patent {lapsed}");
     fill(c, &[("filed_on", &today.to_string())]).await;
     click(c, "#filing-form button[type=submit]").await;
-    wait_for_url(c, "notice=saved").await;
+    saved(c, base, &deal).await;
     c.execute(
         "document.querySelector('#stage-form select').value = 'filed';",
         vec![],
@@ -1197,7 +1204,7 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
         )
         .await;
         click(c, "#overrule-form button[type=submit]").await;
-        wait_for_url(c, "notice=saved").await;
+        saved(c, base, &deal).await;
         overruled += 1;
         assert!(overruled < 8, "overrules do not end");
     }
@@ -1217,7 +1224,7 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     .await
     .unwrap();
     click(c, "#filing-form button[type=submit]").await;
-    wait_for_url(c, "notice=saved").await;
+    saved(c, base, &deal).await;
     c.execute(
         "document.querySelector('#stage-form select').value = 'filed';",
         vec![],
@@ -1225,7 +1232,7 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
     .await
     .unwrap();
     click(c, "#stage-form button[type=submit]").await;
-    wait_for_url(c, "notice=saved").await;
+    saved(c, base, &deal).await;
     assert_eq!(text_of(c, "#stage").await, "已备案");
     println!("E2E: the licence is filed and accepted (已备案)");
     for amount in ["40", "80.50"] {
@@ -1235,7 +1242,7 @@ async fn deals_story(c: &fantoccini::Client, base: &str) {
         )
         .await;
         click(c, "#payment-form button[type=submit]").await;
-        wait_for_url(c, "notice=saved").await;
+        saved(c, base, &deal).await;
     }
     let (contracted, received) = (
         text_of(c, "#contracted").await,

@@ -501,7 +501,6 @@ async fn t3_suggestions_forget_what_the_owner_declined_and_count_it_for_the_supp
 /// Issue 17: a kind's match set is rebuilt only when a public listing of that kind changed:
 /// drafts and the other kind's listings leave it as it was.
 #[tokio::test]
-#[ignore = "issue 17: unverified at the deadline (see the report)"]
 async fn t3_match_sets_change_only_with_public_listings_of_their_kind() {
     use zhiyun_domain::listing::ListingKind;
     let w = world().await;
