@@ -1,8 +1,8 @@
 //! T3 measured: `zhiyun eval matching` reports every labelled set under `eval/` (each a
 //! directory of `supplies.jsonl`, `demands.jsonl` and optionally `queries.jsonl`): nDCG@10,
 //! recall@10 and MRR of the full scorer beside two baselines on the same data (cosine over
-//! character (1–2)-gram TF-IDF with sublinear tf, and character (1–2)-gram BM25, both over title
-//! + description), and the same for the listings search on the queries; `--ablation` adds the
+//! character (1–2)-gram TF-IDF with sublinear tf, and character (1–2)-gram BM25, both over
+//! title and description), and the same for the listings search on the queries; `--ablation` adds the
 //! scorer without each of its parts. `zhiyun bench gen-match` (demands and supplies recombined
 //! from `eval/matching`'s sentences) and `zhiyun bench match` (the batch, and single requests
 //! with `--requests`) measure speed; `bench/matching.sh` and `bench/match_scale.sh` run them.
