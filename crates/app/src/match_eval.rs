@@ -112,9 +112,12 @@ fn reciprocal_rank(ranked: &[&str], grades: &[(&str, u8)]) -> f64 {
         .map_or(0.0, |r| 1.0 / (r as f64 + 1.0))
 }
 
+/// One judgement: a listing's name and its grade (0 not relevant … 2 or 3 highly relevant).
+type Grade = (String, u8);
+
 /// Mean recall@10, nDCG@10 and MRR of ranked lists (names) against each row's judgements.
 fn measure(judged: &[&[(String, u8)]], ranked: &[Vec<&str>]) -> Measures {
-    let pairs: Vec<(&&[(String, u8)], &Vec<&str>)> = judged
+    let pairs: Vec<(&&[Grade], &Vec<&str>)> = judged
         .iter()
         .zip(ranked)
         .filter(|(j, _)| !j.is_empty())
@@ -142,7 +145,7 @@ pub struct EvalSet {
     pub queries: Vec<(String, Vec<(String, u8)>)>,
 }
 
-fn parse_queries(text: &str, what: &str) -> Result<Vec<(String, Vec<(String, u8)>)>> {
+fn parse_queries(text: &str, what: &str) -> Result<Vec<(String, Vec<Grade>)>> {
     let mut out = Vec::new();
     for (n, line) in text
         .lines()
