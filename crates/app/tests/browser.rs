@@ -59,6 +59,34 @@ async fn wait_for_url(c: &fantoccini::Client, part: &str) {
     panic!("no navigation to a URL containing {part}");
 }
 
+/// Click a form's submit button and wait until the page it leads to has loaded. The old page is
+/// marked first: the next page may have the same address and the same elements, so waiting for
+/// either alone races the navigation.
+async fn submit_to_new_page(c: &fantoccini::Client, submit: &str) {
+    c.execute("document.body.dataset.posted = '1';", vec![])
+        .await
+        .unwrap();
+    click(c, submit).await;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        let loaded = c
+            .execute(
+                "return document.readyState === 'complete' && !!document.body \
+                 && document.body.dataset.posted === undefined;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("submitting {submit} led to no new page");
+}
+
 async fn shot(c: &fantoccini::Client, name: &str) {
     if let Ok(dir) = std::env::var("ZHIYUN_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
@@ -1285,34 +1313,12 @@ async fn pledge_step(c: &fantoccini::Client, stage: &str, fields: &[(&str, &str)
             set_value(c, id, v).await;
         }
     }
-    // Mark the page, post, and wait until a new page (without the mark) has loaded: its `main h1`
-    // exists on the old page too, so waiting for it alone races the navigation.
-    c.execute("document.body.dataset.posted = '1';", vec![])
+    submit_to_new_page(c, "#stage-form button[type=submit]").await;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("main h1"))
         .await
         .unwrap();
-    click(c, "#stage-form button[type=submit]").await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let loaded = c
-            .execute(
-                "return document.readyState === 'complete' && !!document.body \
-                 && document.body.dataset.posted === undefined \
-                 && !!document.querySelector('main h1');",
-                vec![],
-            )
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if loaded {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the stage form did not lead to a new page"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// T5 done-when (issue 13): the demo enterprise applies to 浦发's product with two patents, the
