@@ -243,9 +243,9 @@ async fn matchmaking_event(c: &fantoccini::Client, base: &str) {
         "#meetings select[name=outcome] option[value=intent_signed]",
     )
     .await;
-    click(c, "#meetings form[action$='/outcome'] button").await;
+    submit_to_new_page(c, "#meetings form[action$='/outcome'] button").await;
     wait_for_url(c, "notice=saved").await;
-    click(c, "#meetings form[action$='/lead'] button").await;
+    submit_to_new_page(c, "#meetings form[action$='/lead'] button").await;
     wait_for_url(c, "notice=saved").await;
     let table = c
         .find(Locator::Css("#meetings table"))
@@ -441,7 +441,7 @@ async fn patent_register(c: &fantoccini::Client, base: &str, dir: &std::path::Pa
         .unwrap();
     }
     click(c, "#code option[value='310104']").await;
-    click(c, "form[action='/indicators/population'] button").await;
+    submit_to_new_page(c, "form[action='/indicators/population'] button").await;
     wait_for_url(c, "notice=saved").await;
     let table = c
         .find(Locator::Css("main table"))
@@ -1417,7 +1417,7 @@ async fn pledges_story(c: &fantoccini::Client, base: &str) {
         .send_keys("企业已补缴年费及滞纳金，已核实缴费凭证")
         .await
         .unwrap();
-    click(c, "form[action$='/checks/fee_paid/overrule'] button").await;
+    submit_to_new_page(c, "form[action$='/checks/fee_paid/overrule'] button").await;
     wait_for_url(c, "#checks").await;
     c.goto(&pledge).await.unwrap();
     pledge_step(
@@ -1519,7 +1519,7 @@ async fn pledges_story(c: &fantoccini::Client, base: &str) {
     )
     .await
     .unwrap();
-    click(c, "#new-policy button[type=submit]").await;
+    submit_to_new_page(c, "#new-policy button[type=submit]").await;
     wait_for_url(c, "#policy-").await;
     let after = c
         .find_all(Locator::Css("tr[id^='policy-']"))
