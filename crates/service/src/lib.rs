@@ -23,6 +23,7 @@ pub mod events;
 pub mod front;
 pub mod home;
 pub mod jobs;
+pub mod kpis;
 pub mod listings;
 pub mod matching;
 pub mod orgs;
