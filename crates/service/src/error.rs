@@ -80,6 +80,11 @@ impl Error {
         Self::new(Kind::NotFound, Code::NotFound, "未找到该记录")
     }
 
+    /// 404 with a message saying what is missing.
+    pub fn not_found_because(message: impl Into<String>) -> Error {
+        Self::new(Kind::NotFound, Code::NotFound, message)
+    }
+
     pub fn conflict(code: Code, message: impl Into<String>) -> Error {
         Self::new(Kind::Conflict, code, message)
     }

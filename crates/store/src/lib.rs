@@ -19,6 +19,7 @@ pub mod backup;
 pub mod deals;
 pub mod events;
 pub mod jobs;
+pub mod kpi;
 pub mod listings;
 pub mod matching;
 pub mod meta;

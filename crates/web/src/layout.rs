@@ -168,6 +168,10 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
     ) {
         nav.insert(at, item("/pledges", "质押融资", "pledges"));
     }
+    // K1–K6 and their evidence (issue 16), after the workbench.
+    if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
+        nav.insert(1, item("/kpis", "绩效指标", "kpis"));
+    }
     if u.is_admin {
         nav.push(item("/admin/users", "用户管理", "users"));
         nav.push(item("/admin/audit", "审计日志", "audit"));

@@ -22,6 +22,7 @@ mod guide;
 mod health;
 mod home;
 mod json;
+mod kpis;
 mod layout;
 mod listings;
 pub mod matching;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deals::routes())
         .merge(pledges::routes())
         .merge(surveys::routes())
+        .merge(kpis::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

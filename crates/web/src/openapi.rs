@@ -119,6 +119,8 @@ use crate::AppState;
         crate::surveys::api_copy,
         crate::surveys::api_open,
         crate::surveys::api_close,
+        crate::kpis::api_kpis,
+        crate::kpis::api_evidence,
     ),
     modifiers(&Security),
     tags(
@@ -133,6 +135,7 @@ use crate::AppState;
         (name = "deals", description = "专利交易台账：转让、许可、作价入股，备案登记，到账与受益中小企业（T4、T8）"),
         (name = "pledges", description = "知识产权质押融资、金融产品与知识产权保险（T5、K1、K2）"),
         (name = "surveys", description = "满意度调查与调查报告（K6、T7）；作答无需登录"),
+        (name = "kpis", description = "绩效指标 K1—K6：按年数值、同比、年均增幅（水平法）、目标与计入依据"),
         (name = "reference", description = "参考数据"),
         (name = "accounts", description = "账号、令牌与审计"),
         (name = "system", description = "运行状态"),

@@ -19,6 +19,7 @@
 //! - `met` is `None` and the status `unknown` whenever a year the verdict needs has no value.
 
 use crate::code::Code;
+pub mod deals;
 pub mod growth;
 
 use std::collections::BTreeMap;

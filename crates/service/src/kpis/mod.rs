@@ -7,11 +7,27 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use zhiyun_domain::kpi::{Indicator, Judgement, KpiQueryInput, TargetPoint};
+use zhiyun_domain::code::Code;
+use zhiyun_domain::kpi::deals::k3_k4_by_year;
+use zhiyun_domain::kpi::{
+    Indicator, Judgement, KpiQuery, KpiQueryInput, Target, TargetPoint, check_kpi_query, judge,
+    per_10k_residents, target_path,
+};
+use zhiyun_domain::patent::indicator::{PopulationYear, population_for};
+use zhiyun_domain::patent::year_end;
+use zhiyun_domain::pledge::cycle::counts_for_k1;
+use zhiyun_domain::policy;
+use zhiyun_store::kpi::{KpiDeal, KpiPatent};
+use zhiyun_store::patent_stats::CITY_CODE;
+use zhiyun_store::pledges::{PledgeFilter, PledgeRecord};
 
-use crate::{Ctx, Principal, Result};
+use crate::surveys::K6Survey;
+use crate::{Ctx, Error, Principal, Result};
+
+pub mod evidence;
+pub use evidence::{Evidence, EvidenceQuery, evidence};
 
 /// One district's (or the city's) indicators over a period.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +73,204 @@ pub struct IndicatorFigures {
 /// The indicators of a district (or the city) over a period, for those who may read them.
 /// 422 for a bad query (codes of `check_kpi_query`), 403 for a district the user may not see.
 pub async fn report(ctx: &Ctx, user: &Principal, q: &KpiQueryInput) -> Result<KpiReport> {
-    let _ = (ctx, user, q);
-    unimplemented!("lands with the KPI service")
+    let q = check_kpi_query(q).map_err(Error::invalid)?;
+    allowed(user, &q)?;
+    compute(ctx, user, &q).await
+}
+
+/// 403 unless the user may read the query's district (or the city).
+fn allowed(user: &Principal, q: &KpiQuery) -> Result<()> {
+    if policy::can_read_kpis(&user.actor(), q.district.map(|d| d.code)) {
+        Ok(())
+    } else {
+        Err(Error::forbidden_because(
+            "绩效指标：市知识产权局可查看各区和全市，区知识产权局和集聚区运营方可查看本区",
+        ))
+    }
+}
+
+/// The years counted: the base year to the period's last year begun (none before it begins).
+fn years(q: &KpiQuery, today: NaiveDate) -> std::ops::RangeInclusive<i32> {
+    (q.from - 1)..=q.to.min(today.year())
+}
+
+async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport> {
+    let today = ctx.clock.today();
+    let district = q.district.map(|d| d.code);
+    let years = years(q, today);
+    let mut figures: Vec<IndicatorFigures> = Indicator::ALL
+        .into_iter()
+        .map(|indicator| IndicatorFigures {
+            indicator,
+            values: BTreeMap::new(),
+            judgement: judge(indicator, &BTreeMap::new(), q.from, q.to, today),
+            target_path: Vec::new(),
+            contracts: BTreeMap::new(),
+            population_year: BTreeMap::new(),
+            overseas_filings: BTreeMap::new(),
+            responses: BTreeMap::new(),
+            method: (indicator == Indicator::K6).then_some("top_two"),
+        })
+        .collect();
+    if !years.is_empty() {
+        let (first, last) = (*years.start(), *years.end());
+        // K1, K2: pledges registered in each year.
+        for y in years.clone() {
+            let counted = pledges_counted(ctx, district, y).await?;
+            let amount: u128 = counted
+                .iter()
+                .filter_map(|r| counts_for_k1(&r.history))
+                .map(|(_, fen)| u128::try_from(fen.fen()).unwrap_or(0))
+                .sum();
+            figures[0].values.insert(y, amount);
+            figures[1].values.insert(y, counted.len() as u128);
+        }
+        // K3, K4: deals effective in the years, received in the district.
+        let deals = ctx
+            .db
+            .kpi_deals(year_start(first), year_end(last), district)
+            .await?;
+        let by_year = k3_k4_by_year(deals.iter().map(|d| &d.fact));
+        for y in years.clone() {
+            let f = by_year.get(&y).copied().unwrap_or_default();
+            figures[2].values.insert(y, f.patents);
+            figures[2].contracts.insert(y, f.contracts);
+            figures[3].values.insert(y, f.smes_from_universities);
+        }
+        // K5: high-value invention patents per 10,000 residents at the end of each year.
+        let pops = ctx.db.populations().await?;
+        let known: Vec<(i32, u64)> = pops
+            .iter()
+            .filter(|p| p.code == district.unwrap_or(CITY_CODE))
+            .map(|p| (p.year, p.residents))
+            .collect();
+        for y in years.clone() {
+            let count = ctx.db.high_value_count(district, year_end(y)).await?;
+            if let Some((pop_year, residents)) = population_for(y, PopulationYear::Previous, &known)
+                && let Some(v) = per_10k_residents(u64::try_from(count).unwrap_or(0), residents)
+            {
+                figures[4]
+                    .values
+                    .insert(y, u128::try_from(v.hundredths()).unwrap_or(0));
+                figures[4].population_year.insert(y, pop_year);
+            }
+            let o = ctx.db.overseas_filings(district, y).await?;
+            figures[4].overseas_filings.insert(y, o.pct + o.direct);
+        }
+        // K6: the pooled overall items of the year's surveys.
+        for y in years.clone() {
+            let surveys: Vec<K6Survey> = crate::surveys::k6_surveys(ctx, user, district, y).await?;
+            let mut pooled = zhiyun_domain::survey::RatingCounts::default();
+            for s in &surveys {
+                pooled.merge(&s.overall);
+            }
+            figures[5].responses.insert(y, pooled.total());
+            if let Some(pct) = pooled.top_two_pct() {
+                figures[5]
+                    .values
+                    .insert(y, u128::try_from(pct.hundredths()).unwrap_or(0));
+            }
+        }
+    }
+    for f in &mut figures {
+        f.judgement = judge(f.indicator, &f.values, q.from, q.to, today);
+        if let Target::AnnualGrowth { pct } = f.indicator.target()
+            && let Some(base) = f.values.get(&(q.from - 1))
+        {
+            f.target_path = target_path(*base, pct, q.from - 1, q.to);
+        }
+    }
+    Ok(KpiReport {
+        district_code: district,
+        district_name: q.district.map_or("上海市", |d| d.name),
+        from: q.from,
+        to: q.to,
+        base_year: q.from - 1,
+        as_of: today,
+        indicators: figures,
+    })
+}
+
+fn year_start(y: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The pledges that count for K1/K2 in `year` with a pledgor in `district` (`None`: anywhere).
+async fn pledges_counted(
+    ctx: &Ctx,
+    district: Option<&str>,
+    year: i32,
+) -> Result<Vec<PledgeRecord>> {
+    let all = ctx
+        .db
+        .pledge_list(&PledgeFilter {
+            district: district.map(str::to_string),
+            registered_year: Some(year),
+            ..Default::default()
+        })
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|r| counts_for_k1(&r.history).is_some_and(|(y, _)| y == year))
+        .collect())
+}
+
+/// The deals behind K3/K4 of one district (or the city) and year.
+async fn deals_counted(ctx: &Ctx, district: Option<&str>, year: i32) -> Result<Vec<KpiDeal>> {
+    ctx.db
+        .kpi_deals(year_start(year), year_end(year), district)
+        .await
+        .map_err(Into::into)
+}
+
+/// The high-value patents behind K5 (at most `limit`).
+async fn patents_counted(
+    ctx: &Ctx,
+    district: Option<&str>,
+    year: i32,
+    limit: i64,
+) -> Result<Vec<KpiPatent>> {
+    ctx.db
+        .kpi_high_value_patents(district, year_end(year), limit)
+        .await
+        .map_err(Into::into)
+}
+
+/// 422 `out_of_range` for a year outside the query years.
+fn check_year(year: i32) -> Result<()> {
+    if zhiyun_domain::kpi::YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::field(
+            "year",
+            Code::BadYear,
+            format!("年份“{year}”应为 2000–2100 之间的年份"),
+        ))
+    }
+}
+
+/// Every district's indicators over the period, side by side (the municipal bureau's dashboard):
+/// 403 for anyone who does not see all districts.
+pub async fn all_districts(
+    ctx: &Ctx,
+    user: &Principal,
+    q: &KpiQueryInput,
+) -> Result<Vec<KpiReport>> {
+    let q = check_kpi_query(&KpiQueryInput {
+        district: None,
+        ..q.clone()
+    })
+    .map_err(Error::invalid)?;
+    if policy::district_view(&user.actor()) != policy::DistrictView::All {
+        return Err(Error::forbidden_because("各区指标对比仅市知识产权局可查看"));
+    }
+    let mut out = Vec::new();
+    for d in zhiyun_domain::district::all() {
+        let dq = KpiQuery {
+            district: Some(d),
+            ..q.clone()
+        };
+        out.push(compute(ctx, user, &dq).await?);
+    }
+    Ok(out)
 }

@@ -26,7 +26,8 @@ pub use invite::{Invited, IssuedInvitation, invite};
 pub use report::{ReportFile, report_docx};
 pub use respond::{PublicForm, Respond, TokenState, event_survey_id, form, respond};
 pub use results::{
-    EventRating, ResultsQuery, SurveyResults, TextAnswer, Theme, event_rating, k6_overall, results,
+    EventRating, K6Survey, ResultsQuery, SurveyResults, TextAnswer, Theme, event_rating,
+    k6_overall, k6_surveys, results,
 };
 pub use zhiyun_store::surveys::{InvitationRow, SurveyRecord, Via};
 

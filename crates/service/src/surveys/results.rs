@@ -200,15 +200,23 @@ pub async fn event_rating(
     }))
 }
 
-/// K6's ratings for a district (or, `None`, the city) and year: the overall items of that
-/// year's surveys of the district not linked to an event, pooled one response one vote. For
-/// those who may read the district's KPIs (403 otherwise).
-pub async fn k6_overall(
+/// One survey behind a K6 figure, with its overall item's ratings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct K6Survey {
+    pub id: i64,
+    pub title: String,
+    pub owner_name: String,
+    pub overall: RatingCounts,
+}
+
+/// The surveys K6 pools for a district (or, `None`, the city) and year: that year's surveys of the
+/// district not linked to an event. For those who may read the district's KPIs (403 otherwise).
+pub async fn k6_surveys(
     ctx: &Ctx,
     user: &Principal,
     district: Option<&str>,
     year: i32,
-) -> Result<RatingCounts> {
+) -> Result<Vec<K6Survey>> {
     if !policy::can_read_kpis(&user.actor(), district) {
         return Err(Error::forbidden());
     }
@@ -220,10 +228,32 @@ pub async fn k6_overall(
             ..Default::default()
         })
         .await?;
-    let mut pooled = RatingCounts::default();
-    for s in surveys.iter().filter(|s| s.event_id.is_none()) {
+    let mut out = Vec::new();
+    for s in surveys.into_iter().filter(|s| s.event_id.is_none()) {
         let responses = ctx.db.survey_responses(s.id).await?;
-        pooled.merge(&compute(s, &responses, Method::TopTwo).overall);
+        let overall = compute(&s, &responses, Method::TopTwo).overall;
+        out.push(K6Survey {
+            id: s.id,
+            title: s.title,
+            owner_name: s.owner_name,
+            overall,
+        });
+    }
+    Ok(out)
+}
+
+/// K6's ratings for a district (or, `None`, the city) and year: the overall items of that
+/// year's surveys of the district not linked to an event, pooled one response one vote. For
+/// those who may read the district's KPIs (403 otherwise).
+pub async fn k6_overall(
+    ctx: &Ctx,
+    user: &Principal,
+    district: Option<&str>,
+    year: i32,
+) -> Result<RatingCounts> {
+    let mut pooled = RatingCounts::default();
+    for s in k6_surveys(ctx, user, district, year).await? {
+        pooled.merge(&s.overall);
     }
     Ok(pooled)
 }

@@ -11,6 +11,7 @@ mod edges;
 mod events;
 mod hardening;
 mod import;
+mod kpis;
 mod listings;
 mod matching;
 mod patents;

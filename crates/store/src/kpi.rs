@@ -1,0 +1,169 @@
+//! What K3, K4 and K5's evidence need from the records (issue 16), in one query each; K1/K2 come
+//! from the pledge list, K6 from the surveys.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use zhiyun_domain::deal::{DealKind, Stage};
+use zhiyun_domain::kpi::deals::DealFact;
+use zhiyun_domain::org::{OrgKind, SizeClass};
+
+use crate::patents::day;
+use crate::{Db, Result, StoreError, on_pool};
+
+fn corrupt(id: i64, detail: String) -> StoreError {
+    StoreError::Corrupt {
+        entity: "deal",
+        id,
+        detail,
+    }
+}
+
+/// A deal as K3/K4 and their evidence see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KpiDeal {
+    pub fact: DealFact,
+    pub from_org_id: i64,
+    pub from_name: String,
+    pub to_name: String,
+    pub amount_fen: i64,
+}
+
+type DealRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    i64,
+    i64,
+);
+
+/// A high-value patent in force on a day, for K5's evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KpiPatent {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub owner_name: String,
+    pub granted_on: Option<String>,
+    pub high_value_since: String,
+}
+
+impl Db {
+    /// Deals whose effective date (else signing date) lies in `from..=to`, received by an
+    /// organisation of `district` (`None`: any), with the parties' kinds and the receiver's size.
+    pub async fn kpi_deals(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        district: Option<&str>,
+    ) -> Result<Vec<KpiDeal>> {
+        let rows: Vec<DealRow> = on_pool!(self, p => sqlx::query_as(
+            "SELECT d.id, d.kind, d.stage, COALESCE(d.effective_on, d.signed_on),
+                    d.from_org_id, f.kind, f.name, d.to_org_id, t.kind, t.size_class, t.name,
+                    d.amount_fen,
+                    (SELECT COUNT(DISTINCT n.number) FROM deal_patents n WHERE n.deal_id = d.id)
+             FROM deals d
+             JOIN organisations f ON f.id = d.from_org_id
+             JOIN organisations t ON t.id = d.to_org_id
+             WHERE COALESCE(d.effective_on, d.signed_on) >= $1
+               AND COALESCE(d.effective_on, d.signed_on) <= $2
+               AND ($3 IS NULL OR t.district_code = $3)
+             ORDER BY COALESCE(d.effective_on, d.signed_on), d.id")
+            .bind(day(from))
+            .bind(day(to))
+            .bind(district)
+            .fetch_all(p)
+            .await?);
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    kind,
+                    stage,
+                    on,
+                    from_id,
+                    fkind,
+                    fname,
+                    to_id,
+                    tkind,
+                    size,
+                    tname,
+                    amount,
+                    n,
+                )| {
+                    let org = |s: &str| {
+                        OrgKind::parse(s).ok_or_else(|| corrupt(id, format!("org kind {s:?}")))
+                    };
+                    Ok(KpiDeal {
+                        fact: DealFact {
+                            deal_id: id,
+                            kind: DealKind::parse(&kind)
+                                .ok_or_else(|| corrupt(id, format!("kind {kind:?}")))?,
+                            stage: Stage::parse(&stage)
+                                .ok_or_else(|| corrupt(id, format!("stage {stage:?}")))?,
+                            effective_on: on
+                                .as_deref()
+                                .map(|s| {
+                                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                                        .map_err(|_| corrupt(id, format!("date {s:?}")))
+                                })
+                                .transpose()?,
+                            from_kind: org(&fkind)?,
+                            to_org_id: to_id,
+                            to_kind: org(&tkind)?,
+                            to_size: size.as_deref().and_then(SizeClass::parse),
+                            patents: u32::try_from(n).unwrap_or(0),
+                        },
+                        from_org_id: from_id,
+                        from_name: fname,
+                        to_name: tname,
+                        amount_fen: amount,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// The high-value invention patents in force on `as_of` owned by organisations of `district`
+    /// (`None`: all), at most `limit`, by number.
+    pub async fn kpi_high_value_patents(
+        &self,
+        district: Option<&str>,
+        as_of: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<KpiPatent>> {
+        let d = day(as_of);
+        let rows: Vec<(i64, String, String, String, Option<String>, String)> = on_pool!(self, p => sqlx::query_as(
+                "SELECT p.id, p.number, p.title, o.name, p.granted_on, p.high_value_since
+                 FROM patents p JOIN organisations o ON o.id = p.owner_org_id
+                 WHERE p.high_value_since IS NOT NULL AND p.high_value_since <= $1
+                   AND p.in_force_from <= $1 AND p.in_force_until >= $1
+                   AND ($2 IS NULL OR o.district_code = $2)
+                 ORDER BY p.number LIMIT $3")
+                .bind(&d)
+                .bind(district)
+                .bind(limit)
+                .fetch_all(p)
+                .await?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, number, title, owner_name, granted_on, high_value_since)| KpiPatent {
+                    id,
+                    number,
+                    title,
+                    owner_name,
+                    granted_on,
+                    high_value_since,
+                },
+            )
+            .collect())
+    }
+}
