@@ -167,3 +167,87 @@ impl Db {
             .collect())
     }
 }
+
+/// What feeds the indicators in one year, for a district's dashboard (issue 16: listings →
+/// matches → meetings → deals → filings; pledges by step).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Pipeline {
+    /// Listings of the district's organisations first published in the year.
+    pub listings: i64,
+    /// Owners' "interested" verdicts on suggestions involving the district's listings.
+    pub interested: i64,
+    /// 1:1 meetings at events of the year with a party of the district.
+    pub meetings: i64,
+    /// Deal leads from those meetings (or the district's listings) made in the year.
+    pub leads: i64,
+    /// Deals signed in the year with a party of the district (cancelled ones left out).
+    pub deals: i64,
+    /// Of those, filed with CNIPA or completed.
+    pub filed: i64,
+    /// Pledges applied for in the year by pledgors of the district, by current stage.
+    pub pledges_by_stage: Vec<(String, i64)>,
+}
+
+impl Db {
+    /// The pipeline of `district` (`None`: the city) in `year`: `from`/`to` are the year's
+    /// first and last second (Beijing time) as unix seconds.
+    pub async fn kpi_pipeline(
+        &self,
+        district: Option<&str>,
+        year: i32,
+        from: i64,
+        to: i64,
+    ) -> Result<Pipeline> {
+        let (d0, d1) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+        let (t0, t1) = (
+            format!("{year:04}-01-01T00:00:00"),
+            format!("{year:04}-12-31T23:59:59"),
+        );
+        const IN_D: &str = "(SELECT id FROM organisations WHERE $1 IS NULL OR district_code = $1)";
+        let listings_sql = format!(
+            "SELECT COUNT(*) FROM listings WHERE owner_org_id IN {IN_D}
+               AND published_at >= $2 AND published_at <= $3"
+        );
+        let interested_sql = format!(
+            "SELECT COUNT(*) FROM match_feedback f JOIN listings l
+               ON l.id = CASE WHEN f.side = 'demand' THEN f.demand_id ELSE f.supply_id END
+             WHERE f.verdict = 'interested' AND l.owner_org_id IN {IN_D}
+               AND f.at >= $2 AND f.at <= $3"
+        );
+        let meetings_sql = format!(
+            "SELECT COUNT(*) FROM event_meetings m JOIN events e ON e.id = m.event_id
+             WHERE (m.demand_org_id IN {IN_D} OR m.supply_org_id IN {IN_D})
+               AND e.starts_at >= $2 AND e.starts_at <= $3"
+        );
+        let leads_sql = format!(
+            "SELECT COUNT(*) FROM deal_leads k JOIN listings a ON a.id = k.demand_id
+               JOIN listings b ON b.id = k.supply_id
+             WHERE (a.owner_org_id IN {IN_D} OR b.owner_org_id IN {IN_D})
+               AND k.created_at >= $2 AND k.created_at <= $3"
+        );
+        let deals_sql = format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN stage IN ('filed', 'completed') THEN 1 ELSE 0 END), 0)
+             FROM deals WHERE (from_org_id IN {IN_D} OR to_org_id IN {IN_D})
+               AND signed_on >= $2 AND signed_on <= $3 AND stage <> 'cancelled'"
+        );
+        let pledges_sql = format!(
+            "SELECT stage, COUNT(*) FROM pledges WHERE pledgor_org_id IN {IN_D}
+               AND applied_on >= $2 AND applied_on <= $3 GROUP BY stage ORDER BY stage"
+        );
+        on_pool!(self, p => {
+            let listings: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(listings_sql.as_str()))
+                .bind(district).bind(from).bind(to).fetch_one(p).await?;
+            let interested: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(interested_sql.as_str()))
+                .bind(district).bind(from).bind(to).fetch_one(p).await?;
+            let meetings: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(meetings_sql.as_str()))
+                .bind(district).bind(&t0).bind(&t1).fetch_one(p).await?;
+            let leads: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(leads_sql.as_str()))
+                .bind(district).bind(from).bind(to).fetch_one(p).await?;
+            let (deals, filed): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(deals_sql.as_str()))
+                .bind(district).bind(&d0).bind(&d1).fetch_one(p).await?;
+            let pledges_by_stage: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(pledges_sql.as_str()))
+                .bind(district).bind(&d0).bind(&d1).fetch_all(p).await?;
+            Ok(Pipeline { listings, interested, meetings, leads, deals, filed, pledges_by_stage })
+        })
+    }
+}

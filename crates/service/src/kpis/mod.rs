@@ -274,3 +274,65 @@ pub async fn all_districts(
     }
     Ok(out)
 }
+
+/// One step of a pipeline, in the order work flows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PipelineStep {
+    pub label: String,
+    pub count: i64,
+    /// The page listing the records, where there is one.
+    pub href: Option<String>,
+}
+
+/// What fed the indicators in `year` in a district (or the city): listings → matches → meetings
+/// → leads → deals → filings, and pledges by step. Same visibility as the figures.
+pub async fn pipeline(
+    ctx: &Ctx,
+    user: &Principal,
+    district: Option<&str>,
+    year: i32,
+) -> Result<(Vec<PipelineStep>, Vec<PipelineStep>)> {
+    check_year(year)?;
+    let q = check_kpi_query(&KpiQueryInput {
+        district: district.map(str::to_string),
+        from: Some(year.to_string()),
+        to: Some(year.to_string()),
+    })
+    .map_err(Error::invalid)?;
+    allowed(user, &q)?;
+    let district = q.district.map(|d| d.code);
+    let from = zhiyun_domain::time::start_of_day(year_start(year));
+    let to = zhiyun_domain::time::start_of_day(year_start(year + 1)) - 1;
+    let p = ctx.db.kpi_pipeline(district, year, from, to).await?;
+    let deals_href = format!(
+        "/deals?year={year}{}",
+        district.map_or(String::new(), |d| format!("&district={d}"))
+    );
+    let step = |label: &str, count: i64, href: Option<String>| PipelineStep {
+        label: label.to_string(),
+        count,
+        href,
+    };
+    let work = vec![
+        step("发布供需条目", p.listings, None),
+        step("匹配推荐“感兴趣”", p.interested, None),
+        step("对接会一对一洽谈", p.meetings, Some("/events".into())),
+        step("形成交易线索", p.leads, None),
+        step("签约交易", p.deals, Some(deals_href)),
+        step("完成备案/登记", p.filed, None),
+    ];
+    let mut stages = zhiyun_domain::pledge::Stage::ALL;
+    stages.sort_by_key(|s| s.order());
+    let pledges = stages
+        .iter()
+        .map(|s| {
+            let n = p
+                .pledges_by_stage
+                .iter()
+                .find(|(k, _)| k == s.slug())
+                .map_or(0, |(_, n)| *n);
+            step(s.label(), n, None)
+        })
+        .collect();
+    Ok((work, pledges))
+}

@@ -7,7 +7,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use zhiyun_domain::kpi::{Indicator, KpiQueryInput, Scale};
 use zhiyun_domain::policy::{self, DistrictView};
-use zhiyun_service::kpis::{self, Evidence, EvidenceQuery, IndicatorFigures, KpiReport};
+use zhiyun_service::kpis::{
+    self, Evidence, EvidenceQuery, IndicatorFigures, KpiReport, PipelineStep,
+};
 
 use super::chart::{self, Bar, Tile};
 use crate::AppState;
@@ -200,6 +202,22 @@ struct Dashboard {
     map_svg: String,
     map: &'static str,
     codes: Vec<&'static str>,
+    /// The year the pipelines show, and its steps with a bar width (percent of the largest).
+    pipeline_year: i32,
+    work: Vec<(PipelineStep, u32)>,
+    pledges: Vec<(PipelineStep, u32)>,
+}
+
+/// Each step with its bar's width in percent of the largest step.
+fn widths(steps: Vec<PipelineStep>) -> Vec<(PipelineStep, u32)> {
+    let max = steps.iter().map(|s| s.count).max().unwrap_or(0).max(1);
+    steps
+        .into_iter()
+        .map(|s| {
+            let w = u32::try_from(s.count * 100 / max).unwrap_or(0);
+            (s, w)
+        })
+        .collect()
 }
 
 pub async fn dashboard(
@@ -231,6 +249,9 @@ pub async fn dashboard(
         (Vec::new(), String::new())
     };
     let cards = report.indicators.iter().map(|f| card(&report, f)).collect();
+    let pipeline_year = report.to.min(report.as_of_year());
+    let (work, pledges) =
+        kpis::pipeline(&state.svc, &me, report.district_code, pipeline_year).await?;
     let title = format!(
         "绩效指标 · {} {}–{} 年",
         report.district_name, report.from, report.to
@@ -247,6 +268,9 @@ pub async fn dashboard(
         map_svg,
         map: map.code(),
         codes: Indicator::ALL.iter().map(|i| i.code()).collect(),
+        pipeline_year,
+        work: widths(work),
+        pledges: widths(pledges),
         report,
     }))
 }

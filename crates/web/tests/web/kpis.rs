@@ -268,6 +268,12 @@ async fn k1_to_k4_counted_from_pledges_and_deals_with_growth_targets_and_evidenc
         "{html}"
     );
     assert!(html.contains("<svg") && html.contains("目标路径"));
+    // The pipeline of 2022: three deals signed with a party of 徐汇, three pledges registered.
+    assert!(
+        html.contains("签约交易</a></th><td class=\"num-col\">3</td>"),
+        "{html}"
+    );
+    assert!(html.contains("已质押登记</th><td class=\"num-col\">3</td>"));
     assert!(
         html.contains("/kpis/K3/evidence?district=310104&#38;year=2022"),
         "{html}"
