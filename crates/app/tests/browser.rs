@@ -1100,6 +1100,7 @@ async fn browser_story_every_role_in_chromium() {
     )
     .await;
     pledges_story(&client, &base).await;
+    kpis_story(&client, &base).await;
     client.close().await.unwrap();
     drop(driver);
     drop(server);
@@ -1531,5 +1532,64 @@ async fn pledges_story(c: &fantoccini::Client, base: &str) {
     println!(
         "E2E: demo-insurer recorded a patent enforcement policy for the demo enterprise ({after} policies)"
     );
+    log_out(c).await;
+}
+
+/// Issue 16 done-when: the municipal bureau opens the city dashboard (every district side by
+/// side, the map), goes to 徐汇区's indicators and clicks a figure through to its evidence.
+async fn kpis_story(c: &fantoccini::Client, base: &str) {
+    log_in(c, base, "demo-municipal").await;
+    c.goto(&format!("{base}/kpis")).await.unwrap();
+    let table = c
+        .find(Locator::Css("#districts table"))
+        .await
+        .expect("the districts side by side")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("徐汇区") && table.contains("崇明区"),
+        "{table}"
+    );
+    let tiles = c
+        .find_all(Locator::Css("#districts svg a"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(tiles, 16, "the map draws every district");
+    shot(c, "kpis-city").await;
+    println!(
+        "E2E: demo-municipal opened the city dashboard: 16 districts side by side and on the map"
+    );
+    click(c, "#districts table a[href*='district=310104']").await;
+    wait_for_url(c, "district=310104").await;
+    let k1 = c
+        .find(Locator::Css("#K1"))
+        .await
+        .expect("K1's card")
+        .text()
+        .await
+        .unwrap();
+    assert!(k1.contains("目标：年均增幅 ≥ 30%"), "{k1}");
+    shot(c, "kpis-district").await;
+    // The last year's K1 figure leads to the pledges behind it.
+    let links = c.find_all(Locator::Css("#K1 tbody a")).await.unwrap();
+    let last = links.last().expect("K1 has yearly figures");
+    let figure = last.text().await.unwrap();
+    last.click().await.unwrap();
+    wait_for_url(c, "/kpis/K1/evidence").await;
+    let head = c
+        .find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        head.contains("计入依据") && head.contains("徐汇区"),
+        "{head}"
+    );
+    shot(c, "kpis-evidence").await;
+    println!("E2E: demo-municipal clicked 徐汇区's K1 figure {figure} through to its evidence");
     log_out(c).await;
 }

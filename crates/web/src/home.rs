@@ -52,6 +52,8 @@ struct RoleHome {
     deals: crate::deals::HomeCard,
     /// T5: the bank's workbench (banks only).
     bank: Option<crate::pledges::BankCard>,
+    /// K1–K6 of the notice's period (bureaus and operators).
+    kpis: Option<crate::kpis::HomeCard>,
 }
 
 async fn role_home(
@@ -68,7 +70,9 @@ async fn role_home(
         .await
         .map_err(PageError::from)?;
     let bank = crate::pledges::bank_card(&state, &me).await?;
+    let kpis = crate::kpis::home_card(&state, &me).await;
     Ok(page(&RoleHome {
+        kpis,
         deals,
         bank,
         patent_reminders,

@@ -175,7 +175,7 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
     for f in &mut figures {
         f.judgement = judge(f.indicator, &f.values, q.from, q.to, today);
         if let Target::AnnualGrowth { pct } = f.indicator.target()
-            && let Some(base) = f.values.get(&(q.from - 1))
+            && let Some(base) = f.values.get(&(q.from - 1)).filter(|b| **b > 0)
         {
             f.target_path = target_path(*base, pct, q.from - 1, q.to);
         }

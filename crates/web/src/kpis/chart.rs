@@ -143,9 +143,10 @@ pub fn bars_svg(
         let yy = y(t);
         let _ = write!(
             s,
-            r##"<line x1="{left}" y1="{yy:.1}" x2="{x2:.1}" y2="{yy:.1}" stroke="#c0392b" stroke-width="2" stroke-dasharray="6 4"/><text x="{x2:.1}" y="{ty:.1}" font-size="11" text-anchor="end" fill="#c0392b">{l}</text>"##,
+            r##"<line x1="{left}" y1="{yy:.1}" x2="{x2:.1}" y2="{yy:.1}" stroke="#c0392b" stroke-width="2" stroke-dasharray="6 4"/><text x="{tx:.1}" y="{ty:.1}" font-size="11" text-anchor="start" fill="#c0392b">{l}</text>"##,
             x2 = w - right,
-            ty = yy - 4.0,
+            tx = left + 4.0,
+            ty = yy + 14.0,
             l = esc(label)
         );
     }
