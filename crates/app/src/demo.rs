@@ -443,6 +443,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     crate::demo_deals::load(db, &ids, &who).await?;
     crate::demo_pledges::load(db, &ids, &who).await?;
     crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
+    crate::demo_kpis::load(db, &ids, &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {
@@ -878,7 +879,11 @@ mod tests {
             .survey_list(&zhiyun_store::surveys::SurveyFilter::default())
             .await
             .unwrap();
-        let yearly: Vec<_> = surveys.iter().filter(|s| s.event_id.is_none()).collect();
+        // (demo_kpis adds other owners' surveys for the district figures.)
+        let yearly: Vec<_> = surveys
+            .iter()
+            .filter(|s| s.event_id.is_none() && s.owner_name == crate::demo_surveys::OPERATOR)
+            .collect();
         assert_eq!(
             yearly.iter().map(|s| s.year).collect::<Vec<_>>(),
             [2024, 2023, 2022, 2021]

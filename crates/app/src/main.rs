@@ -17,6 +17,7 @@ mod backup;
 mod bench;
 mod demo;
 mod demo_deals;
+mod demo_kpis;
 mod demo_patents;
 mod demo_pledges;
 mod demo_surveys;
