@@ -1589,6 +1589,16 @@ async fn kpis_story(c: &fantoccini::Client, base: &str) {
         head.contains("计入依据") && head.contains("徐汇区"),
         "{head}"
     );
+    // The demo's 徐汇区 registered eight pledges for 6200 万元 in 2023.
+    assert_eq!(figure, "6200.00");
+    let counted = c
+        .find(Locator::Css("main p strong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(counted, "计入 8 条记录");
     shot(c, "kpis-evidence").await;
     println!("E2E: demo-municipal clicked 徐汇区's K1 figure {figure} through to its evidence");
     log_out(c).await;
