@@ -443,6 +443,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     crate::demo_deals::load(db, &ids, &who).await?;
     crate::demo_pledges::load(db, &ids, &who).await?;
     crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
+    crate::demo_auctions::load(db, &ids, &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {

@@ -11,6 +11,7 @@ use axum::extract::DefaultBodyLimit;
 mod accounts;
 mod applications;
 mod assets;
+mod auctions;
 mod audit;
 mod auth;
 mod deals;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deals::routes())
         .merge(pledges::routes())
         .merge(surveys::routes())
+        .merge(auctions::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())
