@@ -63,9 +63,9 @@ pub async fn load(db: &Db, ids: &HashMap<String, i64>, who: &Who) -> Result<()> 
             ..Default::default()
         })
         .await?;
-    let mut bidders: Vec<i64> = vec![id(crate::demo::ENTERPRISE_LOGIN_ORG)?];
-    bidders.extend(xuhui.iter().map(|o| o.id).filter(|i| !bidders.contains(i)));
-    bidders.truncate(3);
+    let login = id(crate::demo::ENTERPRISE_LOGIN_ORG)?;
+    let mut bidders: Vec<i64> = vec![login];
+    bidders.extend(xuhui.iter().map(|o| o.id).filter(|i| *i != login).take(2));
     if bidders.len() < 3 {
         return Err(anyhow!("demo auctions: too few enterprises"));
     }
@@ -106,7 +106,6 @@ pub async fn load(db: &Db, ids: &HashMap<String, i64>, who: &Who) -> Result<()> 
             who,
         )
         .await?;
-    let mut regs: Vec<Registration> = Vec::new();
     for (i, b) in bidders.iter().enumerate() {
         let r = Registration {
             bidder_no: i as u32 + 1,
@@ -119,7 +118,6 @@ pub async fn load(db: &Db, ids: &HashMap<String, i64>, who: &Who) -> Result<()> 
         db.auction_register(session_id, &r, start - 3 * DAY, who)
             .await?;
         db.auction_confirm(session_id, *b, start - DAY, who).await?;
-        regs.push(r);
     }
     // The sold lot: 250, 260, 280, then a late 300 that extended the end by 5 minutes.
     let bids = [
@@ -201,7 +199,7 @@ async fn append(db: &Db, lot_id: i64, bids: &[(i64, &str, i64)]) -> Result<()> {
             ends_at = ends_at.max(at + lot.terms.soft_close_seconds);
         }
         match db
-            .lot_append_bids(lot_id, last, &[b.clone()], ends_at)
+            .lot_append_bids(lot_id, last, std::slice::from_ref(&b), ends_at)
             .await?
         {
             Append::Stored { .. } => {}

@@ -272,6 +272,9 @@ impl LotRow {
     }
 }
 
+/// (bids stored, closed_at, deal_id, route) of a lot.
+type VersionRow = (i64, Option<i64>, Option<i64>, Option<String>);
+
 /// What [`Db::lot_append_bids`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Append {
@@ -714,7 +717,7 @@ impl Db {
 
     /// What a reader compares with the lot it holds: (bids stored, closed_at, deal_id, route).
     pub async fn lot_version(&self, lot_id: i64) -> Result<LotVersion> {
-        let row: Option<(i64, Option<i64>, Option<i64>, Option<String>)> = on_pool!(self, p => sqlx::query_as(
+        let row: Option<VersionRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT (SELECT COALESCE(MAX(seq), 0) FROM auction_bids WHERE lot_id = $1),
                closed_at, deal_id, route FROM auction_lots WHERE id = $1")
             .bind(lot_id).fetch_optional(p).await?);
