@@ -444,6 +444,9 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     crate::demo_pledges::load(db, &ids, &who).await?;
     crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
     crate::demo_kpis::load(db, &ids, &who).await?;
+    if let Err(e) = crate::demo_auctions::load(db, &ids, &who).await {
+        eprintln!("demo auctions not loaded: {e}");
+    }
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {

@@ -13,9 +13,11 @@ use zhiyun_service::{Ctx, console};
 use zhiyun_store::Db;
 use zhiyun_store::password::Hasher;
 
+mod auction_bench;
 mod backup;
 mod bench;
 mod demo;
+mod demo_auctions;
 mod demo_deals;
 mod demo_kpis;
 mod demo_patents;
@@ -178,6 +180,16 @@ enum BenchCommand {
         year: i32,
         #[arg(long, default_value_t = 10)]
         rounds: usize,
+    },
+    /// Bids per second on auction lots (issue 14): `bidders` confirmed bidders bid on `lots`
+    /// lots for `seconds`, in-process; latency p50/p99; the stored history checked.
+    Auctions {
+        #[arg(long, default_value_t = 1)]
+        lots: usize,
+        #[arg(long, default_value_t = 20)]
+        bidders: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
     /// Add N published listings (half demands, half supplies) to the database.
     Fill {
@@ -388,6 +400,11 @@ async fn main() -> Result<()> {
                 bench::gen_file(&db, kind, rows, &out, district.as_deref()).await
             }
             BenchCommand::Fill { listings } => bench::fill(&db, listings).await,
+            BenchCommand::Auctions {
+                lots,
+                bidders,
+                seconds,
+            } => auction_bench::run(db, lots, bidders, seconds).await,
             BenchCommand::GenPatents { rows, from, out } => {
                 patent_bench::gen_file(&db, rows, from, &out).await
             }

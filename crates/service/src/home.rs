@@ -259,6 +259,20 @@ pub fn tiles(user: &Principal) -> Vec<Tile> {
             "维护从业人员及其专利代理师、技术经纪人证书",
         );
     }
+    // Patent auctions (T3, issue 14): the operator holds them, organisations bid.
+    if role == Role::Operator {
+        tiles.push(tile(
+            "/auctions",
+            "专利拍卖会",
+            "与交易所共同举办拍卖会：标的、保证金确认、实时竞价与成交",
+        ));
+    } else if matches!(role, Role::Enterprise | Role::University | Role::Agency) {
+        tiles.push(tile(
+            "/auctions",
+            "专利拍卖会",
+            "拍卖日历、报名竞买、实时出价与成交结果",
+        ));
+    }
     if user.is_admin {
         tiles.push(tile("/admin/users", "用户管理", "开通、停用账号"));
         tiles.push(tile("/admin/audit", "审计日志", "谁在何时改了什么"));

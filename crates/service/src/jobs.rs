@@ -332,6 +332,16 @@ pub fn standard(ctx: &Ctx, settings: &Settings) -> Jobs {
         .once("housekeeping", HOUR, |ctx| async move {
             housekeeping(&ctx).await
         })
+        .once(
+            "auctions.close_ended",
+            Duration::from_secs(2),
+            |ctx| async move {
+                crate::auctions::close_ended(&ctx)
+                    .await
+                    .map(|n| format!("{n} 个拍卖标的已结束"))
+            },
+        )
+        .lease(Duration::from_secs(60))
 }
 
 /// Runs are kept this long.

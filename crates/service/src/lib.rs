@@ -13,6 +13,7 @@ use zhiyun_search::{SearchIndex, Synonyms};
 
 pub mod accounts;
 pub mod applications;
+pub mod auctions;
 pub mod audit;
 pub mod backup;
 pub mod clock;
@@ -53,6 +54,8 @@ pub struct Ctx {
     pub(crate) hasher: Hasher,
     /// One permit per core: the password hashes that may run at once (issue 19, finding 1).
     pub(crate) hashing: Arc<tokio::sync::Semaphore>,
+    /// The auctions' lot writers of this process (one per lot, issue 14).
+    pub(crate) auctions: Arc<auctions::Live>,
 }
 
 impl Ctx {
@@ -74,6 +77,7 @@ impl Ctx {
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            auctions: Arc::default(),
         }
     }
 

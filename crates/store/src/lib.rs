@@ -14,6 +14,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod accounts;
 pub mod applications;
+pub mod auctions;
 pub mod audit;
 pub mod backup;
 pub mod deals;

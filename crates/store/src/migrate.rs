@@ -33,6 +33,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_deals"),
     migration!(10, "0010_pledges"),
     migration!(11, "0011_surveys"),
+    migration!(12, "0012_auctions"),
     migration!(13, "0013_several_processes"),
 ];
 

@@ -91,6 +91,7 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
             item("/listings", "供需大厅", "listings_public"),
             item("/events", "活动", "events"),
             item("/pledges/products", "质押融资产品", "pledge_products"),
+            item("/auctions", "专利拍卖", "auctions"),
             item("/tools/validate", "编号校验", "validate"),
             item("/guide", "办事指南", "guide"),
             item("/login", "登录", "login"),
@@ -144,6 +145,8 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
         .position(|i| i.key == "patents")
         .map_or(nav.len(), |p| p + 1);
     nav.insert(at, item("/deals", "专利交易", "deals"));
+    // Patent auctions (T3, issue 14), after the ledger.
+    nav.insert(at + 1, item("/auctions", "专利拍卖", "auctions"));
     if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
         let at = nav
             .iter()

@@ -11,6 +11,7 @@ use axum::extract::DefaultBodyLimit;
 mod accounts;
 mod applications;
 mod assets;
+mod auctions;
 mod audit;
 mod auth;
 mod deals;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pledges::routes())
         .merge(surveys::routes())
         .merge(kpis::routes())
+        .merge(auctions::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod applications;
+mod auctions;
 mod deals;
 mod edges;
 mod events;
