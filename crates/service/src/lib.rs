@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod backup;
+pub mod bureau_reports;
 pub mod clock;
 pub mod console;
 pub mod deals;

@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod backup;
+pub mod bureau_reports;
 pub mod deals;
 pub mod events;
 pub mod jobs;

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_pledges"),
     migration!(11, "0011_surveys"),
     migration!(13, "0013_several_processes"),
+    migration!(14, "0014_bureau_reports"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

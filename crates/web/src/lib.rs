@@ -31,6 +31,8 @@ mod patents;
 mod pledges;
 mod session;
 mod surveys;
+// T8 reports to the municipal bureau.
+mod bureau_reports;
 mod validate;
 
 pub use auth::Throttle;
@@ -108,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deals::routes())
         .merge(pledges::routes())
         .merge(surveys::routes())
+        .merge(bureau_reports::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

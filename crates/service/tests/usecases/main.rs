@@ -3,6 +3,7 @@
 //! One module per feature.
 
 mod applications;
+mod bureau_reports;
 mod deals;
 mod events;
 mod foundation;

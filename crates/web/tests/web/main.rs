@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod applications;
+mod bureau_reports;
 mod deals;
 mod edges;
 mod events;
