@@ -444,9 +444,7 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     crate::demo_pledges::load(db, &ids, &who).await?;
     crate::demo_surveys::load(db, ids[crate::demo_surveys::OPERATOR], &who).await?;
     crate::demo_kpis::load(db, &ids, &who).await?;
-    if let Err(e) = crate::demo_auctions::load(db, &ids, &who).await {
-        eprintln!("demo auctions not loaded: {e}");
-    }
+    crate::demo_auctions::load(db, &ids, &who).await?;
 
     let hash = |pw: &str| hasher.hash(pw);
     for (username, _, org) in LOGINS {
@@ -465,6 +463,8 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
         )
         .await?;
     }
+    // T8: the bureau's deadline and 徐汇's submitted 2025 package (needs the logins above).
+    crate::demo_reports::load(db, hasher).await?;
     db.meta_set(META_KEY, "1").await?;
     eprintln!("demo data loaded: {} organisations", ids.len());
     Ok(())

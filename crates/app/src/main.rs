@@ -22,6 +22,7 @@ mod demo_deals;
 mod demo_kpis;
 mod demo_patents;
 mod demo_pledges;
+mod demo_reports;
 mod demo_surveys;
 mod import;
 mod listing_gen;

@@ -218,6 +218,10 @@ codes! {
     WrongFilingKind = "wrong_filing_kind",
     WrongLength = "wrong_length",
     WrongType = "wrong_type",
+    // T8 reports to the municipal bureau (issue 16).
+    PackageAccepted = "package_accepted",
+    PackageNotSubmitted = "package_not_submitted",
+    PackageSubmitted = "package_submitted",
 }
 
 impl Code {

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod application;
 pub mod auction;
+pub mod bureau_report;
 pub mod census;
 pub mod code;
 pub mod deal;

@@ -17,12 +17,14 @@ pub mod deals;
 pub mod docx_application;
 pub mod docx_pledge;
 pub mod docx_survey;
+pub mod docx_work_report;
 pub mod enterprise_import;
 pub mod listing_import;
 pub mod patent_import;
 pub mod sheet;
 pub mod xlsx_listings;
 pub mod xlsx_round;
+pub mod xlsx_statistics;
 
 pub use chart::{BarChart, ChartBar};
 pub use docx_application::{ApplicationDoc, application_docx};
@@ -34,6 +36,9 @@ pub use enterprise_import::{
 };
 pub use xlsx_listings::{ListingLine, listings_xlsx};
 pub use xlsx_round::{RoundRow, round_xlsx};
+// T8 reports to the municipal bureau.
+pub use docx_work_report::{IndicatorPart, TaskPart, WorkReportDoc, docx_text, work_report_docx};
+pub use xlsx_statistics::{Cell as StatCell, StatSheet, statistics_xlsx};
 
 /// Why a document could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,7 @@ pub mod applications;
 pub mod auctions;
 pub mod audit;
 pub mod backup;
+pub mod bureau_reports;
 pub mod clock;
 pub mod console;
 pub mod deals;

@@ -17,6 +17,7 @@ pub mod applications;
 pub mod auctions;
 pub mod audit;
 pub mod backup;
+pub mod bureau_reports;
 pub mod deals;
 pub mod events;
 pub mod jobs;

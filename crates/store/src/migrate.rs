@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_surveys"),
     migration!(12, "0012_auctions"),
     migration!(13, "0013_several_processes"),
+    migration!(14, "0014_bureau_reports"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

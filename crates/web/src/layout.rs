@@ -52,6 +52,7 @@ impl Layout {
 fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "saved" => "已保存。",
+        "package_submitted" => "年度材料已报送，等待市知识产权局审核。",
         "created" => "已创建。",
         "password" => "密码已修改，其他会话已退出，您的 API 令牌已全部撤销（如需请新建）。",
         "logged_out" => "您已安全退出。",
@@ -153,6 +154,14 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
             .position(|i| i.key == "events")
             .map_or(nav.len(), |p| p + 1);
         nav.insert(at, item("/surveys", "满意度调查", "surveys"));
+    }
+    // Reports to the municipal bureau (T8), after the surveys.
+    if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
+        let at = nav
+            .iter()
+            .position(|i| i.key == "surveys")
+            .map_or(nav.len(), |p| p + 1);
+        nav.insert(at, item("/reports", "年度报送", "reports"));
     }
     // Pledge financing and IP insurance (T5).
     let at = nav

@@ -33,6 +33,8 @@ mod patents;
 mod pledges;
 mod session;
 mod surveys;
+// T8 reports to the municipal bureau.
+mod bureau_reports;
 mod validate;
 
 pub use auth::Throttle;
@@ -112,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(surveys::routes())
         .merge(kpis::routes())
         .merge(auctions::routes())
+        .merge(bureau_reports::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

@@ -446,12 +446,14 @@ pub fn can_set_high_value_rules(actor: &Actor) -> bool {
     actor.admin || actor.role == Role::Municipal
 }
 
+mod bureau_reports;
 mod deals;
 mod pledges;
 mod programmes;
 #[cfg(test)]
 mod tests;
 
+pub use bureau_reports::*;
 pub use deals::*;
 pub use pledges::*;
 pub use programmes::*;

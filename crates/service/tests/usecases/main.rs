@@ -4,6 +4,7 @@
 
 mod applications;
 mod auctions;
+mod bureau_reports;
 mod deals;
 mod events;
 mod foundation;

@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod applications;
 mod auctions;
+mod bureau_reports;
 mod deals;
 mod edges;
 mod events;
