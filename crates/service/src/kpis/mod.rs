@@ -23,7 +23,6 @@ use zhiyun_store::kpi::{KpiDeal, KpiPatent};
 use zhiyun_store::patent_stats::CITY_CODE;
 use zhiyun_store::pledges::{PledgeFilter, PledgeRecord};
 
-use crate::surveys::K6Survey;
 use crate::{Ctx, Error, Principal, Result};
 
 pub mod evidence;
@@ -159,11 +158,7 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
         }
         // K6: the pooled overall items of the year's surveys.
         for y in years.clone() {
-            let surveys: Vec<K6Survey> = crate::surveys::k6_surveys(ctx, user, district, y).await?;
-            let mut pooled = zhiyun_domain::survey::RatingCounts::default();
-            for s in &surveys {
-                pooled.merge(&s.overall);
-            }
+            let pooled = crate::surveys::k6_overall(ctx, user, district, y).await?;
             figures[5].responses.insert(y, pooled.total());
             if let Some(pct) = pooled.top_two_pct() {
                 figures[5]
