@@ -660,10 +660,10 @@ pub(crate) fn footer() -> Footer {
     )
 }
 
-/// The 申报书 as DOCX: title, a cover table (编号, 年度, 运营单位, 状态, 提交时间), then sections
-/// 一、园区基本情况 … 七、审核意见 and 附件, closing with the generation time.
-pub fn application_docx(doc: &ApplicationDoc) -> Result<Vec<u8>, ReportError> {
-    let mut docx = Docx::new()
+/// An empty document laid out as GB/T 9704 asks: A4, the standard margins, the body font and
+/// size, the page number in the footer. Every DOCX report in GB/T 9704 style starts from it.
+pub(crate) fn gbt9704_page() -> Docx {
+    Docx::new()
         .page_size(PAGE_W, PAGE_H)
         .page_margin(
             PageMargin::new()
@@ -676,7 +676,13 @@ pub fn application_docx(doc: &ApplicationDoc) -> Result<Vec<u8>, ReportError> {
         )
         .default_fonts(fonts(FONT_BODY))
         .default_size(SIZE_BODY)
-        .footer(footer());
+        .footer(footer())
+}
+
+/// The 申报书 as DOCX: title, a cover table (编号, 年度, 运营单位, 状态, 提交时间), then sections
+/// 一、园区基本情况 … 七、审核意见 and 附件, closing with the generation time.
+pub fn application_docx(doc: &ApplicationDoc) -> Result<Vec<u8>, ReportError> {
+    let mut docx = gbt9704_page();
 
     for p in cover(doc) {
         docx = docx.add_paragraph(p);

@@ -4,13 +4,12 @@
 
 use std::io::Cursor;
 
-use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph};
+use docx_rs::{AlignmentType, Paragraph};
 
 use crate::ReportError;
 use crate::docx_application::{
-    FONT_BODY, FONT_TITLE, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_H, PAGE_W,
-    SIZE_BODY, SIZE_TITLE, blank_line, body, body_spacing, fonts, footer, heading, kv, mm, run,
-    table, widths,
+    FONT_BODY, FONT_TITLE, SIZE_BODY, SIZE_TITLE, blank_line, body, body_spacing, gbt9704_page,
+    heading, kv, run, table, widths,
 };
 
 /// Everything on the sheet, already formatted for people.
@@ -39,20 +38,7 @@ pub struct PledgeSheet {
 
 /// The sheet as DOCX.
 pub fn pledge_sheet_docx(s: &PledgeSheet) -> Result<Vec<u8>, ReportError> {
-    let mut docx = Docx::new()
-        .page_size(PAGE_W, PAGE_H)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
-                .left(MARGIN_LEFT)
-                .right(MARGIN_RIGHT)
-                .header(mm(15))
-                .footer(mm(18)),
-        )
-        .default_fonts(fonts(FONT_BODY))
-        .default_size(SIZE_BODY)
-        .footer(footer());
+    let mut docx = gbt9704_page();
     docx = docx
         .add_paragraph(
             Paragraph::new()

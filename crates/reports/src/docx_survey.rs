@@ -11,9 +11,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Pic, Run, Shading,
-    TableAlignmentType, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
-    WidthType,
+    AlignmentType, LineSpacing, LineSpacingType, Paragraph, Pic, Run, Shading, TableAlignmentType,
+    TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use zhiyun_domain::decimal::Dec2;
 use zhiyun_domain::survey::{ItemKind, ItemResult, Method, SurveyResult};
@@ -22,9 +21,8 @@ use crate::ReportError;
 use crate::chart::BarChart;
 use crate::docx_application::{
     BODY_LINE, FILL_FAIL, FILL_HEADER, FILL_PASS, FONT_BODY, FONT_SUBHEADING, FONT_TITLE,
-    MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_H, PAGE_W, SIZE_BODY, SIZE_TABLE,
-    SIZE_TITLE, blank_line, body, body_spacing, chinese_number, fonts, footer, heading, mm, run,
-    subheading, widths,
+    SIZE_BODY, SIZE_TABLE, SIZE_TITLE, blank_line, body, body_spacing, chinese_number,
+    gbt9704_page, heading, run, subheading, widths,
 };
 
 /// A frequent phrase of the free-text answers with a few answers that use it.
@@ -709,20 +707,7 @@ fn section_comparison(doc: &SurveyReportDoc) -> Vec<Block> {
 
 /// The yearly survey report as DOCX.
 pub fn survey_report_docx(doc: &SurveyReportDoc) -> Result<Vec<u8>, ReportError> {
-    let mut docx = Docx::new()
-        .page_size(PAGE_W, PAGE_H)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
-                .left(MARGIN_LEFT)
-                .right(MARGIN_RIGHT)
-                .header(mm(15))
-                .footer(mm(18)),
-        )
-        .default_fonts(fonts(FONT_BODY))
-        .default_size(SIZE_BODY)
-        .footer(footer());
+    let mut docx = gbt9704_page();
     docx = docx
         .add_paragraph(
             Paragraph::new()

@@ -9,14 +9,14 @@
 
 use std::io::Cursor;
 
-use docx_rs::{AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Pic, Run};
+use docx_rs::{AlignmentType, LineSpacing, LineSpacingType, Paragraph, Pic, Run};
 
 use crate::ReportError;
 use crate::chart::BarChart;
 use crate::docx_application::{
-    BODY_LINE, FONT_BODY, FONT_SUBHEADING, FONT_TITLE, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT,
-    MARGIN_TOP, PAGE_H, PAGE_W, SIZE_BODY, SIZE_TABLE, SIZE_TITLE, blank_line, body, body_spacing,
-    chinese_number, fonts, footer, heading, mm, run, subheading, table, widths,
+    BODY_LINE, FONT_BODY, FONT_SUBHEADING, FONT_TITLE, SIZE_BODY, SIZE_TABLE, SIZE_TITLE,
+    blank_line, body, body_spacing, chinese_number, gbt9704_page, heading, run, subheading, table,
+    widths,
 };
 
 /// One indicator's part of section 一.
@@ -115,20 +115,7 @@ fn written(text: &str) -> Vec<Paragraph> {
 
 /// The work report as DOCX.
 pub fn work_report_docx(doc: &WorkReportDoc) -> Result<Vec<u8>, ReportError> {
-    let mut docx = Docx::new()
-        .page_size(PAGE_W, PAGE_H)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
-                .left(MARGIN_LEFT)
-                .right(MARGIN_RIGHT)
-                .header(mm(15))
-                .footer(mm(18)),
-        )
-        .default_fonts(fonts(FONT_BODY))
-        .default_size(SIZE_BODY)
-        .footer(footer());
+    let mut docx = gbt9704_page();
     docx = docx
         .add_paragraph(
             Paragraph::new()
