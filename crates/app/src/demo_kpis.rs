@@ -284,7 +284,7 @@ async fn patent(
 
 /// One pledge applied on `applied`, registered about five weeks later, repaid and released.
 #[allow(clippy::too_many_arguments)]
-async fn pledge(
+pub(crate) async fn pledge(
     db: &Db,
     pledgor: i64,
     bank: i64,
@@ -581,7 +581,7 @@ pub async fn load(db: &Db, ids: &HashMap<String, i64>, who: &Who) -> Result<()> 
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn survey(
+pub(crate) async fn survey(
     db: &Db,
     owner: i64,
     district: &str,

@@ -25,6 +25,7 @@ mod demo_pledges;
 mod demo_reports;
 mod demo_surveys;
 mod import;
+mod kpi_bench;
 mod listing_gen;
 mod match_eval;
 mod patent_bench;
@@ -191,6 +192,24 @@ enum BenchCommand {
         bidders: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Add N deals, pledges and survey responses over 2020–2024 (issue 16's figures).
+    FillKpis {
+        #[arg(long, default_value_t = 100_000)]
+        deals: u64,
+        #[arg(long, default_value_t = 20_000)]
+        pledges: u64,
+        #[arg(long, default_value_t = 50_000)]
+        responses: u64,
+    },
+    /// Time K1–K6 city-wide and per district over FROM–TO, and the statistics XLSX of TO.
+    Kpis {
+        #[arg(long, default_value_t = 2020)]
+        from: i32,
+        #[arg(long, default_value_t = 2024)]
+        to: i32,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
     },
     /// Add N published listings (half demands, half supplies) to the database.
     Fill {
@@ -401,6 +420,14 @@ async fn main() -> Result<()> {
                 bench::gen_file(&db, kind, rows, &out, district.as_deref()).await
             }
             BenchCommand::Fill { listings } => bench::fill(&db, listings).await,
+            BenchCommand::FillKpis {
+                deals,
+                pledges,
+                responses,
+            } => kpi_bench::fill(&db, deals, pledges, responses).await,
+            BenchCommand::Kpis { from, to, rounds } => {
+                kpi_bench::run(&db, hasher, from, to, rounds).await
+            }
             BenchCommand::Auctions {
                 lots,
                 bidders,

@@ -1601,5 +1601,39 @@ async fn kpis_story(c: &fantoccini::Client, base: &str) {
     assert_eq!(counted, "计入 8 条记录");
     shot(c, "kpis-evidence").await;
     println!("E2E: demo-municipal clicked 徐汇区's K1 figure {figure} through to its evidence");
+
+    // The bureau receives 徐汇区's 2025 package (the demo operator submitted it), opens its
+    // three files and accepts it.
+    c.goto(&format!("{base}/reports/2025/bureau")).await.unwrap();
+    let row_css = "tbody tr:has(a[href*='district=310104'])";
+    let row = text_of(c, row_css).await;
+    assert!(row.contains("已报送"), "{row}");
+    let files = c
+        .find_all(Locator::Css(&format!("{row_css} td:nth-child(5) a")))
+        .await
+        .unwrap();
+    assert_eq!(files.len(), 3, "work report, statistics and survey report");
+    for f in files {
+        let href = f.attr("href").await.unwrap().expect("a file link");
+        let got = c
+            .execute(
+                "return fetch(arguments[0]).then(r => r.blob().then(b => r.status + ' ' + b.size));",
+                vec![serde_json::json!(href)],
+            )
+            .await
+            .unwrap();
+        let got = got.as_str().unwrap_or_default().to_string();
+        let (status, size) = got.split_once(' ').expect("status and size");
+        assert_eq!(status, "200", "{href}");
+        assert!(size.parse::<u64>().unwrap() > 2_000, "{href}: {size} bytes");
+    }
+    shot(c, "reports-bureau").await;
+    fill(c, &[("comment-310104", "数据与台账一致，予以通过。")]).await;
+    submit_to_new_page(c, "button[formaction$='/review/310104/accept']").await;
+    let row = text_of(c, row_css).await;
+    assert!(row.contains("已通过"), "{row}");
+    println!(
+        "E2E: demo-municipal received the 2025 package of 徐汇区, opened its three files and accepted it"
+    );
     log_out(c).await;
 }

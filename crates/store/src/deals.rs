@@ -326,15 +326,21 @@ pub struct MoveDates {
 impl Db {
     /// Store a checked deal: its row, patents, consents, plan, first stage; one audit entry.
     pub async fn deal_create(&self, d: &DealDraft, now: i64, who: &Who) -> Result<DealRecord> {
+        let distinct_patents = d
+            .patents
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len() as i64;
         let id = on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO deals (kind, licence_type, from_org_id, to_org_id, agency_org_id, venue,
                    exchange_mode, exchange_deal_number, amount_fen, signed_on, effective_on, term_until,
                    territory, valuation_fen, share_hundredths, lead_id, listing_id, stage, filing_due_on,
-                   created_by, created_at, updated_at)
+                   created_by, created_at, updated_at, patent_count)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                   $19, $20, $21, $21) RETURNING id")
+                   $19, $20, $21, $21, $22) RETURNING id")
                 .bind(d.kind.slug())
                 .bind(d.licence_type.map(|t| t.slug()))
                 .bind(d.from_org_id)
@@ -356,6 +362,7 @@ impl Db {
                 .bind(d.filing_due_on.map(day))
                 .bind(who.user_id)
                 .bind(now)
+                .bind(distinct_patents)
                 .fetch_one(&mut *tx)
                 .await?;
             for (i, n) in d.patents.iter().enumerate() {

@@ -57,6 +57,56 @@ impl Db {
         }))
     }
 
+    /// [`Db::high_value_count`] on each of several days in one scan of the high-value patents
+    /// (K5 over a period): the counts in the order of `days`.
+    pub async fn high_value_counts_on(
+        &self,
+        district: Option<&str>,
+        days: &[NaiveDate],
+    ) -> Result<Vec<i64>> {
+        let Some(last) = days.iter().max() else {
+            return Ok(Vec::new());
+        };
+        // $1 the last day, $2… each day, then the district's code.
+        let sums: Vec<String> = (0..days.len())
+            .map(|i| {
+                let d = i + 2;
+                format!(
+                    "CAST(COALESCE(SUM(CASE WHEN p.high_value_since <= ${d} AND p.in_force_from <= ${d}
+                       AND p.in_force_until >= ${d} THEN 1 ELSE 0 END), 0) AS BIGINT)"
+                )
+            })
+            .collect();
+        let from = match district {
+            Some(_) => format!(
+                "FROM organisations o JOIN patents p ON p.owner_org_id = o.id
+                 WHERE o.district_code = ${} AND",
+                days.len() + 2
+            ),
+            None => "FROM patents p WHERE".to_string(),
+        };
+        let sql = format!(
+            "SELECT {} {from} p.high_value_since IS NOT NULL AND p.high_value_since <= $1",
+            sums.join(", ")
+        );
+        let days: Vec<String> = days.iter().map(|d| day(*d)).collect();
+        on_pool!(self, p => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(day(*last));
+            for d in &days {
+                q = q.bind(d);
+            }
+            if let Some(code) = district {
+                q = q.bind(code);
+            }
+            let row = q.fetch_one(p).await?;
+            let mut out = Vec::with_capacity(days.len());
+            for i in 0..days.len() {
+                out.push(sqlx::Row::try_get::<i64, _>(&row, i)?);
+            }
+            Ok(out)
+        })
+    }
+
     /// The same count for every district at once: (district code, count), districts without
     /// such patents left out.
     pub async fn high_value_counts_by_district(
@@ -99,6 +149,49 @@ impl Db {
                 out.pct += n;
             } else {
                 out.direct += n;
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Db::overseas_filings`] for every year of `from..=to` in one query; years without
+    /// filings are left out.
+    pub async fn overseas_filings_by_year(
+        &self,
+        district: Option<&str>,
+        from: i32,
+        to: i32,
+    ) -> Result<std::collections::BTreeMap<i32, OverseasCounts>> {
+        const SELECT: &str = "SELECT substr(m.filed_on, 1, 4), m.office = 'WO', COUNT(*)
+             FROM patent_overseas m";
+        const WHERE: &str = "WHERE m.filed_on >= $1 AND m.filed_on <= $2 AND m.via_pct = $3";
+        const GROUP: &str = "GROUP BY substr(m.filed_on, 1, 4), m.office = 'WO'";
+        // The city's needs no owner: two statements, so it does not join the register.
+        let sql = match district {
+            Some(_) => format!(
+                "{SELECT} JOIN patents p ON p.id = m.patent_id {WHERE}
+                   AND p.owner_org_id IN (SELECT id FROM organisations WHERE district_code = $4) {GROUP}"
+            ),
+            None => format!("{SELECT} {WHERE} {GROUP}"),
+        };
+        let (from, to) = (format!("{from:04}-01-01"), format!("{to:04}-12-31"));
+        let rows: Vec<(String, bool, i64)> = on_pool!(self, p => {
+            let q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&from).bind(&to).bind(false);
+            match district {
+                Some(code) => q.bind(code).fetch_all(p).await?,
+                None => q.fetch_all(p).await?,
+            }
+        });
+        let mut out = std::collections::BTreeMap::new();
+        for (year, pct, n) in rows {
+            let Ok(year) = year.parse::<i32>() else {
+                continue;
+            };
+            let e: &mut OverseasCounts = out.entry(year).or_default();
+            if pct {
+                e.pct += n;
+            } else {
+                e.direct += n;
             }
         }
         Ok(out)

@@ -688,6 +688,23 @@ impl Db {
         Ok(out)
     }
 
+    /// How many responses to a survey rated item `item_no` each rating (K6: the overall item's
+    /// ratings without loading every response): `(rating, count)`, ratings ascending. A survey's
+    /// items never change once it exists and every response is checked against them when it
+    /// comes, so these are the ratings of its valid responses.
+    pub async fn survey_item_ratings(&self, survey_id: i64, item_no: usize) -> Result<Vec<(i64, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT a.rating, COUNT(*) FROM survey_answers a
+               JOIN survey_responses r ON r.id = a.response_id
+             WHERE r.survey_id = $1 AND a.item_no = $2 AND a.rating IS NOT NULL
+             GROUP BY a.rating ORDER BY a.rating",
+        )
+        .bind(survey_id)
+        .bind(i64::try_from(item_no).unwrap_or(i64::MAX))
+        .fetch_all(p)
+        .await?))
+    }
+
     /// The distinct ids of organisations already invited to a survey.
     pub async fn survey_invited_orgs(&self, survey_id: i64) -> Result<HashSet<i64>> {
         let ids: Vec<i64> = on_pool!(self, p => sqlx::query_scalar(

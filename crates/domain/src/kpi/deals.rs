@@ -21,8 +21,11 @@ pub struct DealFact {
     pub to_org_id: i64,
     pub to_kind: OrgKind,
     pub to_size: Option<SizeClass>,
-    /// Distinct patents in the deal.
+    /// Distinct patents in the deal (over all the deals a grouped fact stands for).
     pub patents: u32,
+    /// The deals this fact stands for: 1 for one deal; more when the store has grouped deals
+    /// alike in everything above but their ids and days within one year (the figures' fast path).
+    pub deals: u32,
 }
 
 /// An SME in K3/K4's sense: an enterprise of medium, small or micro size (the size recorded in the
@@ -68,7 +71,7 @@ pub fn k3_k4_by_year<'a>(facts: impl IntoIterator<Item = &'a DealFact>) -> BTree
         if let Some(y) = k3_year(d) {
             let e = out.entry(y).or_default();
             e.patents += u128::from(d.patents);
-            e.contracts += 1;
+            e.contracts += u64::from(d.deals);
         }
         if let Some(y) = k4_year(d) {
             smes.entry(y).or_default().insert(d.to_org_id);
@@ -95,6 +98,7 @@ mod tests {
             to_kind: OrgKind::Enterprise,
             to_size: Some(SizeClass::Small),
             patents: 2,
+            deals: 1,
         }
     }
 
@@ -119,6 +123,13 @@ mod tests {
                 smes_from_universities: 1
             }
         );
+        // The same deals grouped as the store's fast path gives them: the same figures.
+        let ab = DealFact {
+            patents: 5,
+            deals: 2,
+            ..fact(1, 10)
+        };
+        assert_eq!(k3_k4_by_year([&ab, &c]), y);
     }
 
     #[test]

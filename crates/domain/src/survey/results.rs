@@ -84,9 +84,15 @@ pub struct RatingCounts {
 impl RatingCounts {
     /// Count a rating; `false` (and nothing counted) outside 1–5.
     pub fn add(&mut self, rating: u8) -> bool {
+        self.add_n(i64::from(rating), 1)
+    }
+
+    /// Count `n` answers of one rating (as a store counts them); `false` (and nothing counted)
+    /// for a rating outside 1–5.
+    pub fn add_n(&mut self, rating: i64, n: u64) -> bool {
         match rating {
             1..=5 => {
-                self.counts[usize::from(rating) - 1] += 1;
+                self.counts[rating as usize - 1] += n;
                 true
             }
             _ => false,

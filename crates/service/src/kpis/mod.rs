@@ -17,7 +17,7 @@ use zhiyun_domain::kpi::{
 };
 use zhiyun_domain::patent::indicator::{PopulationYear, population_for};
 use zhiyun_domain::patent::year_end;
-use zhiyun_domain::pledge::cycle::counts_for_k1;
+use zhiyun_domain::pledge::cycle::{counts_for_k1, k1_k2_by_year};
 use zhiyun_domain::policy;
 use zhiyun_store::kpi::{KpiDeal, KpiPatent};
 use zhiyun_store::patent_stats::CITY_CODE;
@@ -113,23 +113,25 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
         .collect();
     if !years.is_empty() {
         let (first, last) = (*years.start(), *years.end());
-        // K1, K2: pledges registered in each year.
+        // K1, K2: pledges registered in each year, in one query for the period.
+        let steps = ctx
+            .db
+            .kpi_pledge_steps(year_start(first), year_end(last), district)
+            .await?;
+        let by_year = k1_k2_by_year(steps.iter().map(|(_, h)| h.as_slice()));
         for y in years.clone() {
-            let counted = pledges_counted(ctx, district, y).await?;
-            let amount: u128 = counted
-                .iter()
-                .filter_map(|r| counts_for_k1(&r.history))
-                .map(|(_, fen)| u128::try_from(fen.fen()).unwrap_or(0))
-                .sum();
-            figures[0].values.insert(y, amount);
-            figures[1].values.insert(y, counted.len() as u128);
+            let (count, amount) = by_year.get(&y).copied().unwrap_or_default();
+            figures[0]
+                .values
+                .insert(y, u128::try_from(amount.fen()).unwrap_or(0));
+            figures[1].values.insert(y, u128::from(count));
         }
         // K3, K4: deals effective in the years, received in the district.
         let deals = ctx
             .db
-            .kpi_deals(year_start(first), year_end(last), district)
+            .kpi_deal_facts(year_start(first), year_end(last), district)
             .await?;
-        let by_year = k3_k4_by_year(deals.iter().map(|d| &d.fact));
+        let by_year = k3_k4_by_year(deals.iter());
         for y in years.clone() {
             let f = by_year.get(&y).copied().unwrap_or_default();
             figures[2].values.insert(y, f.patents);
@@ -143,8 +145,10 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
             .filter(|p| p.code == district.unwrap_or(CITY_CODE))
             .map(|p| (p.year, p.residents))
             .collect();
-        for y in years.clone() {
-            let count = ctx.db.high_value_count(district, year_end(y)).await?;
+        let ends: Vec<NaiveDate> = years.clone().map(year_end).collect();
+        let counts = ctx.db.high_value_counts_on(district, &ends).await?;
+        let overseas = ctx.db.overseas_filings_by_year(district, first, last).await?;
+        for (y, count) in years.clone().zip(counts) {
             if let Some((pop_year, residents)) = population_for(y, PopulationYear::Previous, &known)
                 && let Some(v) = per_10k_residents(u64::try_from(count).unwrap_or(0), residents)
             {
@@ -153,7 +157,7 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
                     .insert(y, u128::try_from(v.hundredths()).unwrap_or(0));
                 figures[4].population_year.insert(y, pop_year);
             }
-            let o = ctx.db.overseas_filings(district, y).await?;
+            let o = overseas.get(&y).copied().unwrap_or_default();
             figures[4].overseas_filings.insert(y, o.pct + o.direct);
         }
         // K6: the pooled overall items of the year's surveys.

@@ -210,7 +210,8 @@ pub struct K6Survey {
 }
 
 /// The surveys K6 pools for a district (or, `None`, the city) and year: that year's surveys of the
-/// district not linked to an event. For those who may read the district's KPIs (403 otherwise).
+/// district not linked to an event; for the city, every district's and the city-wide ones. For
+/// those who may read the district's KPIs (403 otherwise).
 pub async fn k6_surveys(
     ctx: &Ctx,
     user: &Principal,
@@ -224,14 +225,21 @@ pub async fn k6_surveys(
         .db
         .survey_list(&SurveyFilter {
             year: Some(year),
-            district: Some(district.map(str::to_string)),
+            district: district.map(|d| Some(d.to_string())),
             ..Default::default()
         })
         .await?;
     let mut out = Vec::new();
     for s in surveys.into_iter().filter(|s| s.event_id.is_none()) {
-        let responses = ctx.db.survey_responses(s.id).await?;
-        let overall = compute(&s, &responses, Method::TopTwo).overall;
+        // The overall item's ratings, counted by the store (a city's year holds tens of
+        // thousands of responses); the same counts `compute` gives, as every stored response
+        // was checked against the survey's fixed items when it came.
+        let mut overall = RatingCounts::default();
+        if let Some(item) = s.items.iter().position(|i| i.overall) {
+            for (rating, n) in ctx.db.survey_item_ratings(s.id, item).await? {
+                overall.add_n(rating, u64::try_from(n).unwrap_or(0));
+            }
+        }
         out.push(K6Survey {
             id: s.id,
             title: s.title,
@@ -242,8 +250,9 @@ pub async fn k6_surveys(
     Ok(out)
 }
 
-/// K6's ratings for a district (or, `None`, the city) and year: the overall items of that
-/// year's surveys of the district not linked to an event, pooled one response one vote. For
+/// K6's ratings for a district (or, `None`, the city: all districts' and the city-wide surveys)
+/// and year: the overall items of that year's surveys not linked to an event, pooled one
+/// response one vote. For
 /// those who may read the district's KPIs (403 otherwise).
 pub async fn k6_overall(
     ctx: &Ctx,

@@ -68,6 +68,7 @@ struct World {
     operator: Principal,
     bureau: Principal,
     other_bureau: Principal,
+    municipal: Principal,
     enterprise: Principal,
 }
 
@@ -87,7 +88,9 @@ async fn world() -> World {
     org(&db, 5, "enterprise", "徐汇乙公司", "310104").await;
     org(&db, 6, "enterprise", "闵行丙公司", "310112").await;
     org(&db, 7, "university", "徐汇大学", "310104").await;
+    let city = org(&db, 8, "municipal_bureau", "上海市知识产权局", "310104").await;
     World {
+        municipal: user(&db, "city", city).await,
         operator: user(&db, "op", op).await,
         bureau: user(&db, "xuhui", xuhui).await,
         other_bureau: user(&db, "minhang", minhang).await,
@@ -490,6 +493,11 @@ async fn t7_closing_and_dates_refuse_responses_and_an_event_shows_its_rating() {
         .await
         .unwrap();
     assert_eq!((k6.total(), k6.count(4)), (1, 1));
+    // K6 for the city pools every district's yearly surveys (the event's still left out).
+    let city = surveys::k6_overall(&w.ctx, &w.municipal, None, 2024)
+        .await
+        .unwrap();
+    assert_eq!((city.total(), city.count(4)), (1, 1));
     assert_eq!(
         surveys::k6_overall(&w.ctx, &w.other_bureau, Some("310104"), 2024)
             .await

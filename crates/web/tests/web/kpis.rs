@@ -84,7 +84,8 @@ async fn patent(t: &TestApp, owner: &str, body: &str) -> String {
     n
 }
 
-/// A pledge of `patent` by `ent` to the bank, registered on `year`-03-01 for `wan` 万元.
+/// A pledge of `patent` by `ent` to the bank, applied for 999 万元, approved for `wan` 万元 (the
+/// secured amount K1 counts) and registered on `year`-03-01.
 async fn registered_pledge(t: &TestApp, patent: &str, year: i32, wan: &str) -> i64 {
     let v = ok(
         t,
@@ -93,7 +94,7 @@ async fn registered_pledge(t: &TestApp, patent: &str, year: i32, wan: &str) -> i
         "/api/v1/pledges",
         Some(json!({"kind": "patent", "pledgor_org_id": t.org_of["ent"],
             "pledgee_org_id": t.org_of["bank"], "patents": [patent], "trademarks": [],
-            "amount_wan": wan, "loan_start": format!("{year}-03-10"),
+            "amount_wan": "999", "loan_start": format!("{year}-03-10"),
             "repay_by": format!("{}-03-09", year + 1), "applied_on": format!("{year}-01-10")})),
     )
     .await;
