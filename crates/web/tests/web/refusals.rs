@@ -320,7 +320,7 @@ fn route_methods(expr: &str) -> Vec<&'static str> {
         while let Some(at) = expr[from..].find(&pat) {
             let i = from + at;
             let before = expr[..i].chars().next_back();
-            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 out.push(method);
                 break;
             }
