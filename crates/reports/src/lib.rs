@@ -22,6 +22,8 @@ pub mod enterprise_import;
 pub mod listing_import;
 pub mod patent_import;
 pub mod sheet;
+#[cfg(test)]
+mod sheet_fuzz;
 pub mod xlsx_listings;
 pub mod xlsx_round;
 pub mod xlsx_statistics;

@@ -87,7 +87,14 @@ pub fn read_table(
     // stops there (a file of millions of rows is refused without holding them).
     let keep = max_rows.saturating_add(HEADER_SEARCH_ROWS + 2);
     let (rows, more) = match ext.as_deref() {
-        Some("xlsx") => read_xlsx(bytes, required, keep)?,
+        // The XLSX reader panics on some malformed cell references (an arithmetic overflow in
+        // debug builds, found by the fuzz tests): such a file is unreadable, not a crash.
+        Some("xlsx") => std::panic::catch_unwind(|| read_xlsx(bytes, required, keep))
+            .unwrap_or_else(|_| {
+                Err(ImportError::Unreadable(
+                    "不是有效的 XLSX 文件（单元格位置无法解析）".into(),
+                ))
+            })?,
         Some("csv") => read_csv(bytes, keep)?,
         Some(e) => return Err(ImportError::UnsupportedType(format!(".{e}"))),
         None => return Err(ImportError::UnsupportedType(filename.trim().to_string())),
@@ -193,8 +200,53 @@ fn check_unpacked_sizes(bytes: &[u8]) -> Result<(), ImportError> {
                 limit / 1024 / 1024
             )));
         }
+        if limit == MAX_SHARED_STRINGS_BYTES {
+            drop(f);
+            check_shared_strings_count(&mut zip, i)?;
+        }
     }
     Ok(())
+}
+
+/// The reader reserves room for as many strings as the table's `uniqueCount` declares before
+/// reading one, so a few bytes declaring billions abort the server (found by the fuzz tests,
+/// issue 19). Every string takes at least `<si></si>` (9 bytes): refuse a count the table's
+/// size cannot hold.
+fn check_shared_strings_count(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+) -> Result<(), ImportError> {
+    use std::io::Read;
+    let unreadable =
+        |e: &dyn std::fmt::Display| ImportError::Unreadable(format!("不是有效的 XLSX 文件（{e}）"));
+    let f = zip.by_index(index).map_err(|e| unreadable(&e))?;
+    let size = f.size();
+    let mut head = Vec::with_capacity(4096);
+    // A read error is the reader's to report (a truncated or corrupt table).
+    let _ = f.take(4096).read_to_end(&mut head);
+    let head = String::from_utf8_lossy(&head);
+    let Some(at) = head.find("uniqueCount=") else {
+        return Ok(());
+    };
+    let digits: String = head[at + "uniqueCount=".len()..]
+        .chars()
+        .skip(1)
+        .take_while(|c| !matches!(c, '"' | '\''))
+        .collect();
+    let n = digits.trim();
+    let n = n.strip_prefix('+').unwrap_or(n);
+    // Not a number: the reader ignores it; too many digits for a u64: too many strings.
+    let too_many = !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && n.parse::<u64>().map_or(true, |n| n > size / 9 + 1);
+    if !too_many {
+        Ok(())
+    } else {
+        Err(ImportError::Unreadable(format!(
+            "不是有效的 XLSX 文件（共享字符串表声明 {} 个字符串，超出其大小所能容纳的数量）",
+            digits.trim()
+        )))
+    }
 }
 
 /// The non-blank rows of a sheet, at most `keep` (then `true`: there are more).

@@ -595,6 +595,15 @@ impl Db {
         let unplaced_json = serde_json::to_string(unplaced)?;
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
+            // The event's row first: on PostgreSQL it locks out a concurrent proposal until this
+            // one commits, whose DELETE would otherwise miss these rows and its INSERT then hit
+            // the (event, slot, table) key (a 500 found by the refusal matrix, issue 19).
+            sqlx::query("UPDATE events SET unplaced_json = $1, updated_at = $2 WHERE id = $3")
+                .bind(&unplaced_json)
+                .bind(now())
+                .bind(event_id)
+                .execute(&mut *tx)
+                .await?;
             let leads: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM deal_leads
                  WHERE meeting_id IN (SELECT id FROM event_meetings WHERE event_id = $1)")
@@ -622,12 +631,6 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query("UPDATE events SET unplaced_json = $1, updated_at = $2 WHERE id = $3")
-                .bind(&unplaced_json)
-                .bind(now())
-                .bind(event_id)
-                .execute(&mut *tx)
-                .await?;
             let n = meetings.len();
             audit!(tx, who, "schedule", "event", event_id, None::<&usize>, Some(&n));
             tx.commit().await?;

@@ -505,4 +505,45 @@ mod tests {
             }
         );
     }
+
+    /// Issue 19, fuzzing: no identifier parser panics on arbitrary input (random Unicode, and
+    /// near-misses built from the characters the parsers look at); an invalid value has an error
+    /// with a message, and a valid one's canonical form reads back as itself.
+    mod arbitrary_input {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn input() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                "(CN|ZL|cn|ｚｌ|GR|gr)?[0-9X.．。 \u{3000}\u{202E}\u{FEFF}-]{0,24}",
+                "[0-9A-HJ-NPQRTUWXYa-z]{16,20}",
+                "[0-9０-９A-Z]{0,4}[.．。]?[0-9X]{0,4}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn parsers_do_not_panic_and_canonical_forms_read_back(s in input()) {
+                for kind in IdentKind::ALL {
+                    let v = validate(kind, &s);
+                    prop_assert_eq!(v.valid, v.errors.is_empty(), "{:?} {:?}", kind, s);
+                    match v.canonical {
+                        Some(c) => {
+                            let again = validate(kind, &c);
+                            prop_assert!(again.valid, "{:?}: {:?} → {:?}", kind, s, c);
+                            prop_assert_eq!(again.canonical, Some(c));
+                        }
+                        None => prop_assert!(
+                            !v.errors[0].message.is_empty(),
+                            "{:?} {:?}",
+                            kind,
+                            s
+                        ),
+                    }
+                }
+            }
+        }
+    }
 }

@@ -412,6 +412,17 @@ pub fn can_manage_trademarks(actor: &Actor, owner: &OrgScope) -> bool {
 /// The register's public facts (number, title, kind, owners, IPC, dates, legal status, overseas
 /// members, awards, expiry, high-value categories) are public at CNIPA: any logged-in user reads
 /// them. Visitors without login see patents only through published listings.
+/// Import a patents file at all: those who may manage someone's patents (the owners, the
+/// operators and agencies for their district's enterprises, an administrator). Each row is still
+/// checked by [`can_manage_patents`]; this refuses the others before their file is read.
+pub fn can_import_patents(actor: &Actor) -> bool {
+    actor.admin
+        || matches!(
+            actor.role,
+            Role::Enterprise | Role::University | Role::Operator | Role::Agency
+        )
+}
+
 pub fn can_read_patent_register(actor: Option<&Actor>) -> bool {
     actor.is_some()
 }

@@ -1051,3 +1051,31 @@ fn t3_the_winner_is_shown_after_the_close_to_the_parties_only() {
     };
     assert!(!can_see_auction_winner(&parties[0], &session, &unsold));
 }
+
+/// Issue 19, refusal matrix: a patents file is refused before it is read from those who may
+/// manage no one's patents.
+#[test]
+fn only_owners_operators_agencies_and_administrators_import_patents() {
+    for role in [
+        Role::Enterprise,
+        Role::University,
+        Role::Operator,
+        Role::Agency,
+    ] {
+        assert!(
+            can_import_patents(&actor(1, role, Some("310104"))),
+            "{role:?}"
+        );
+    }
+    for role in [
+        Role::Municipal,
+        Role::District,
+        Role::Bank,
+        Role::Insurer,
+        Role::Exchange,
+    ] {
+        let a = actor(1, role, Some("310104"));
+        assert!(!can_import_patents(&a), "{role:?}");
+        assert!(can_import_patents(&Actor { admin: true, ..a }));
+    }
+}

@@ -182,6 +182,11 @@ async fn check_and_write(
         write,
         status,
     } = file;
+    // The upload pages refuse these before keeping the file; the API and the command line too
+    // (found by the refusal matrix, issue 19: a bank's file was read and every row refused).
+    if !policy::can_import_listings(&importer.actor, kind) {
+        return Err(Error::forbidden());
+    }
     if !policy::can_import_as(&importer.actor, status) {
         return Err(Error::new(
             Kind::Forbidden,

@@ -127,6 +127,9 @@ pub async fn import(
     write: ImportWrite,
     progress: &ProgressFn,
 ) -> Result<ImportReport> {
+    if !policy::can_import_patents(&importer.actor) {
+        return Err(Error::forbidden());
+    }
     progress(Progress {
         phase: "读取文件",
         done: 0,
