@@ -441,8 +441,9 @@ async fn route_form(
         ..Default::default()
     };
     match uc::route_unsold(&state.svc, &user, id, route, Some(listing)).await {
-        Ok(Some(listing)) => Ok(Redirect::to(&format!("/listings/{listing}")).into_response()),
-        Ok(None) => Ok(Redirect::to(&format!("/lots/{id}?notice=saved")).into_response()),
+        // Back on the lot page, which links the seller's draft listing: the draft is the seller's
+        // to submit, and the operator may not open it before then.
+        Ok(_) => Ok(Redirect::to(&format!("/lots/{id}?notice=saved")).into_response()),
         Err(e) if e.kind == zhiyun_service::Kind::Internal => Err(e.into()),
         Err(e) => {
             let msg = if e.errors.is_empty() {
