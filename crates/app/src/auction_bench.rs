@@ -123,6 +123,7 @@ pub async fn run(db: Db, lots: usize, bidders: usize, seconds: u64) -> Result<()
             increment_wan: Some(WanText("0.01".into())),
             reserve_wan: None,
             deposit_wan: Some(WanText("0".into())),
+            owner_consent: None,
         });
     }
     let now = ctx.clock().now();

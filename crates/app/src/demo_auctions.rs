@@ -78,6 +78,7 @@ pub async fn load(db: &Db, ids: &HashMap<String, i64>, who: &Who) -> Result<()> 
         increment: wan(inc),
         reserve: Some(wan(reserve)),
         deposit: wan("20"),
+        owner_consent: Some("上海交通大学专利转化授权书（演示）".into()),
     };
     let now = zhiyun_store::now();
 

@@ -1101,6 +1101,13 @@ async fn browser_story_every_role_in_chromium() {
     .await;
     pledges_story(&client, &base).await;
     kpis_story(&client, &base).await;
+    auctions_story(
+        &client,
+        &base,
+        &format!("http://127.0.0.1:{driver_port}"),
+        &dir.join("bidder-b-profile"),
+    )
+    .await;
     client.close().await.unwrap();
     drop(driver);
     drop(server);
@@ -1636,4 +1643,368 @@ async fn kpis_story(c: &fantoccini::Client, base: &str) {
         "E2E: demo-municipal received the 2025 package of 徐汇区, opened its three files and accepted it"
     );
     log_out(c).await;
+}
+
+/// Issue 14 done-when: the operator creates a session with two lots of register patents; two
+/// enterprises register and the operator confirms their deposits; they bid against each other
+/// live in two browsers (each sees the other's bid without reloading, through the SSE feed); a
+/// bid in the soft-close window moves the end later; lot 1 sells above its reserve and becomes a
+/// deal; lot 2, without bids, is unsold and goes back to the supply list.
+async fn auctions_story(
+    c: &fantoccini::Client,
+    base: &str,
+    driver: &str,
+    profile: &std::path::Path,
+) {
+    /// Poll a JavaScript condition (a `return` statement) in a page until it holds.
+    async fn until(c: &fantoccini::Client, js: &str, within: Duration, what: &str) {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            let ok = c
+                .execute(js, vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if ok {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{what}: not within {within:?}");
+    }
+    /// Mark the page: a reload (or a navigation) drops the mark.
+    async fn mark(c: &fantoccini::Client) {
+        c.execute("document.body.dataset.stay = '1';", vec![])
+            .await
+            .unwrap();
+    }
+    /// The page still marked shows `amount` (whole 万元) as the current price and at the top of
+    /// the history.
+    fn live_bid_seen(amount: &str) -> String {
+        let amount = format!("{amount}.00");
+        format!(
+            "var row = document.querySelector('#bids tr'); \
+             return document.body.dataset.stay === '1' \
+             && document.getElementById('current').textContent.trim() === '{amount} 万元' \
+             && !!row && row.cells.length === 4 && row.cells[2].textContent === '{amount}';"
+        )
+    }
+    fn ends_at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::DateTime::parse_from_rfc3339(s.trim()).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+    async fn bid(c: &fantoccini::Client, amount: &str) {
+        set_value(c, "amount_wan", amount).await;
+        submit_to_new_page(c, "#bid").await;
+        let current = text_of(c, "#current").await;
+        assert_eq!(
+            current,
+            format!("{amount}.00 万元"),
+            "after bidding {amount}"
+        );
+    }
+
+    let begun = Instant::now();
+    let num = |body: &str| {
+        format!(
+            "{body}.{}",
+            zhiyun_domain::ident::patent_check_char(body).unwrap()
+        )
+    };
+    // Two of 上海交通大学's granted patents in the demo register.
+    let (antenna, driving) = (num("202110276543"), num("202210334455"));
+
+    // The second enterprise's account, opened by the administrator.
+    log_in(c, base, "demo-admin").await;
+    c.goto(&format!("{base}/admin/users")).await.unwrap();
+    fill(
+        c,
+        &[
+            ("username", "demo-bidder-b"),
+            ("display_name", "竞买人乙"),
+            ("password", "demo12345"),
+        ],
+    )
+    .await;
+    let org_b = c
+        .find(Locator::XPath(
+            "//select[@id='org_id']/optgroup[contains(@label, '企业')]/option[not(contains(., '芯联'))]",
+        ))
+        .await
+        .expect("a second enterprise");
+    let org_b_name = org_b.text().await.unwrap();
+    org_b.click().await.unwrap();
+    submit_to_new_page(c, "form[action='/admin/users'] button[type=submit]").await;
+    wait_for_url(c, "notice=user_created").await;
+    log_out(c).await;
+
+    // Bidder B in a second browser.
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
+        }
+    }))
+    .unwrap();
+    let b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver)
+        .await
+        .expect("a second browser");
+    log_in(&b, base, "demo-bidder-b").await;
+    println!("E2E: demo-admin opened an account for a second enterprise, {org_b_name}");
+
+    // The operator: a session starting now and ending in 35 s, a soft close of 15 s, two lots.
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/auctions/new")).await.unwrap();
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let at = |s: i64| {
+        (now + chrono::Duration::seconds(s))
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    let title = format!("浏览器演示拍卖会 {}", now.format("%H%M%S"));
+    fill(
+        c,
+        &[
+            ("title", &title),
+            ("starts_at", &at(0)),
+            ("ends_at", &at(35)),
+            ("soft_close_seconds", "15"),
+            ("lot1_title", "5G 基站宽带天线专利（转让）"),
+            ("lot1_patents", &antenna),
+            ("lot1_kind", "transfer"),
+            ("lot1_start", "100"),
+            ("lot1_increment", "10"),
+            ("lot1_reserve", "115"),
+            ("lot1_deposit", "10"),
+            ("lot2_title", "自动驾驶轨迹规划专利（独占许可）"),
+            ("lot2_patents", &driving),
+            ("lot2_kind", "exclusive_licence"),
+            ("lot2_start", "50"),
+            ("lot2_increment", "5"),
+            ("lot2_reserve", "60"),
+            ("lot2_deposit", "5"),
+            ("lot1_consent_text", "上海交通大学权利人授权书 2026-11-30"),
+            ("lot2_consent_text", "上海交通大学权利人授权书 2026-11-30"),
+        ],
+    )
+    .await;
+    // The owner's consent is required on the form: lot 2 not ticked yet is refused.
+    click(c, "#lot1_consent").await;
+    shot(c, "auctions-new").await;
+    submit_to_new_page(c, "#create-auction").await;
+    let refused = text_of(c, "main .notice.err").await;
+    assert!(
+        refused.contains("标的 2") && refused.contains("书面授权"),
+        "{refused}"
+    );
+    println!("E2E: a lot without the owner's consent was refused: {refused}");
+    click(c, "#lot2_consent").await;
+    submit_to_new_page(c, "#create-auction").await;
+    wait_for_url(c, "notice=created").await;
+    let url = c.current_url().await.unwrap();
+    let session = url.path().trim_start_matches("/auctions/").to_string();
+    let mut lots = Vec::new();
+    for row in c.find_all(Locator::Css("tr[data-lot]")).await.unwrap() {
+        lots.push(row.attr("data-lot").await.unwrap().unwrap());
+    }
+    assert_eq!(lots.len(), 2, "two lots");
+    println!("E2E: demo-operator created auction session {session} with lots {lots:?}");
+
+    // Both enterprises register; the operator confirms both deposits.
+    b.goto(&format!("{base}/auctions/{session}")).await.unwrap();
+    submit_to_new_page(&b, "#register").await;
+    b.find(Locator::Id("my-unconfirmed"))
+        .await
+        .expect("B registered, unconfirmed");
+    log_out(c).await;
+    log_in(c, base, "demo-enterprise").await;
+    c.goto(&format!("{base}/auctions/{session}")).await.unwrap();
+    submit_to_new_page(c, "#register").await;
+    c.find(Locator::Id("my-unconfirmed"))
+        .await
+        .expect("A registered, unconfirmed");
+    log_out(c).await;
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/auctions/{session}")).await.unwrap();
+    for _ in 0..2 {
+        submit_to_new_page(c, "#bidders form[action$='/confirm'] button").await;
+    }
+    let confirmed = c
+        .find_all(Locator::Css("#bidders .tag.ok"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(confirmed, 2, "both deposits confirmed");
+    shot(c, "auctions-bidders").await;
+    println!("E2E: two enterprises registered and the operator confirmed both deposits");
+    log_out(c).await;
+    log_in(c, base, "demo-enterprise").await;
+
+    // Live: A and B on the same lot page; each sees the other's bid without reloading.
+    let lot1 = format!("{base}/lots/{}", lots[0]);
+    c.goto(&lot1).await.unwrap();
+    b.goto(&lot1).await.unwrap();
+    mark(&b).await;
+    bid(c, "100").await;
+    until(
+        &b,
+        &live_bid_seen("100"),
+        Duration::from_secs(10),
+        "B sees A's bid of 100 live",
+    )
+    .await;
+    let leader = text_of(&b, "#leader").await;
+    assert!(leader.starts_with("竞买人 "), "masked leader: {leader:?}");
+    shot(&b, "auctions-live-b").await;
+    println!("E2E: bidder B saw bidder A's bid live (current price, {leader}, the history)");
+    mark(c).await;
+    bid(&b, "110").await;
+    until(
+        c,
+        &live_bid_seen("110"),
+        Duration::from_secs(10),
+        "A sees B's bid of 110 live",
+    )
+    .await;
+    println!("E2E: bidder A saw bidder B's bid live");
+
+    // A late bid: inside the last 15 s the end moves to 15 s after the bid.
+    let before = text_of(&b, "#ends-at").await;
+    let end = ends_at(&before);
+    let window_opens = end - chrono::Duration::seconds(13);
+    let wait = (window_opens.with_timezone(&chrono::Utc) - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    assert!(
+        wait < Duration::from_secs(35),
+        "the soft-close window is near"
+    );
+    tokio::time::sleep(wait).await;
+    assert!(
+        chrono::Utc::now() < end.with_timezone(&chrono::Utc),
+        "still open for the late bid (setup took {:?})",
+        begun.elapsed()
+    );
+    mark(&b).await;
+    bid(c, "120").await;
+    until(
+        &b,
+        &format!(
+            "{} && document.getElementById('ends-at').textContent !== {before:?};",
+            live_bid_seen("120").trim_end_matches(';')
+        ),
+        Duration::from_secs(10),
+        "B sees the late bid and the new end live",
+    )
+    .await;
+    let after = text_of(&b, "#ends-at").await;
+    assert!(ends_at(&after) > end, "{before} → {after}");
+    c.find(Locator::Id("extended"))
+        .await
+        .expect("A's page says 已延时");
+    shot(&b, "auctions-extended").await;
+    println!("E2E: a late bid extended the close ({before} → {after})");
+
+    // The close: both pages turn by themselves (the feed, then a reload); B is not told the
+    // winner.
+    let sold = "var s = document.getElementById('status'); \
+         return !!s && s.textContent.indexOf('成交') >= 0 && !!document.getElementById('result');";
+    until(&b, sold, Duration::from_secs(40), "B's page shows the sale").await;
+    until(c, sold, Duration::from_secs(10), "A's page shows the sale").await;
+    assert!(
+        b.find(Locator::Id("winner")).await.is_err(),
+        "the loser is not shown the winner"
+    );
+    log_out(c).await;
+    log_in(c, base, "demo-operator").await;
+    let start = Instant::now();
+    loop {
+        c.goto(&lot1).await.unwrap();
+        if c.find(Locator::Id("deal-link")).await.is_ok() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "lot 1 became no deal"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let status = text_of(c, "#status").await;
+    assert!(status.contains("成交"), "{status}");
+    let price = text_of(c, "#price").await;
+    assert!(
+        price.contains("120.00 万元") && price.contains("已达到"),
+        "{price}"
+    );
+    let winner = text_of(c, "#winner").await;
+    assert!(winner.contains("芯联"), "winner {winner}");
+    shot(c, "auctions-sold").await;
+    click(c, "#deal-link").await;
+    wait_for_url(c, "/deals/").await;
+    let deal = text_of(c, "main").await;
+    assert!(deal.contains(&antenna) && deal.contains("120"), "{deal}");
+    shot(c, "auctions-deal").await;
+    println!(
+        "E2E: lot 1 sold above its reserve and became a deal ({})",
+        c.current_url().await.unwrap().path()
+    );
+
+    // Lot 2: no bids, 流拍; the operator sends it back to the supply list.
+    c.goto(&format!("{base}/lots/{}", lots[1])).await.unwrap();
+    let status = text_of(c, "#status").await;
+    assert!(status.contains("流拍"), "{status}");
+    let consent = text_of(c, "#owner-consent").await;
+    assert!(consent.contains("权利人授权书 2026-11-30"), "{consent}");
+    set_value(c, "route", "back_to_supply_list").await;
+    fill(
+        c,
+        &[
+            ("contact_name", "王老师"),
+            ("contact_phone", "021-54740000"),
+        ],
+    )
+    .await;
+    shot(c, "auctions-unsold").await;
+    submit_to_new_page(c, "#route-submit").await;
+    wait_for_url(c, "notice=saved").await;
+    let route = text_of(c, "#route").await;
+    assert!(route.contains("退回供给清单"), "{route}");
+    let listing = c
+        .find(Locator::Css("#route a[href^='/listings/']"))
+        .await
+        .expect("the listing made for the seller")
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    // The seller submits the draft made for it; the operator publishes it; a visitor sees it.
+    log_out(&b).await;
+    log_in(&b, base, "demo-university").await;
+    b.goto(&format!("{base}{listing}")).await.unwrap();
+    let h1 = text_of(&b, "main h1").await;
+    assert!(h1.contains("自动驾驶轨迹规划专利"), "{h1}");
+    submit_to_new_page(&b, &format!("form[action='{listing}/submit'] button")).await;
+    c.goto(&format!("{base}{listing}")).await.unwrap();
+    submit_to_new_page(c, &format!("form[action='{listing}/publish'] button")).await;
+    log_out(&b).await;
+    b.goto(&format!("{base}{listing}")).await.unwrap();
+    let h1 = text_of(&b, "main h1").await;
+    assert!(
+        h1.contains("自动驾驶轨迹规划专利") && !h1.contains("草稿"),
+        "{h1}"
+    );
+    let text = text_of(&b, "main").await;
+    assert!(
+        text.contains(&driving),
+        "the patent on the public listing: {text}"
+    );
+    shot(&b, "auctions-unsold-listing").await;
+    println!("E2E: lot 2 was unsold and went back to the supply list ({listing}, public)");
+    log_out(c).await;
+    b.close().await.unwrap();
+    println!("E2E: the auction story took {:?}", begun.elapsed());
 }

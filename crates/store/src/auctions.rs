@@ -58,6 +58,9 @@ pub struct NewLot {
     pub increment: Fen,
     pub reserve: Option<Fen>,
     pub deposit: Fen,
+    /// The patents' owner's consent to the sale as the operator recorded it (权利人授权书 …);
+    /// `None` for lots made through the API without it.
+    pub owner_consent: Option<String>,
 }
 
 /// A stored session.
@@ -148,6 +151,8 @@ pub struct LotRecord {
     pub kind: LotKind,
     pub seller_org_id: i64,
     pub patents: Vec<String>,
+    /// The owner's consent as recorded (see [`NewLot::owner_consent`]).
+    pub owner_consent: Option<String>,
     /// The terms the bidding state is built on (the scheduled end, not the live one).
     pub terms: LotTerms,
     /// The live end (moved forward by late bids).
@@ -163,6 +168,7 @@ struct LotRow {
     title: String,
     kind: String,
     seller_org_id: i64,
+    owner_consent: Option<String>,
     start_price_fen: i64,
     increment_fen: i64,
     reserve_fen: Option<i64>,
@@ -187,7 +193,7 @@ struct LotRow {
 }
 
 const LOT_SELECT: &str = "SELECT l.id, l.auction_id, l.position, l.title, l.kind, l.seller_org_id,
-    l.start_price_fen, l.increment_fen, l.reserve_fen, l.deposit_fen, l.ends_at, l.closed_at,
+    l.owner_consent, l.start_price_fen, l.increment_fen, l.reserve_fen, l.deposit_fen, l.ends_at, l.closed_at,
     l.outcome, l.unsold_reason, l.winner_org_id, l.price_fen, l.buyer_commission_fen,
     l.seller_commission_fen, l.deal_id, l.route, l.routed_listing_id, l.routed_lot_id,
     a.starts_at AS a_starts_at, a.ends_at AS a_ends_at, a.soft_close_seconds,
@@ -251,6 +257,7 @@ impl LotRow {
             title: self.title,
             kind,
             seller_org_id: self.seller_org_id,
+            owner_consent: self.owner_consent,
             patents,
             terms: LotTerms {
                 starts_at: self.a_starts_at,
@@ -339,8 +346,9 @@ impl Db {
             for (i, l) in a.lots.iter().enumerate() {
                 let lot_id: i64 = sqlx::query_scalar(
                     "INSERT INTO auction_lots (auction_id, position, title, kind, seller_org_id,
-                       start_price_fen, increment_fen, reserve_fen, deposit_fen, ends_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+                       start_price_fen, increment_fen, reserve_fen, deposit_fen, ends_at,
+                       owner_consent)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
                     .bind(id)
                     .bind(i as i64)
                     .bind(&l.title)
@@ -351,6 +359,7 @@ impl Db {
                     .bind(l.reserve.map(|r| r.fen()))
                     .bind(l.deposit.fen())
                     .bind(a.ends_at)
+                    .bind(&l.owner_consent)
                     .fetch_one(&mut *tx)
                     .await?;
                 for (j, n) in l.patents.iter().enumerate() {

@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_auctions"),
     migration!(13, "0013_several_processes"),
     migration!(14, "0014_bureau_reports"),
+    migration!(15, "0015_auction_owner_consent"),
     migration!(16, "0016_deal_patent_count"),
 ];
 

@@ -21,6 +21,8 @@ pub const DEFAULT_SOFT_CLOSE_SECONDS: i64 = 300;
 /// Lots per session and patents per lot.
 pub const LOTS_MAX: usize = 100;
 pub const PATENTS_PER_LOT_MAX: usize = 50;
+/// The owner's consent as recorded (权利人授权书 2026-11-30): at most this many characters.
+pub const OWNER_CONSENT_MAX_CHARS: usize = 200;
 /// A start this long before `now` still counts as "now" (a client's clock and the request's
 /// travel); earlier is a mistake.
 pub const START_GRACE_SECONDS: i64 = 300;
@@ -69,6 +71,10 @@ pub struct LotInput {
     /// Secret until the close.
     pub reserve_wan: Option<WanText>,
     pub deposit_wan: Option<WanText>,
+    /// The patents' owner's consent to the sale as recorded by the operator (e.g.
+    /// `权利人授权书 2026-11-30`), at most 200 characters. Optional in the API (the contract's
+    /// body has none); the operator's form requires it.
+    pub owner_consent: Option<String>,
 }
 
 /// A checked session: every field valid. Times are unix seconds. Not `Serialize`: its lots hold
@@ -99,6 +105,8 @@ pub struct Lot {
     pub increment: Fen,
     pub reserve: Option<Fen>,
     pub deposit: Fen,
+    /// Trimmed; `None` when not given.
+    pub owner_consent: Option<String>,
 }
 
 impl Auction {
@@ -220,6 +228,8 @@ fn title(field: &str, label: &str, value: Option<&str>) -> Result<String, FieldE
 ///   `lots.N.deposit_wan`: required, zero allowed, not above the start price
 ///   (`deposit_above_start`, so a winner's deposit never exceeds its price). Every amount in
 ///   万元 with at most two decimals.
+/// - `lots.N.owner_consent`: optional, at most 200 characters (`too_long`): the owner's consent
+///   as recorded (the operator's form requires it).
 pub fn check_auction(input: &AuctionInput, now: i64) -> Result<Auction, Vec<FieldError>> {
     let mut errs = Errors::default();
     let title_v = errs.take(title("title", "拍卖会名称", input.title.as_deref()));
@@ -504,6 +514,13 @@ fn check_lot(
         }
         d => d,
     };
+    let owner_consent = errs.take(text(
+        &f("owner_consent"),
+        &format!("标的 {n} 权利人同意"),
+        l.owner_consent.as_deref(),
+        false,
+        OWNER_CONSENT_MAX_CHARS,
+    ));
     Some(Lot {
         title: title_v?,
         patents,
@@ -512,6 +529,7 @@ fn check_lot(
         increment: increment?,
         reserve: reserve?,
         deposit: deposit?,
+        owner_consent: owner_consent?,
     })
 }
 
@@ -535,6 +553,7 @@ mod tests {
             increment_wan: wt("10"),
             reserve_wan: wt("280"),
             deposit_wan: wt("20"),
+            owner_consent: None,
         }
     }
 

@@ -112,6 +112,7 @@ pub async fn create(ctx: &Ctx, user: &Principal, input: AuctionInput) -> Result<
                 increment: lot.increment,
                 reserve: lot.reserve,
                 deposit: lot.deposit,
+                owner_consent: lot.owner_consent.clone(),
             });
         }
     }
@@ -250,6 +251,9 @@ pub struct LotView {
     pub may_bid: bool,
     /// The caller runs the session (routes unsold lots).
     pub may_manage: bool,
+    /// The owner's consent as recorded at the lot's creation: to those who run the session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_consent: Option<String>,
     /// After a sale: the commissions from each side, to the operator and the parties.
     pub buyer_commission_wan: Option<String>,
     pub seller_commission_wan: Option<String>,
@@ -318,6 +322,7 @@ pub async fn lot(ctx: &Ctx, viewer: Option<&Principal>, lot_id: i64) -> Result<L
         routed_listing_id: result.and_then(|r| r.routed_listing_id),
         may_bid,
         may_manage: manage,
+        owner_consent: record.owner_consent.clone().filter(|_| manage),
         buyer_commission_wan: sale
             .filter(|_| sees_winner)
             .map(|s| s.buyer_commission.to_wan_2dp()),

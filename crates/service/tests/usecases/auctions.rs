@@ -157,6 +157,7 @@ fn lot(title: &str, patents: Vec<String>, reserve: Option<&str>) -> LotInput {
         increment_wan: Some(WanText("10".into())),
         reserve_wan: reserve.map(|r| WanText(r.into())),
         deposit_wan: Some(WanText("20".into())),
+        owner_consent: None,
     }
 }
 

@@ -116,6 +116,11 @@ pub struct LotBody {
     reserve_wan: Option<String>,
     #[schema(example = "20")]
     deposit_wan: String,
+    /// The patents' owner's consent to the sale as recorded by the operator (e.g. the date of
+    /// its written authorisation), at most 200 characters; optional here, required on the form.
+    /// Shown back only to those who run the session.
+    #[schema(example = "权利人授权书 2026-11-30")]
+    owner_consent: Option<String>,
 }
 
 /// `{"id": 3, "lots": [{"id": 7}, {"id": 8}]}`
@@ -313,6 +318,9 @@ pub struct LotDoc {
     winner_org_id: Option<i64>,
     /// After a sale: the deal made in the ledger.
     deal_id: Option<i64>,
+    /// The owner's consent as recorded at the lot's creation; only to the operator and the
+    /// auctioneer, absent otherwise.
+    owner_consent: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

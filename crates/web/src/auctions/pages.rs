@@ -158,6 +158,16 @@ struct LotRow {
     increment: String,
     reserve: String,
     deposit: String,
+    /// The operator ticked: the owner's written consent is on file.
+    consent: bool,
+    /// What the consent is (权利人授权书 2026-11-30).
+    consent_text: String,
+}
+
+impl LotRow {
+    fn is_blank(&self) -> bool {
+        self.title.trim().is_empty() && self.patents.trim().is_empty()
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -194,6 +204,8 @@ impl NewForm {
                 increment: self.lot(n, "increment"),
                 reserve: self.lot(n, "reserve"),
                 deposit: self.lot(n, "deposit"),
+                consent: !self.lot(n, "consent").is_empty(),
+                consent_text: self.lot(n, "consent_text"),
             })
             .collect()
     }
@@ -225,7 +237,7 @@ fn input_of(f: &NewForm) -> AuctionInput {
     let lots = f
         .rows()
         .into_iter()
-        .filter(|r| !(r.title.trim().is_empty() && r.patents.trim().is_empty()))
+        .filter(|r| !r.is_blank())
         .map(|r| LotInput {
             title: nonblank(&r.title),
             patents: r
@@ -240,6 +252,7 @@ fn input_of(f: &NewForm) -> AuctionInput {
             increment_wan: nonblank(&r.increment).map(WanText),
             reserve_wan: nonblank(&r.reserve).map(WanText),
             deposit_wan: nonblank(&r.deposit).map(WanText),
+            owner_consent: nonblank(&r.consent_text),
         })
         .collect();
     AuctionInput {
@@ -254,6 +267,26 @@ fn input_of(f: &NewForm) -> AuctionInput {
         auctioneer_org_id: f.auctioneer_org_id.trim().parse().ok(),
         lots,
     }
+}
+
+/// The form requires every lot's owner consent (the API records it when given): ticked, and
+/// what it is.
+fn consent_errors(f: &NewForm) -> Vec<String> {
+    let mut errors = Vec::new();
+    for r in f.rows().iter().filter(|r| !r.is_blank()) {
+        if !r.consent {
+            errors.push(format!(
+                "标的 {}：请确认已取得专利权人（委托人）同意拍卖的书面授权并勾选",
+                r.n
+            ));
+        } else if r.consent_text.trim().is_empty() {
+            errors.push(format!(
+                "标的 {}：请填写权利人同意的依据，如“权利人授权书 2026-11-30”",
+                r.n
+            ));
+        }
+    }
+    errors
 }
 
 fn kinds() -> Vec<(&'static str, &'static str)> {
@@ -287,6 +320,16 @@ async fn create_form(
     PageUser(user): PageUser,
     Form(f): Form<NewForm>,
 ) -> Result<Response, PageError> {
+    let consent = consent_errors(&f);
+    if !consent.is_empty() && (user.role() == Role::Operator || user.is_admin) {
+        return Ok(page(&NewPage {
+            layout: Layout::new(&state, Some(&user), "新建拍卖会", "auctions"),
+            rows: f.rows(),
+            f,
+            errors: consent,
+            kinds: kinds(),
+        }));
+    }
     match uc::create(&state.svc, &user, input_of(&f)).await {
         Ok(c) => Ok(Redirect::to(&format!("/auctions/{}?notice=created", c.id)).into_response()),
         Err(e) if e.kind == zhiyun_service::Kind::Invalid => {
@@ -398,8 +441,9 @@ async fn route_form(
         ..Default::default()
     };
     match uc::route_unsold(&state.svc, &user, id, route, Some(listing)).await {
-        Ok(Some(listing)) => Ok(Redirect::to(&format!("/listings/{listing}")).into_response()),
-        Ok(None) => Ok(Redirect::to(&format!("/lots/{id}?notice=saved")).into_response()),
+        // Back on the lot page, which links the seller's draft listing: the draft is the seller's
+        // to submit, and the operator may not open it before then.
+        Ok(_) => Ok(Redirect::to(&format!("/lots/{id}?notice=saved")).into_response()),
         Err(e) if e.kind == zhiyun_service::Kind::Internal => Err(e.into()),
         Err(e) => {
             let msg = if e.errors.is_empty() {

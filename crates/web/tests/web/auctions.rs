@@ -345,3 +345,101 @@ async fn auctions_not_started_and_the_stream_sends_the_lot() {
     let r = t.app.get("/api/v1/lots/999999/stream", As::Anon).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// The owner's consent: the operator's form refuses a lot without it (ticked, and what it is),
+/// stores it and shows it to the operator only; the API takes it optionally, at most 200 chars.
+#[tokio::test]
+async fn auctions_form_requires_the_owners_consent_and_stores_it() {
+    let t = spawn().await;
+    let cookie = t.app.login("op").await;
+    let lot = [
+        ("title", "寒假专利拍卖会"),
+        ("starts_at", "2026-12-04T13:00"),
+        ("ends_at", "2026-12-04T15:00"),
+        ("soft_close_seconds", "300"),
+        ("commission_pct", "5"),
+        ("seller_commission_pct", "5"),
+        ("lot1_title", "锂电池隔膜专利"),
+        ("lot1_kind", "transfer"),
+        ("lot1_start", "250"),
+        ("lot1_increment", "10"),
+        ("lot1_deposit", "20"),
+    ];
+    let patent = number("201710123456");
+    let mut pairs: Vec<(&str, &str)> = lot.to_vec();
+    pairs.push(("lot1_patents", &patent));
+    let count = |v: Value| v.as_array().unwrap().len();
+    let before = count(t.get("op", "/api/v1/auctions").await.json());
+
+    // Not ticked, then ticked without saying what the consent is: refused, nothing created.
+    let r = t
+        .app
+        .form("/auctions/new", As::Cookie(&cookie), &pairs)
+        .await;
+    let html = r.page(StatusCode::OK);
+    assert!(
+        html.contains("标的 1：请确认已取得专利权人（委托人）同意拍卖的书面授权并勾选"),
+        "{html}"
+    );
+    assert!(html.contains("锂电池隔膜专利"), "the form keeps its values");
+    pairs.push(("lot1_consent", "on"));
+    let r = t
+        .app
+        .form("/auctions/new", As::Cookie(&cookie), &pairs)
+        .await;
+    let html = r.page(StatusCode::OK);
+    assert!(html.contains("标的 1：请填写权利人同意的依据"), "{html}");
+    assert_eq!(count(t.get("op", "/api/v1/auctions").await.json()), before);
+
+    // Ticked and said: created, stored, shown to the operator, never to the public.
+    pairs.push(("lot1_consent_text", " 权利人授权书 2026-11-30 "));
+    let r = t
+        .app
+        .form("/auctions/new", As::Cookie(&cookie), &pairs)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id: i64 = r
+        .location()
+        .trim_start_matches("/auctions/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let s = t.get("op", &format!("/api/v1/auctions/{id}")).await.json();
+    let lot_id = s["lots"][0]["id"].as_i64().unwrap();
+    let v = t.get("op", &format!("/api/v1/lots/{lot_id}")).await.json();
+    assert_eq!(v["owner_consent"], "权利人授权书 2026-11-30");
+    let v = t.get("ent", &format!("/api/v1/lots/{lot_id}")).await.json();
+    assert!(v.get("owner_consent").is_none(), "{v}");
+    let page = t
+        .app
+        .get(&format!("/lots/{lot_id}"), As::Cookie(&cookie))
+        .await
+        .page(StatusCode::OK);
+    assert!(
+        page.contains("id=\"owner-consent\">权利人授权书 2026-11-30<"),
+        "{page}"
+    );
+    let page = t
+        .app
+        .get(&format!("/lots/{lot_id}"), As::Anon)
+        .await
+        .page(StatusCode::OK);
+    assert!(!page.contains("权利人授权书"), "{page}");
+
+    // The API: optional (the contract's body has none), at most 200 characters.
+    let mut body = session(t.now + 60, t.now + 3600);
+    body["lots"][1]["owner_consent"] = json!("权".repeat(201));
+    let r = t.post("op", "/api/v1/auctions", body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let errors = r.json()["error"]["errors"].clone();
+    assert!(
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "lots.1.owner_consent" && e["code"] == "too_long"),
+        "{errors}"
+    );
+}
