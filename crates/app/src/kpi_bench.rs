@@ -85,7 +85,9 @@ pub async fn fill(db: &Db, deals: u64, pledges: u64, responses: u64) -> Result<(
         }
         let signed = day_in(year, n * 13);
         let effective = signed + Duration::days(10);
-        let patents = (0..1 + n % 3).map(|k| number(year - 3, n * 3 + k)).collect();
+        let patents = (0..1 + n % 3)
+            .map(|k| number(year - 3, n * 3 + k))
+            .collect();
         let input = DealInput {
             kind: Some(if licence { "licence" } else { "transfer" }.into()),
             licence_type: licence.then(|| "ordinary".into()),
@@ -272,7 +274,10 @@ pub async fn run(
             file.bytes.len() as f64 / 1024.0
         );
     }
-    println!("largest statistics XLSX: {} ({} bytes)", busiest.0, busiest.1);
+    println!(
+        "largest statistics XLSX: {} ({} bytes)",
+        busiest.0, busiest.1
+    );
     Ok(())
 }
 
@@ -303,19 +308,31 @@ async fn anatomy(db: &Db, ctx: &Ctx, user: &Principal, from: i32, to: i32) -> Re
         db.high_value_count(None, zhiyun_domain::patent::year_end(y))
             .await?;
     }
-    println!("  K5 high-value counts, {} years: {:.1} ms", to - from + 2, ms(t));
+    println!(
+        "  K5 high-value counts, {} years: {:.1} ms",
+        to - from + 2,
+        ms(t)
+    );
     let t = Instant::now();
     for y in from - 1..=to {
         db.overseas_filings(None, y).await?;
     }
-    println!("  K5 overseas filings, {} years: {:.1} ms", to - from + 2, ms(t));
+    println!(
+        "  K5 overseas filings, {} years: {:.1} ms",
+        to - from + 2,
+        ms(t)
+    );
     let t = Instant::now();
     for y in from - 1..=to {
         zhiyun_service::surveys::k6_overall(ctx, user, None, y)
             .await
             .map_err(|e| anyhow!("{e}"))?;
     }
-    println!("  K6 pooled surveys, {} years: {:.1} ms", to - from + 2, ms(t));
+    println!(
+        "  K6 pooled surveys, {} years: {:.1} ms",
+        to - from + 2,
+        ms(t)
+    );
     Ok(())
 }
 

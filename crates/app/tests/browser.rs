@@ -1611,7 +1611,9 @@ async fn kpis_story(c: &fantoccini::Client, base: &str) {
 
     // The bureau receives 徐汇区's 2025 package (the demo operator submitted it), opens its
     // three files and accepts it.
-    c.goto(&format!("{base}/reports/2025/bureau")).await.unwrap();
+    c.goto(&format!("{base}/reports/2025/bureau"))
+        .await
+        .unwrap();
     let row_css = "tbody tr:has(a[href*='district=310104'])";
     let row = text_of(c, row_css).await;
     assert!(row.contains("已报送"), "{row}");

@@ -340,7 +340,18 @@ impl Db {
         to: NaiveDate,
         district: Option<&str>,
     ) -> Result<Vec<DealFact>> {
-        type Row = (i64, String, String, String, String, i64, String, Option<String>, i64, i64);
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+            Option<String>,
+            i64,
+            i64,
+        );
         const ON: &str = "COALESCE(d.effective_on, d.signed_on)";
         let select = format!(
             "SELECT MIN(d.id), d.kind, d.stage, MIN({ON}), f.kind, d.to_org_id, t.kind, t.size_class,
@@ -370,28 +381,30 @@ impl Db {
             }
         });
         rows.into_iter()
-            .map(|(id, kind, stage, on, fkind, to_id, tkind, size, patents, deals)| {
-                let org = |s: &str| {
-                    OrgKind::parse(s).ok_or_else(|| corrupt(id, format!("org kind {s:?}")))
-                };
-                Ok(DealFact {
-                    deal_id: id,
-                    kind: DealKind::parse(&kind)
-                        .ok_or_else(|| corrupt(id, format!("kind {kind:?}")))?,
-                    stage: Stage::parse(&stage)
-                        .ok_or_else(|| corrupt(id, format!("stage {stage:?}")))?,
-                    effective_on: Some(
-                        NaiveDate::parse_from_str(&on, "%Y-%m-%d")
-                            .map_err(|_| corrupt(id, format!("date {on:?}")))?,
-                    ),
-                    from_kind: org(&fkind)?,
-                    to_org_id: to_id,
-                    to_kind: org(&tkind)?,
-                    to_size: size.as_deref().and_then(SizeClass::parse),
-                    patents: u32::try_from(patents).unwrap_or(u32::MAX),
-                    deals: u32::try_from(deals).unwrap_or(u32::MAX),
-                })
-            })
+            .map(
+                |(id, kind, stage, on, fkind, to_id, tkind, size, patents, deals)| {
+                    let org = |s: &str| {
+                        OrgKind::parse(s).ok_or_else(|| corrupt(id, format!("org kind {s:?}")))
+                    };
+                    Ok(DealFact {
+                        deal_id: id,
+                        kind: DealKind::parse(&kind)
+                            .ok_or_else(|| corrupt(id, format!("kind {kind:?}")))?,
+                        stage: Stage::parse(&stage)
+                            .ok_or_else(|| corrupt(id, format!("stage {stage:?}")))?,
+                        effective_on: Some(
+                            NaiveDate::parse_from_str(&on, "%Y-%m-%d")
+                                .map_err(|_| corrupt(id, format!("date {on:?}")))?,
+                        ),
+                        from_kind: org(&fkind)?,
+                        to_org_id: to_id,
+                        to_kind: org(&tkind)?,
+                        to_size: size.as_deref().and_then(SizeClass::parse),
+                        patents: u32::try_from(patents).unwrap_or(u32::MAX),
+                        deals: u32::try_from(deals).unwrap_or(u32::MAX),
+                    })
+                },
+            )
             .collect()
     }
 }

@@ -692,7 +692,11 @@ impl Db {
     /// ratings without loading every response): `(rating, count)`, ratings ascending. A survey's
     /// items never change once it exists and every response is checked against them when it
     /// comes, so these are the ratings of its valid responses.
-    pub async fn survey_item_ratings(&self, survey_id: i64, item_no: usize) -> Result<Vec<(i64, i64)>> {
+    pub async fn survey_item_ratings(
+        &self,
+        survey_id: i64,
+        item_no: usize,
+    ) -> Result<Vec<(i64, i64)>> {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT a.rating, COUNT(*) FROM survey_answers a
                JOIN survey_responses r ON r.id = a.response_id

@@ -147,7 +147,10 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
             .collect();
         let ends: Vec<NaiveDate> = years.clone().map(year_end).collect();
         let counts = ctx.db.high_value_counts_on(district, &ends).await?;
-        let overseas = ctx.db.overseas_filings_by_year(district, first, last).await?;
+        let overseas = ctx
+            .db
+            .overseas_filings_by_year(district, first, last)
+            .await?;
         for (y, count) in years.clone().zip(counts) {
             if let Some((pop_year, residents)) = population_for(y, PopulationYear::Previous, &known)
                 && let Some(v) = per_10k_residents(u64::try_from(count).unwrap_or(0), residents)
