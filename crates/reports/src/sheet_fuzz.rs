@@ -81,6 +81,35 @@ fn workbook(sheet_xml: &str, shared_strings: Option<&str>) -> Vec<u8> {
 
 const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
 
+/// Issue 19, finding 2: a part may declare a small unpacked size and hold much more. The
+/// size check trusts the declaration, which is safe only because unpacking stops with an error
+/// at the declared size (the zip library's guarantee, pinned here): such a workbook is
+/// refused, never unpacked past what it declares.
+#[test]
+fn a_part_that_lies_about_its_unpacked_size_is_refused() {
+    let sheet = format!(
+        r#"{SHEET_HEAD}<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c><c r="B2"><v>3</v></c></row></sheetData></worksheet>"#
+    );
+    let filler = "<si><t>甲</t></si>".repeat(20_000);
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>名称</t></si><si><t>数量</t></si>{filler}</sst>"#
+    );
+    let mut bytes = workbook(&sheet, Some(&sst));
+    let honest = read_table("a.xlsx", &bytes, &["名称", "数量"], 50);
+    assert!(honest.is_ok(), "{honest:?}");
+    // Declare 100 bytes unpacked for the shared strings, in the local header (offset 22)
+    // and the central directory (offset 24) alike.
+    let name = b"xl/sharedStrings.xml";
+    for (sig, at, name_at) in [(*b"PK\x03\x04", 22, 30), (*b"PK\x01\x02", 24, 46)] {
+        let h = (0..bytes.len() - name.len() - name_at)
+            .find(|&i| bytes[i..i + 4] == sig && bytes[i + name_at..].starts_with(name))
+            .expect("the part's header");
+        bytes[h + at..h + at + 4].copy_from_slice(&100u32.to_le_bytes());
+    }
+    let e = read_table("a.xlsx", &bytes, &["名称", "数量"], 50).unwrap_err();
+    assert!(matches!(e, ImportError::Unreadable(_)), "{e:?}");
+}
+
 /// Column letters of a 0-based column number (any size: the reader must cope).
 fn column_letters(mut n: u64) -> String {
     let mut s = Vec::new();
