@@ -33,32 +33,19 @@ pub struct OverseasCounts {
 
 impl Db {
     /// High-value invention patents in force on `as_of`, owned by organisations of `district`
-    /// (`None`: the whole register). One range scan of the `patents_high_value` index.
+    /// (`None`: the whole register): [`Db::high_value_counts_on`] for one day.
     pub async fn high_value_count(&self, district: Option<&str>, as_of: NaiveDate) -> Result<i64> {
-        let d = day(as_of);
-        // Two statements rather than `$2 IS NULL OR …`, so each gets its own plan: a district walks
-        // its organisations and range-scans each one's entries of the index.
-        on_pool!(self, p => Ok(match district {
-            Some(code) => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM organisations o JOIN patents p ON p.owner_org_id = o.id
-                 WHERE o.district_code = $2 AND p.high_value_since IS NOT NULL AND p.high_value_since <= $1
-                   AND p.in_force_from <= $1 AND p.in_force_until >= $1")
-                .bind(&d)
-                .bind(code)
-                .fetch_one(p)
-                .await?,
-            None => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM patents p
-                 WHERE p.high_value_since IS NOT NULL AND p.high_value_since <= $1
-                   AND p.in_force_from <= $1 AND p.in_force_until >= $1")
-                .bind(&d)
-                .fetch_one(p)
-                .await?,
-        }))
+        Ok(self
+            .high_value_counts_on(district, &[as_of])
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(0))
     }
 
-    /// [`Db::high_value_count`] on each of several days in one scan of the high-value patents
-    /// (K5 over a period): the counts in the order of `days`.
+    /// High-value invention patents in force on each of several days, owned by organisations of
+    /// `district` (`None`: the whole register), in one scan of the `patents_high_value` index (a
+    /// district's walks its organisations' entries): the counts in the order of `days`.
     pub async fn high_value_counts_on(
         &self,
         district: Option<&str>,
@@ -132,30 +119,15 @@ impl Db {
         district: Option<&str>,
         year: i32,
     ) -> Result<OverseasCounts> {
-        let rows: Vec<(bool, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT m.office = 'WO', COUNT(*) FROM patent_overseas m JOIN patents p ON p.id = m.patent_id
-             WHERE m.filed_on >= $1 AND m.filed_on <= $2 AND m.via_pct = $3
-               AND ($4 IS NULL OR p.owner_org_id IN (SELECT id FROM organisations WHERE district_code = $4))
-             GROUP BY m.office = 'WO'")
-            .bind(format!("{year:04}-01-01"))
-            .bind(format!("{year:04}-12-31"))
-            .bind(false)
-            .bind(district)
-            .fetch_all(p)
-            .await?);
-        let mut out = OverseasCounts::default();
-        for (pct, n) in rows {
-            if pct {
-                out.pct += n;
-            } else {
-                out.direct += n;
-            }
-        }
-        Ok(out)
+        Ok(self
+            .overseas_filings_by_year(district, year, year)
+            .await?
+            .remove(&year)
+            .unwrap_or_default())
     }
 
-    /// [`Db::overseas_filings`] for every year of `from..=to` in one query; years without
-    /// filings are left out.
+    /// Overseas filings for every year of `from..=to` in one query (as [`Db::overseas_filings`]);
+    /// years without filings are left out.
     pub async fn overseas_filings_by_year(
         &self,
         district: Option<&str>,
