@@ -437,22 +437,6 @@ fn listing(kind: &str, title: &str) -> Value {
         "maturity": if kind == "supply" { Some("中试") } else { None }})
 }
 
-/// A listing of `kind` posted by `who`, submitted and published by the operator; its id.
-async fn published(app: &TestApp, who: &str, kind: &str) -> i64 {
-    let body = listing(kind, "电池回收");
-    let (s, v) = app
-        .call(Some(who), Method::POST, "/api/v1/listings", Some(body))
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    for (actor, action) in [(who, "submit"), ("operator", "publish")] {
-        let path = format!("/api/v1/listings/{id}/{action}");
-        let (s, v) = app.call(Some(actor), Method::POST, &path, None).await;
-        assert_eq!(s, StatusCode::OK, "{action}: {v}");
-    }
-    id
-}
-
 async fn fixture() -> Fixture {
     let usc = |n| Some(common::uscc(DISTRICT, n));
     let d = Some(DISTRICT);
@@ -476,8 +460,16 @@ async fn fixture() -> Fixture {
         .await;
 
     let mut ids = BTreeMap::new();
-    ids.insert("demand", published(&app, "enterprise", "demand").await);
-    ids.insert("supply", published(&app, "university", "supply").await);
+    ids.insert(
+        "demand",
+        app.published_by("enterprise", "operator", listing("demand", "电池回收"))
+            .await,
+    );
+    ids.insert(
+        "supply",
+        app.published_by("university", "operator", listing("supply", "电池回收"))
+            .await,
+    );
     let (s, v) = app
         .call(
             Some("enterprise"),

@@ -401,12 +401,17 @@ impl Api {
 
     /// Post a listing as `who`, submit it and have the user `op` publish it; its id.
     pub async fn published(&self, who: &str, body: Value) -> i64 {
+        self.published_by(who, "op", body).await
+    }
+
+    /// Post a listing as `who`, submit it and have the user `publisher` publish it; its id.
+    pub async fn published_by(&self, who: &str, publisher: &str, body: Value) -> i64 {
         let (s, v) = self
             .call(Some(who), Method::POST, "/api/v1/listings", Some(body))
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let id = v["id"].as_i64().unwrap();
-        for (actor, action) in [(who, "submit"), ("op", "publish")] {
+        for (actor, action) in [(who, "submit"), (publisher, "publish")] {
             let path = format!("/api/v1/listings/{id}/{action}");
             let (s, v) = self.call(Some(actor), Method::POST, &path, None).await;
             assert_eq!(s, StatusCode::OK, "{action}: {v}");
