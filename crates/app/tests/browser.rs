@@ -67,24 +67,66 @@ async fn submit_to_new_page(c: &fantoccini::Client, submit: &str) {
         .await
         .unwrap();
     click(c, submit).await;
+    wait_js(
+        c,
+        "return document.readyState === 'complete' && !!document.body \
+         && document.body.dataset.posted === undefined;",
+        Duration::from_secs(20),
+        &format!("a new page after submitting {submit}"),
+    )
+    .await;
+}
+
+/// Poll a JavaScript condition (a `return` statement) in the page until it holds.
+async fn wait_js(c: &fantoccini::Client, js: &str, within: Duration, what: &str) {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        let loaded = c
-            .execute(
-                "return document.readyState === 'complete' && !!document.body \
-                 && document.body.dataset.posted === undefined;",
-                vec![],
-            )
+    while start.elapsed() < within {
+        let ok = c
+            .execute(js, vec![])
             .await
             .ok()
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
-        if loaded {
+        if ok {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("submitting {submit} led to no new page");
+    panic!("{what}: not within {within:?}");
+}
+
+/// A headless Chromium session on the chromedriver at `driver` with its own profile: a
+/// 1280 × 1000 window, or the phone `mobile` describes (chromedriver's `mobileEmulation`).
+async fn open_browser(
+    driver: &str,
+    profile: &std::path::Path,
+    mobile: Option<serde_json::Value>,
+) -> fantoccini::Client {
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--no-first-run".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+    ];
+    if mobile.is_none() {
+        args.push("--window-size=1280,1000".into());
+    }
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut options = serde_json::json!({"binary": "/usr/bin/chromium", "args": args});
+    if let Some(m) = mobile {
+        options["mobileEmulation"] = m;
+    }
+    let caps: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({ "goog:chromeOptions": options })).unwrap();
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver)
+        .await
+        .unwrap_or_else(|e| panic!("a browser on {driver}: {e}"))
 }
 
 async fn shot(c: &fantoccini::Client, name: &str) {
@@ -521,22 +563,15 @@ async fn yearly_survey(
     println!("E2E: demo-operator showed the survey's QR code for the event ({link})");
 
     // Ten people answer on a phone: no login, a 390 px wide screen.
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                     format!("--user-data-dir={}", profile.display())],
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0},
-                                "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"}
-        }
-    }))
-    .unwrap();
-    let phone = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(driver)
-        .await
-        .expect("a phone-sized browser");
+    let phone = open_browser(
+        driver,
+        profile,
+        Some(serde_json::json!({
+            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0},
+            "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+        })),
+    )
+    .await;
     let comments = [
         "希望多举办技术对接会",
         "",
@@ -730,21 +765,7 @@ async fn browser_story_every_role_in_chromium() {
     wait_for(&base, Duration::from_secs(120));
 
     let profile = dir.join("chrome-profile");
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
-        }
-    }))
-    .unwrap();
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("connect to chromedriver");
+    let client = open_browser(&format!("http://127.0.0.1:{driver_port}"), &profile, None).await;
 
     // A visitor finds demo supplies on the public site by a Chinese query, with abbreviations.
     client
@@ -1667,23 +1688,6 @@ async fn auctions_story(
     driver: &str,
     profile: &std::path::Path,
 ) {
-    /// Poll a JavaScript condition (a `return` statement) in a page until it holds.
-    async fn until(c: &fantoccini::Client, js: &str, within: Duration, what: &str) {
-        let start = Instant::now();
-        while start.elapsed() < within {
-            let ok = c
-                .execute(js, vec![])
-                .await
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            if ok {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("{what}: not within {within:?}");
-    }
     /// Mark the page: a reload (or a navigation) drops the mark.
     async fn mark(c: &fantoccini::Client) {
         c.execute("document.body.dataset.stay = '1';", vec![])
@@ -1750,20 +1754,7 @@ async fn auctions_story(
     log_out(c).await;
 
     // Bidder B in a second browser.
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
-        }
-    }))
-    .unwrap();
-    let b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(driver)
-        .await
-        .expect("a second browser");
+    let b = open_browser(driver, profile, None).await;
     log_in(&b, base, "demo-bidder-b").await;
     println!("E2E: demo-admin opened an account for a second enterprise, {org_b_name}");
 
@@ -1861,7 +1852,7 @@ async fn auctions_story(
     b.goto(&lot1).await.unwrap();
     mark(&b).await;
     bid(c, "100").await;
-    until(
+    wait_js(
         &b,
         &live_bid_seen("100"),
         Duration::from_secs(10),
@@ -1874,7 +1865,7 @@ async fn auctions_story(
     println!("E2E: bidder B saw bidder A's bid live (current price, {leader}, the history)");
     mark(c).await;
     bid(&b, "110").await;
-    until(
+    wait_js(
         c,
         &live_bid_seen("110"),
         Duration::from_secs(10),
@@ -1902,7 +1893,7 @@ async fn auctions_story(
     );
     mark(&b).await;
     bid(c, "120").await;
-    until(
+    wait_js(
         &b,
         &format!(
             "{} && document.getElementById('ends-at').textContent !== {before:?};",
@@ -1924,8 +1915,8 @@ async fn auctions_story(
     // winner.
     let sold = "var s = document.getElementById('status'); \
          return !!s && s.textContent.indexOf('成交') >= 0 && !!document.getElementById('result');";
-    until(&b, sold, Duration::from_secs(40), "B's page shows the sale").await;
-    until(c, sold, Duration::from_secs(10), "A's page shows the sale").await;
+    wait_js(&b, sold, Duration::from_secs(40), "B's page shows the sale").await;
+    wait_js(c, sold, Duration::from_secs(10), "A's page shows the sale").await;
     assert!(
         b.find(Locator::Id("winner")).await.is_err(),
         "the loser is not shown the winner"
