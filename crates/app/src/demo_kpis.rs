@@ -348,7 +348,7 @@ pub(crate) async fn pledge(
         let from = history.last().map(|e| e.stage).expect("history");
         let e = move_stage(&history, to, &data, false, today)
             .map_err(|e| anyhow!("demo pledge {id} to {}: {e:?}", to.slug()))?;
-        db.pledge_move(id, from, history.len(), &e, who).await?;
+        db.pledge_move(id, from, &history, &e, who).await?;
         history.push(e);
     }
     Ok(())
@@ -721,5 +721,73 @@ mod tests {
             met(&pudong, k);
         }
         assert!(pudong.indicators[0].values[&2023] > 0);
+    }
+
+    /// Issue 16: the figures the writes keep beside the records (`kpi_sums`) equal a rebuild from
+    /// the records, and the KPI reads over them give what counting the records gives — K1/K2 from
+    /// the pledges' histories, K5 from the register at each year end, K6 survey by survey — for
+    /// the city and every district of the demo.
+    #[tokio::test]
+    async fn k1_k6_kept_figures_equal_counting_the_records() {
+        use chrono::NaiveDate;
+        use zhiyun_domain::kpi::deals::k3_k4_by_year;
+        use zhiyun_domain::pledge::cycle::k1_k2_by_year;
+
+        let db = zhiyun_store::testing::fresh().await;
+        let hasher = Hasher::fast_for_tests();
+        crate::demo::load(&db, &hasher).await.unwrap();
+        let kept = db.kpi_sums_snapshot().await.unwrap();
+        let (groups, owner_years, pledges, rated) = db.kpi_sums_rebuild().await.unwrap();
+        assert!(groups > 10 && owner_years > 10 && pledges > 50 && rated > 100);
+        assert_eq!(kept, db.kpi_sums_snapshot().await.unwrap());
+
+        let (id, _) = db
+            .user_password_hash("demo-municipal")
+            .await
+            .unwrap()
+            .unwrap();
+        let user = db.principal(id).await.unwrap().unwrap();
+        let ctx = Ctx::new(db.clone(), hasher);
+        let (first, last) = (2019, 2025);
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let districts = zhiyun_domain::district::all().map(|d| Some(d.code));
+        for district in std::iter::once(None).chain(districts) {
+            let steps = db
+                .kpi_pledge_steps(day(first, 1, 1), day(last, 12, 31), district)
+                .await
+                .unwrap();
+            let counted = k1_k2_by_year(steps.iter().map(|(_, h)| h.as_slice()));
+            let read = db.kpi_pledge_years(first, last, district).await.unwrap();
+            assert_eq!(counted, read, "K1/K2 {district:?}");
+            let deals = db
+                .kpi_deals(day(first, 1, 1), day(last, 12, 31), district)
+                .await
+                .unwrap();
+            let facts = db.kpi_deal_facts(first, last, district).await.unwrap();
+            assert_eq!(
+                k3_k4_by_year(deals.iter().map(|d| &d.fact)),
+                k3_k4_by_year(facts.iter()),
+                "K3/K4 {district:?}"
+            );
+            let ends: Vec<NaiveDate> = (first..=last).map(|y| day(y, 12, 31)).collect();
+            assert_eq!(
+                db.high_value_counts_on(district, &ends).await.unwrap(),
+                db.high_value_counts_at_year_ends(district, first..=last)
+                    .await
+                    .unwrap(),
+                "K5 {district:?}"
+            );
+            let ratings = db.kpi_overall_ratings(district, first, last).await.unwrap();
+            for y in first..=last {
+                let pooled = zhiyun_service::surveys::k6_overall(&ctx, &user, district, y)
+                    .await
+                    .unwrap();
+                let mut read = zhiyun_domain::survey::RatingCounts::default();
+                for (rating, n) in ratings.get(&y).into_iter().flatten() {
+                    read.add_n(*rating, u64::try_from(*n).unwrap());
+                }
+                assert_eq!(pooled, read, "K6 {district:?} {y}");
+            }
+        }
     }
 }

@@ -237,7 +237,7 @@ async fn load_pledge(db: &Db, banks: &HashMap<&str, i64>, plan: Plan, who: &Who)
         let from = history.last().map(|e| e.stage).expect("history");
         let e = move_stage(&history, to, &data, false, today)
             .map_err(|e| anyhow!("demo pledge {id} to {}: {e:?}", to.slug()))?;
-        db.pledge_move(id, from, history.len(), &e, who).await?;
+        db.pledge_move(id, from, &history, &e, who).await?;
         history.push(e);
     }
     Ok(id)

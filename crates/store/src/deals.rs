@@ -390,6 +390,7 @@ impl Db {
                 .bind(id).bind(d.stage.slug()).bind(day(first_on)).bind(who.user_id)
                 .bind(who.username.as_str()).bind(now)
                 .execute(&mut *tx).await?;
+            crate::kpi_sums::refresh_deal_sums!(self, tx, d.to_org_id);
             audit!(tx, who, "create", "deal", id, None::<&DealDraft>, Some(d));
             tx.commit().await?;
             id
@@ -573,6 +574,7 @@ impl Db {
                 .bind(id).bind(change.to.slug()).bind(day(change.on)).bind(change.reason.as_deref())
                 .bind(who.user_id).bind(who.username.as_str()).bind(now)
                 .execute(&mut *tx).await?;
+            crate::kpi_sums::refresh_deal_sums!(self, tx, before.deal.to_org_id);
             audit!(tx, who, "stage", "deal", id, Some(&before.deal.stage), Some(change));
             tx.commit().await?;
         });

@@ -329,57 +329,18 @@ impl Db {
             .collect()
     }
 
-    /// K3/K4's facts of the deals whose effective date (else signing date) lies in `from..=to`,
-    /// received by an organisation of `district` (`None`: any), grouped: one fact per year,
-    /// kind, stage, giving party's kind and receiving organisation (with its kind and size),
-    /// with the number of deals and their distinct patents summed. Which of them count is
-    /// `kpi::deals`'s to say; grouping only spares moving 100,000 rows for a city's five years.
+    /// K3/K4's facts of the deals whose effective date (else signing date) lies in the years
+    /// `first..=last`, received by an organisation of `district` (`None`: any), grouped: one
+    /// fact per year, kind, stage, giving party's kind and receiving organisation (with its kind
+    /// and size), with the number of deals and their distinct patents summed — read from
+    /// `kpi_deal_sums`, which the deals' writes keep. Which of them count is `kpi::deals`'s to say.
     pub async fn kpi_deal_facts(
         &self,
-        from: NaiveDate,
-        to: NaiveDate,
+        first: i32,
+        last: i32,
         district: Option<&str>,
     ) -> Result<Vec<DealFact>> {
-        type Row = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            String,
-            Option<String>,
-            i64,
-            i64,
-        );
-        const ON: &str = "COALESCE(d.effective_on, d.signed_on)";
-        let select = format!(
-            "SELECT MIN(d.id), d.kind, d.stage, MIN({ON}), f.kind, d.to_org_id, t.kind, t.size_class,
-               CAST(SUM(d.patent_count) AS BIGINT), COUNT(*)
-             FROM deals d
-             JOIN organisations f ON f.id = d.from_org_id
-             JOIN organisations t ON t.id = d.to_org_id
-             WHERE {ON} >= $1 AND {ON} <= $2"
-        );
-        let group = format!(
-            " GROUP BY substr({ON}, 1, 4), d.kind, d.stage, f.kind, d.to_org_id, t.kind, t.size_class"
-        );
-        let (from, to) = (day(from), day(to));
-        // Two statements, so a district's walks its organisations' deals by the index.
-        let rows: Vec<Row> = on_pool!(self, p => match district {
-            Some(code) => {
-                let sql = format!(
-                    "{select} AND d.to_org_id IN (SELECT id FROM organisations WHERE district_code = $3){group}"
-                );
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(&from).bind(&to).bind(code).fetch_all(p).await?
-            }
-            None => {
-                let sql = format!("{select}{group}");
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(&from).bind(&to).fetch_all(p).await?
-            }
-        });
+        let rows = self.kpi_deal_sum_rows(first, last, district).await?;
         rows.into_iter()
             .map(
                 |(id, kind, stage, on, fkind, to_id, tkind, size, patents, deals)| {

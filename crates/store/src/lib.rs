@@ -22,6 +22,7 @@ pub mod deals;
 pub mod events;
 pub mod jobs;
 pub mod kpi;
+pub mod kpi_sums;
 pub mod listings;
 pub mod matching;
 pub mod meta;
@@ -177,6 +178,10 @@ impl Db {
     pub async fn migrate(&self) -> Result<Vec<String>> {
         let applied = migrate::run(self).await?;
         self.sync_reference_data().await?;
+        // The KPI figures kept beside the records start from what is recorded already.
+        if applied.iter().any(|m| m == "0017_kpi_sums") {
+            self.kpi_sums_rebuild().await?;
+        }
         Ok(applied)
     }
 

@@ -246,6 +246,17 @@ impl Db {
                 .await
                 .map_err(|e| if unique_violation(&e) { uscc_taken(v.uscc.as_deref().unwrap_or("")) } else { e.into() })?;
             let org = Org::try_from(org)?;
+            if before.kind != org.kind {
+                // K4 reads the giving party's kind from the kept deal figures.
+                let receivers: Vec<i64> =
+                    sqlx::query_scalar("SELECT DISTINCT to_org_id FROM deals WHERE from_org_id = $1")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                for to in receivers {
+                    crate::kpi_sums::refresh_deal_sums!(self, tx, to);
+                }
+            }
             audit!(tx, who, "update", "organisation", id, Some(&before), Some(&org));
             tx.commit().await?;
             Ok(org)

@@ -302,6 +302,7 @@ impl Db {
                 .await
                 .map_err(|e| if unique_violation(&e) { duplicate(&w.patent.number) } else { e.into() })?;
             insert_children!(tx, id, w.patent);
+            crate::kpi_sums::refresh_high_value_years!(self, tx, w.patent.owner_org_id);
             let after = PatentRecord { id, patent: w.patent.clone(), created_at: now, updated_at: now };
             audit!(tx, who, "create", "patent", id, None::<&PatentRecord>, Some(&after));
             tx.commit().await?;
@@ -336,6 +337,10 @@ impl Db {
                     .await?;
             }
             insert_children!(tx, id, w.patent);
+            crate::kpi_sums::refresh_high_value_years!(self, tx, w.patent.owner_org_id);
+            if before.patent.owner_org_id != w.patent.owner_org_id {
+                crate::kpi_sums::refresh_high_value_years!(self, tx, before.patent.owner_org_id);
+            }
             let after = PatentRecord { id, patent: w.patent.clone(), created_at: before.created_at, updated_at: now };
             audit!(tx, who, "update", "patent", id, Some(&before), Some(&after));
             tx.commit().await?;
@@ -758,6 +763,12 @@ impl Db {
                 if i % 1000 == 999 {
                     progress(items.len() + i + 1);
                 }
+            }
+            let mut owners: Vec<i64> = clean.iter().map(|it| it.write.patent.owner_org_id).collect();
+            owners.sort_unstable();
+            owners.dedup();
+            for owner in owners {
+                crate::kpi_sums::refresh_high_value_years!(self, tx, owner);
             }
             let summary = serde_json::json!({
                 "rows": out.created.len(),

@@ -679,18 +679,24 @@ impl Db {
         Ok(id)
     }
 
-    /// Append `entry` to pledge `id`, which must still be at `from` with `seq` steps.
+    /// Append `entry` to pledge `id`, which must still be at `from` with `history` as its steps.
     /// 409 `bad_stage` if it moved meanwhile; a registration is 409 `already_pledged` when one of
-    /// its patents is under another live pledge.
+    /// its patents is under another live pledge. K1/K2's columns follow the new history.
     pub async fn pledge_move(
         &self,
         id: i64,
         from: Stage,
-        seq: usize,
+        history: &[StageEntry],
         entry: &StageEntry,
         who: &Who,
     ) -> Result<()> {
         let at = now();
+        let seq = history.len();
+        let (k1_year, k1_amount) = {
+            let mut after = history.to_vec();
+            after.push(entry.clone());
+            crate::kpi_sums::k1_columns(&after)
+        };
         let registered = entry.stage == Stage::Registered;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -719,7 +725,7 @@ impl Db {
                 "UPDATE pledges SET stage = $1, stage_on = $2,
                    registered_on = CASE WHEN $3 = 1 THEN $2 ELSE registered_on END,
                    registration_number = CASE WHEN $3 = 1 THEN $4 ELSE registration_number END,
-                   updated_at = $5
+                   updated_at = $5, k1_year = $8, k1_amount_fen = $9
                  WHERE id = $6 AND stage = $7",
             )
             .bind(entry.stage.slug())
@@ -729,6 +735,8 @@ impl Db {
             .bind(at)
             .bind(id)
             .bind(from.slug())
+            .bind(k1_year)
+            .bind(k1_amount)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

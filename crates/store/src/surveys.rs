@@ -602,14 +602,24 @@ impl Db {
                     });
                 }
             }
+            // K6 reads the overall item's rating from the response itself.
+            let items: Option<String> = sqlx::query_scalar("SELECT items_json FROM surveys WHERE id = $1")
+                .bind(survey_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let overall = crate::kpi_sums::overall_rating(
+                r.answers,
+                items.as_deref().and_then(crate::kpi_sums::overall_item),
+            );
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO survey_responses (survey_id, via, org_name, received_on)
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO survey_responses (survey_id, via, org_name, received_on, overall_rating)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(survey_id)
             .bind(r.via.slug())
             .bind(r.org_name)
             .bind(&received_on)
+            .bind(overall)
             .fetch_one(&mut *tx)
             .await?;
             for (i, a) in r.answers.iter().enumerate() {

@@ -17,8 +17,9 @@ use zhiyun_domain::kpi::{
 };
 use zhiyun_domain::patent::indicator::{PopulationYear, population_for};
 use zhiyun_domain::patent::year_end;
-use zhiyun_domain::pledge::cycle::{counts_for_k1, k1_k2_by_year};
+use zhiyun_domain::pledge::cycle::counts_for_k1;
 use zhiyun_domain::policy;
+use zhiyun_domain::survey::RatingCounts;
 use zhiyun_store::kpi::{KpiDeal, KpiPatent};
 use zhiyun_store::patent_stats::CITY_CODE;
 use zhiyun_store::pledges::{PledgeFilter, PledgeRecord};
@@ -74,7 +75,7 @@ pub struct IndicatorFigures {
 pub async fn report(ctx: &Ctx, user: &Principal, q: &KpiQueryInput) -> Result<KpiReport> {
     let q = check_kpi_query(q).map_err(Error::invalid)?;
     allowed(user, &q)?;
-    compute(ctx, user, &q).await
+    compute(ctx, &q).await
 }
 
 /// 403 unless the user may read the query's district (or the city).
@@ -93,7 +94,7 @@ fn years(q: &KpiQuery, today: NaiveDate) -> std::ops::RangeInclusive<i32> {
     (q.from - 1)..=q.to.min(today.year())
 }
 
-async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport> {
+async fn compute(ctx: &Ctx, q: &KpiQuery) -> Result<KpiReport> {
     let today = ctx.clock.today();
     let district = q.district.map(|d| d.code);
     let years = years(q, today);
@@ -113,12 +114,9 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
         .collect();
     if !years.is_empty() {
         let (first, last) = (*years.start(), *years.end());
-        // K1, K2: pledges registered in each year, in one query for the period.
-        let steps = ctx
-            .db
-            .kpi_pledge_steps(year_start(first), year_end(last), district)
-            .await?;
-        let by_year = k1_k2_by_year(steps.iter().map(|(_, h)| h.as_slice()));
+        // K1, K2: pledges registered in each year (each pledge's `counts_for_k1`, kept by its
+        // writes), summed by the store for the period.
+        let by_year = ctx.db.kpi_pledge_years(first, last, district).await?;
         for y in years.clone() {
             let (count, amount) = by_year.get(&y).copied().unwrap_or_default();
             figures[0]
@@ -127,10 +125,7 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
             figures[1].values.insert(y, u128::from(count));
         }
         // K3, K4: deals effective in the years, received in the district.
-        let deals = ctx
-            .db
-            .kpi_deal_facts(year_start(first), year_end(last), district)
-            .await?;
+        let deals = ctx.db.kpi_deal_facts(first, last, district).await?;
         let by_year = k3_k4_by_year(deals.iter());
         for y in years.clone() {
             let f = by_year.get(&y).copied().unwrap_or_default();
@@ -145,8 +140,10 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
             .filter(|p| p.code == district.unwrap_or(CITY_CODE))
             .map(|p| (p.year, p.residents))
             .collect();
-        let ends: Vec<NaiveDate> = years.clone().map(year_end).collect();
-        let counts = ctx.db.high_value_counts_on(district, &ends).await?;
+        let counts = ctx
+            .db
+            .high_value_counts_at_year_ends(district, years.clone())
+            .await?;
         let overseas = ctx
             .db
             .overseas_filings_by_year(district, first, last)
@@ -163,9 +160,13 @@ async fn compute(ctx: &Ctx, user: &Principal, q: &KpiQuery) -> Result<KpiReport>
             let o = overseas.get(&y).copied().unwrap_or_default();
             figures[4].overseas_filings.insert(y, o.pct + o.direct);
         }
-        // K6: the pooled overall items of the year's surveys.
+        // K6: the pooled overall items of the years' surveys.
+        let ratings = ctx.db.kpi_overall_ratings(district, first, last).await?;
         for y in years.clone() {
-            let pooled = crate::surveys::k6_overall(ctx, user, district, y).await?;
+            let mut pooled = RatingCounts::default();
+            for (rating, n) in ratings.get(&y).into_iter().flatten() {
+                pooled.add_n(*rating, u64::try_from(*n).unwrap_or(0));
+            }
             figures[5].responses.insert(y, pooled.total());
             if let Some(pct) = pooled.top_two_pct() {
                 figures[5]
@@ -272,7 +273,7 @@ pub async fn all_districts(
             district: Some(d),
             ..q.clone()
         };
-        out.push(compute(ctx, user, &dq).await?);
+        out.push(compute(ctx, &dq).await?);
     }
     Ok(out)
 }

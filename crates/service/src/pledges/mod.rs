@@ -290,7 +290,7 @@ pub async fn move_to(
         }
     }
     ctx.db
-        .pledge_move(id, r.stage, r.history.len(), &entry, &user.who())
+        .pledge_move(id, r.stage, &r.history, &entry, &user.who())
         .await?;
     get(ctx, user, id).await
 }
