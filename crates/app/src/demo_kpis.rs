@@ -740,6 +740,44 @@ mod tests {
         let (groups, owner_years, pledges, rated) = db.kpi_sums_rebuild().await.unwrap();
         assert!(groups > 10 && owner_years > 10 && pledges > 50 && rated > 100);
         assert_eq!(kept, db.kpi_sums_snapshot().await.unwrap());
+        // A university that gave deals becomes an enterprise: its receivers' figures follow.
+        let day0 = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+        let all = db.kpi_deals(day0(2000), day0(2100), None).await.unwrap();
+        let giver = all
+            .iter()
+            .find(|d| d.fact.from_kind == zhiyun_domain::org::OrgKind::University)
+            .expect("a deal from a university");
+        let giver = db.org_get(giver.from_org_id).await.unwrap();
+        let record = zhiyun_domain::org::OrgRecord {
+            kind: zhiyun_domain::org::OrgKind::Enterprise,
+            name: giver.name.clone(),
+            uscc: giver
+                .uscc
+                .as_deref()
+                .map(|u| zhiyun_domain::ident::Uscc::parse(u).unwrap()),
+            district: giver
+                .district_code
+                .as_deref()
+                .and_then(zhiyun_domain::district::by_code),
+            address: giver.address.clone(),
+            enterprise: Some(zhiyun_domain::org::EnterpriseFacts {
+                size_class: zhiyun_domain::org::SizeClass::Small,
+                hte_certificate: None,
+                employees: None,
+                revenue: None,
+            }),
+        };
+        let before = db.kpi_sums_snapshot().await.unwrap();
+        db.org_update(giver.id, &record, &zhiyun_store::Who::system("test"))
+            .await
+            .unwrap();
+        let kept = db.kpi_sums_snapshot().await.unwrap();
+        assert_ne!(
+            before, kept,
+            "the giving party's kind is in the kept figures"
+        );
+        db.kpi_sums_rebuild().await.unwrap();
+        assert_eq!(kept, db.kpi_sums_snapshot().await.unwrap());
 
         let (id, _) = db
             .user_password_hash("demo-municipal")
@@ -776,6 +814,13 @@ mod tests {
                     .await
                     .unwrap(),
                 "K5 {district:?}"
+            );
+            assert_eq!(
+                db.overseas_filings_by_year(district, first, last)
+                    .await
+                    .unwrap(),
+                db.kpi_overseas_years(district, first, last).await.unwrap(),
+                "K5 overseas {district:?}"
             );
             let ratings = db.kpi_overall_ratings(district, first, last).await.unwrap();
             for y in first..=last {

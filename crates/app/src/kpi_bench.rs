@@ -312,12 +312,18 @@ async fn anatomy(db: &Db, ctx: &Ctx, user: &Principal, from: i32, to: i32) -> Re
         ms(t)
     );
     let t = Instant::now();
-    db.overseas_filings_by_year(None, from - 1, to).await?;
-    println!("  K5 overseas filings by year, one query: {:.1} ms", ms(t));
+    db.kpi_overseas_years(None, from - 1, to).await?;
+    println!("  K5 overseas filings by year: {:.1} ms", ms(t));
     let t = Instant::now();
     db.kpi_overall_ratings(None, from - 1, to).await?;
     println!("  K6 overall ratings by year: {:.1} ms", ms(t));
     // The same figures from the records themselves, for comparison.
+    let t = Instant::now();
+    db.overseas_filings_by_year(None, from - 1, to).await?;
+    println!(
+        "  (from the records) K5 overseas filings by year: {:.1} ms",
+        ms(t)
+    );
     let t = Instant::now();
     let n = db.kpi_pledge_steps(first, last, None).await?.len();
     println!(

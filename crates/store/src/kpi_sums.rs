@@ -3,7 +3,7 @@
 //! 50,000 responses:
 //! - `kpi_deal_sums`: deals per receiving organisation, year, kind, stage and giving party's kind;
 //! - `kpi_high_value_years`: per owner and year, the high-value patents that begin and stop
-//!   counting for K5;
+//!   counting for K5, and `kpi_overseas_years` their overseas filings;
 //! - `pledges.k1_year` / `k1_amount_fen`: what `pledge::cycle::counts_for_k1` says of the pledge;
 //! - `survey_responses.overall_rating`: the rating of the survey's overall item.
 //!
@@ -18,6 +18,7 @@ use zhiyun_domain::pledge::StageEntry;
 use zhiyun_domain::pledge::cycle::counts_for_k1;
 use zhiyun_domain::survey::{Answer, SurveyItemInput};
 
+use crate::patent_stats::OverseasCounts;
 use crate::{Db, Result, StoreError, WritePool, on_pool};
 
 /// The day a deal counts on: its effective date, else its signing date.
@@ -67,6 +68,20 @@ pub(crate) fn high_value_years_insert(filter: &str) -> String {
     )
 }
 
+/// The `INSERT … SELECT` of `kpi_overseas_years` for the patents matching `filter` (on `p`).
+pub(crate) fn overseas_years_insert(filter: &str) -> String {
+    let year = "CAST(substr(m.filed_on, 1, 4) AS INTEGER)";
+    format!(
+        "INSERT INTO kpi_overseas_years (owner_org_id, year, pct, direct)
+         SELECT p.owner_org_id, {year},
+           CAST(SUM(CASE WHEN m.office = 'WO' THEN 1 ELSE 0 END) AS BIGINT),
+           CAST(SUM(CASE WHEN m.office = 'WO' THEN 0 ELSE 1 END) AS BIGINT)
+         FROM patent_overseas m JOIN patents p ON p.id = m.patent_id
+         WHERE m.filed_on IS NOT NULL AND m.via_pct = FALSE AND {filter}
+         GROUP BY p.owner_org_id, {year}"
+    )
+}
+
 /// Recompute `kpi_deal_sums` of the deals received by organisation `$to_org` inside `$tx` (on
 /// PostgreSQL after locking the organisation's row, so two writers of its deals take turns).
 macro_rules! refresh_deal_sums {
@@ -92,8 +107,9 @@ macro_rules! refresh_deal_sums {
 }
 pub(crate) use refresh_deal_sums;
 
-/// Recompute `kpi_high_value_years` of the patents owned by organisation `$owner` inside `$tx`.
-macro_rules! refresh_high_value_years {
+/// Recompute `kpi_high_value_years` and `kpi_overseas_years` of the patents owned by
+/// organisation `$owner` inside `$tx`.
+macro_rules! refresh_patent_sums {
     ($db:expr, $tx:expr, $owner:expr) => {{
         let org: i64 = $owner;
         if matches!($db, $crate::Db::Postgres(_)) {
@@ -112,9 +128,19 @@ macro_rules! refresh_high_value_years {
         .bind(org)
         .execute(&mut *$tx)
         .await?;
+        sqlx::query("DELETE FROM kpi_overseas_years WHERE owner_org_id = $1")
+            .bind(org)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(
+            $crate::kpi_sums::overseas_years_insert("p.owner_org_id = $1"),
+        ))
+        .bind(org)
+        .execute(&mut *$tx)
+        .await?;
     }};
 }
-pub(crate) use refresh_high_value_years;
+pub(crate) use refresh_patent_sums;
 
 /// K1/K2's columns of a pledge whose history is `history`: `(k1_year, k1_amount_fen)`.
 pub(crate) fn k1_columns(history: &[StageEntry]) -> (Option<i64>, Option<i64>) {
@@ -166,6 +192,10 @@ impl Db {
             sqlx::query(sqlx::AssertSqlSafe(deal_sums_insert("1 = 1"))).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM kpi_high_value_years").execute(&mut *tx).await?;
             sqlx::query(sqlx::AssertSqlSafe(high_value_years_insert("1 = 1")))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM kpi_overseas_years").execute(&mut *tx).await?;
+            sqlx::query(sqlx::AssertSqlSafe(overseas_years_insert("1 = 1")))
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("UPDATE pledges SET k1_year = NULL, k1_amount_fen = NULL")
@@ -232,6 +262,12 @@ impl Db {
             )
             .fetch_all(p)
             .await?;
+            let overseas: Vec<(i64, i32, i64, i64)> = sqlx::query_as(
+                "SELECT owner_org_id, year, pct, direct FROM kpi_overseas_years
+                 ORDER BY owner_org_id, year",
+            )
+            .fetch_all(p)
+            .await?;
             let pledges: Vec<(i64, Option<i32>, Option<i64>)> = sqlx::query_as(
                 "SELECT id, k1_year, k1_amount_fen FROM pledges ORDER BY id",
             )
@@ -242,7 +278,7 @@ impl Db {
             )
             .fetch_all(p)
             .await?;
-            Ok(format!("{deals:?}\n{years:?}\n{pledges:?}\n{responses:?}"))
+            Ok(format!("{deals:?}\n{years:?}\n{overseas:?}\n{pledges:?}\n{responses:?}"))
         })
     }
 
@@ -334,6 +370,39 @@ impl Db {
             }
         });
         Ok(counts_at_year_ends(&rows, years))
+    }
+
+    /// K5: overseas filings per year of `first..=last` by owners of `district` (`None`: all) —
+    /// [`Db::overseas_filings_by_year`] read from `kpi_overseas_years`.
+    pub async fn kpi_overseas_years(
+        &self,
+        district: Option<&str>,
+        first: i32,
+        last: i32,
+    ) -> Result<BTreeMap<i32, OverseasCounts>> {
+        const SELECT: &str =
+            "SELECT k.year, CAST(SUM(k.pct) AS BIGINT), CAST(SUM(k.direct) AS BIGINT)
+             FROM kpi_overseas_years k";
+        let rows: Vec<(i32, i64, i64)> = on_pool!(self, p => match district {
+            Some(code) => {
+                let sql = format!(
+                    "{SELECT} JOIN organisations o ON o.id = k.owner_org_id
+                     WHERE o.district_code = $3 AND k.year >= $1 AND k.year <= $2 GROUP BY k.year"
+                );
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(first).bind(last).bind(code).fetch_all(p).await?
+            }
+            None => {
+                let sql = format!("{SELECT} WHERE k.year >= $1 AND k.year <= $2 GROUP BY k.year");
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(first).bind(last).fetch_all(p).await?
+            }
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|(_, pct, direct)| pct + direct > 0)
+            .map(|(year, pct, direct)| (year, OverseasCounts { pct, direct }))
+            .collect())
     }
 
     /// K6: per year of `first..=last`, the ratings (1–5, with their counts) given to the overall

@@ -302,7 +302,7 @@ impl Db {
                 .await
                 .map_err(|e| if unique_violation(&e) { duplicate(&w.patent.number) } else { e.into() })?;
             insert_children!(tx, id, w.patent);
-            crate::kpi_sums::refresh_high_value_years!(self, tx, w.patent.owner_org_id);
+            crate::kpi_sums::refresh_patent_sums!(self, tx, w.patent.owner_org_id);
             let after = PatentRecord { id, patent: w.patent.clone(), created_at: now, updated_at: now };
             audit!(tx, who, "create", "patent", id, None::<&PatentRecord>, Some(&after));
             tx.commit().await?;
@@ -337,9 +337,9 @@ impl Db {
                     .await?;
             }
             insert_children!(tx, id, w.patent);
-            crate::kpi_sums::refresh_high_value_years!(self, tx, w.patent.owner_org_id);
+            crate::kpi_sums::refresh_patent_sums!(self, tx, w.patent.owner_org_id);
             if before.patent.owner_org_id != w.patent.owner_org_id {
-                crate::kpi_sums::refresh_high_value_years!(self, tx, before.patent.owner_org_id);
+                crate::kpi_sums::refresh_patent_sums!(self, tx, before.patent.owner_org_id);
             }
             let after = PatentRecord { id, patent: w.patent.clone(), created_at: before.created_at, updated_at: now };
             audit!(tx, who, "update", "patent", id, Some(&before), Some(&after));
@@ -768,7 +768,7 @@ impl Db {
             owners.sort_unstable();
             owners.dedup();
             for owner in owners {
-                crate::kpi_sums::refresh_high_value_years!(self, tx, owner);
+                crate::kpi_sums::refresh_patent_sums!(self, tx, owner);
             }
             let summary = serde_json::json!({
                 "rows": out.created.len(),

@@ -144,10 +144,7 @@ async fn compute(ctx: &Ctx, q: &KpiQuery) -> Result<KpiReport> {
             .db
             .high_value_counts_at_year_ends(district, years.clone())
             .await?;
-        let overseas = ctx
-            .db
-            .overseas_filings_by_year(district, first, last)
-            .await?;
+        let overseas = ctx.db.kpi_overseas_years(district, first, last).await?;
         for (y, count) in years.clone().zip(counts) {
             if let Some((pop_year, residents)) = population_for(y, PopulationYear::Previous, &known)
                 && let Some(v) = per_10k_residents(u64::try_from(count).unwrap_or(0), residents)

@@ -33,6 +33,16 @@ CREATE TABLE kpi_high_value_years (
     PRIMARY KEY (owner_org_id, year)
 );
 
+-- K5: per owner and year, overseas filings — PCT applications (WO) and direct filings at foreign
+-- offices (national phases entered from a PCT application are not counted again).
+CREATE TABLE kpi_overseas_years (
+    owner_org_id BIGINT NOT NULL REFERENCES organisations(id),
+    year INTEGER NOT NULL,
+    pct BIGINT NOT NULL,
+    direct BIGINT NOT NULL,
+    PRIMARY KEY (owner_org_id, year)
+);
+
 -- K1/K2: the year and secured amount a pledge counts with (`pledge::cycle::counts_for_k1`);
 -- NULL while it does not count.
 ALTER TABLE pledges ADD COLUMN k1_year INTEGER;
