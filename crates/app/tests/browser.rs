@@ -2056,7 +2056,11 @@ async fn self_registration_story(
         )
         .await
         .unwrap();
-    assert_eq!(overflow.as_bool(), Some(true), "/register fits a 390 px screen");
+    assert_eq!(
+        overflow.as_bool(),
+        Some(true),
+        "/register fits a 390 px screen"
+    );
     shot(&phone, "register-390").await;
     phone.close().await.unwrap();
 
@@ -2120,7 +2124,11 @@ async fn self_registration_story(
         .and_then(|s| s.split(['?', '#']).next())
         .unwrap_or_else(|| panic!("a listing page: {listing_url}"))
         .to_string();
-    submit_to_new_page(c, &format!("form[action='/listings/{listing}/submit'] button")).await;
+    submit_to_new_page(
+        c,
+        &format!("form[action='/listings/{listing}/submit'] button"),
+    )
+    .await;
     let refused = c.source().await.unwrap();
     assert!(
         refused.contains("本单位注册尚待审核，审核通过后方可提交"),
@@ -2137,13 +2145,12 @@ async fn self_registration_story(
     click(c, "#pending-registrations a[href='/registrations']").await;
     wait_for_url(c, "/registrations").await;
     let row = text_of(c, "#registrations tbody tr").await;
-    assert!(row.contains(name) && row.contains(&uscc), "pending row: {row}");
+    assert!(
+        row.contains(name) && row.contains(&uscc),
+        "pending row: {row}"
+    );
     shot(c, "registrations-pending").await;
-    submit_to_new_page(
-        c,
-        "#registrations tbody tr form[action$='/approve'] button",
-    )
-    .await;
+    submit_to_new_page(c, "#registrations tbody tr form[action$='/approve'] button").await;
     wait_for_url(c, "notice=registration_approved").await;
     log_out(c).await;
 
@@ -2154,7 +2161,11 @@ async fn self_registration_story(
         "no pending card once approved"
     );
     c.goto(&format!("{base}/listings/{listing}")).await.unwrap();
-    submit_to_new_page(c, &format!("form[action='/listings/{listing}/submit'] button")).await;
+    submit_to_new_page(
+        c,
+        &format!("form[action='/listings/{listing}/submit'] button"),
+    )
+    .await;
     wait_for_url(c, "notice=listing_submit").await;
     log_out(c).await;
     println!(

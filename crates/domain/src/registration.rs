@@ -95,7 +95,11 @@ pub struct Registration {
 /// rules (username, password length, the confirmation equal to the password).
 pub fn check_registration(input: &RegistrationInput) -> Result<Registration, Vec<FieldError>> {
     let mut errs = Errors::default();
-    let kind = input.kind.as_deref().map(str::trim).and_then(OrgKind::parse);
+    let kind = input
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .and_then(OrgKind::parse);
     if let Some(k) = kind
         && !may_self_register(k)
     {
@@ -146,9 +150,8 @@ pub fn check_registration(input: &RegistrationInput) -> Result<Registration, Vec
             errs.push(FieldError::required("contact_phone", "联系电话"));
             None
         }
-        Some(p) => errs.take(
-            parse_phone(p).map_err(|e| FieldError::new("contact_phone", e.code, e.message)),
-        ),
+        Some(p) => errs
+            .take(parse_phone(p).map_err(|e| FieldError::new("contact_phone", e.code, e.message))),
     };
     let username = match input.username.as_deref().map(str::trim) {
         None | Some("") => {
@@ -158,7 +161,9 @@ pub fn check_registration(input: &RegistrationInput) -> Result<Registration, Vec
         Some(u) => errs.take(check_username(u)),
     };
     let display_name = errs
-        .take(check_display_name(input.display_name.as_deref().unwrap_or("")))
+        .take(check_display_name(
+            input.display_name.as_deref().unwrap_or(""),
+        ))
         .flatten();
     let password = input.password.clone().unwrap_or_default();
     if password.is_empty() {
@@ -279,7 +284,10 @@ mod tests {
             i.kind = Some(kind.into());
             i.size_class = None;
             let errs = check_registration(&i).unwrap_err();
-            assert_eq!((errs[0].field.as_str(), errs[0].code), ("kind", Code::UnknownKind));
+            assert_eq!(
+                (errs[0].field.as_str(), errs[0].code),
+                ("kind", Code::UnknownKind)
+            );
         }
         assert!(may_self_register(OrgKind::Bank) && may_self_register(OrgKind::University));
     }

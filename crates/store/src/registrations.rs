@@ -189,9 +189,14 @@ impl Db {
     }
 
     /// Self-registered organisations, newest first (at most 500), of one approval state or all.
-    pub async fn registration_list(&self, approval: Option<Approval>) -> Result<Vec<RegistrationRow>> {
+    pub async fn registration_list(
+        &self,
+        approval: Option<Approval>,
+    ) -> Result<Vec<RegistrationRow>> {
         let sql = match approval {
-            Some(_) => format!("{SELECT} WHERE o.approval = $1 ORDER BY r.created_at DESC, o.id DESC LIMIT 500"),
+            Some(_) => format!(
+                "{SELECT} WHERE o.approval = $1 ORDER BY r.created_at DESC, o.id DESC LIMIT 500"
+            ),
             None => format!("{SELECT} ORDER BY r.created_at DESC, o.id DESC LIMIT 500"),
         };
         on_pool!(self, p => {

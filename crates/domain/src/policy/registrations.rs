@@ -56,7 +56,9 @@ pub fn not_approved_reason(approval: Approval) -> Option<&'static str> {
     match approval {
         Approval::Approved => None,
         Approval::Pending => Some("本单位注册尚待审核，审核通过后方可提交"),
-        Approval::Rejected => Some("本单位注册未通过审核，不能提交；请按审核意见修改后联系所在区集聚区运营方"),
+        Approval::Rejected => {
+            Some("本单位注册未通过审核，不能提交；请按审核意见修改后联系所在区集聚区运营方")
+        }
     }
 }
 
@@ -84,10 +86,26 @@ mod issue18_tests {
                 registration_approver(kind, Some(XUHUI)),
                 Approver::DistrictOperator(XUHUI)
             );
-            assert!(can_decide_registration(&actor(Role::Operator, Some(XUHUI)), kind, Some(XUHUI)));
-            assert!(!can_decide_registration(&actor(Role::Operator, Some(MINHANG)), kind, Some(XUHUI)));
-            assert!(!can_decide_registration(&actor(Role::Municipal, None), kind, Some(XUHUI)));
-            assert!(!can_decide_registration(&actor(Role::District, Some(XUHUI)), kind, Some(XUHUI)));
+            assert!(can_decide_registration(
+                &actor(Role::Operator, Some(XUHUI)),
+                kind,
+                Some(XUHUI)
+            ));
+            assert!(!can_decide_registration(
+                &actor(Role::Operator, Some(MINHANG)),
+                kind,
+                Some(XUHUI)
+            ));
+            assert!(!can_decide_registration(
+                &actor(Role::Municipal, None),
+                kind,
+                Some(XUHUI)
+            ));
+            assert!(!can_decide_registration(
+                &actor(Role::District, Some(XUHUI)),
+                kind,
+                Some(XUHUI)
+            ));
         }
     }
 
@@ -101,13 +119,30 @@ mod issue18_tests {
             OrgKind::MunicipalBureau,
             OrgKind::ParkOperator,
         ] {
-            assert_eq!(registration_approver(kind, Some(XUHUI)), Approver::MunicipalBureau);
-            assert!(can_decide_registration(&actor(Role::Municipal, None), kind, Some(XUHUI)));
-            assert!(!can_decide_registration(&actor(Role::Operator, Some(XUHUI)), kind, Some(XUHUI)));
+            assert_eq!(
+                registration_approver(kind, Some(XUHUI)),
+                Approver::MunicipalBureau
+            );
+            assert!(can_decide_registration(
+                &actor(Role::Municipal, None),
+                kind,
+                Some(XUHUI)
+            ));
+            assert!(!can_decide_registration(
+                &actor(Role::Operator, Some(XUHUI)),
+                kind,
+                Some(XUHUI)
+            ));
         }
         // Without a district nobody but the bureau can be the approver.
-        assert_eq!(registration_approver(OrgKind::Enterprise, None), Approver::MunicipalBureau);
-        let admin = Actor { admin: true, ..actor(Role::Enterprise, None) };
+        assert_eq!(
+            registration_approver(OrgKind::Enterprise, None),
+            Approver::MunicipalBureau
+        );
+        let admin = Actor {
+            admin: true,
+            ..actor(Role::Enterprise, None)
+        };
         assert!(can_decide_registration(&admin, OrgKind::Bank, None));
     }
 
@@ -115,7 +150,12 @@ mod issue18_tests {
     fn issue18_only_approvers_list_registrations() {
         assert!(can_list_registrations(&actor(Role::Operator, Some(XUHUI))));
         assert!(can_list_registrations(&actor(Role::Municipal, None)));
-        for role in [Role::Enterprise, Role::Bank, Role::District, Role::University] {
+        for role in [
+            Role::Enterprise,
+            Role::Bank,
+            Role::District,
+            Role::University,
+        ] {
             assert!(!can_list_registrations(&actor(role, Some(XUHUI))));
         }
     }

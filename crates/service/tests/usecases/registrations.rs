@@ -234,9 +234,15 @@ async fn issue18_a_rejection_needs_a_reason_and_the_organisation_reads_it() {
         .await
         .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Invalid, Code::ReasonRequired));
-    registrations::decide(&w.ctx, &w.op, r.org_id, false, Some("营业执照信息与填报不符"))
-        .await
-        .unwrap();
+    registrations::decide(
+        &w.ctx,
+        &w.op,
+        r.org_id,
+        false,
+        Some("营业执照信息与填报不符"),
+    )
+    .await
+    .unwrap();
     let me = log_in(&w.ctx, "rejected-ent").await;
     assert_eq!(me.org_approval, Approval::Rejected);
     let mine = registrations::mine(&w.ctx, &me).await.unwrap().unwrap();

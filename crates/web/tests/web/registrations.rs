@@ -105,8 +105,14 @@ async fn issue18_the_form_names_every_bad_field_in_chinese_and_keeps_no_password
     assert!(html.contains("联系电话"));
     assert!(html.contains("用户名只能包含"));
     assert!(html.contains("两次输入的密码不一致"));
-    assert!(!html.contains("register-123"), "the password is not sent back");
-    assert!(html.contains("上海自注册科技有限公司1"), "typed values are kept");
+    assert!(
+        !html.contains("register-123"),
+        "the password is not sent back"
+    );
+    assert!(
+        html.contains("上海自注册科技有限公司1"),
+        "typed values are kept"
+    );
 }
 
 #[tokio::test]
@@ -114,21 +120,18 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
     let app = spawn().await;
     let res = post_form(&app, &form("self-ent", 1)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    assert_eq!(
-        res.location(),
-        "/login?notice=registered&username=self-ent"
-    );
-    let login = app
-        .get(res.location(), As::Anon)
-        .await
-        .page(StatusCode::OK);
+    assert_eq!(res.location(), "/login?notice=registered&username=self-ent");
+    let login = app.get(res.location(), As::Anon).await.page(StatusCode::OK);
     assert!(login.contains("value=\"self-ent\""));
     assert!(login.contains("注册已提交"));
 
     let me = app.try_login("self-ent", "register-123").await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text());
     let cookie = me.session_cookie().unwrap();
-    let home = app.get("/home", As::Cookie(&cookie)).await.page(StatusCode::OK);
+    let home = app
+        .get("/home", As::Cookie(&cookie))
+        .await
+        .page(StatusCode::OK);
     assert!(home.contains("待审核"), "{home}");
     // A draft is allowed; its submission is refused with the reason.
     let res = app
@@ -164,7 +167,12 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
     assert!(list.contains("13912345678"));
     // The operator of 闵行 and the enterprise do not see it.
     let (s, v) = app
-        .call(Some("op_mh"), axum::http::Method::GET, "/api/v1/registrations?status=pending", None)
+        .call(
+            Some("op_mh"),
+            axum::http::Method::GET,
+            "/api/v1/registrations?status=pending",
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v.as_array().unwrap().len(), 0);
@@ -172,7 +180,12 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
         .await
         .api_error(StatusCode::FORBIDDEN, "forbidden");
     let (s, v) = app
-        .call(Some("op"), axum::http::Method::GET, "/api/v1/registrations?status=pending", None)
+        .call(
+            Some("op"),
+            axum::http::Method::GET,
+            "/api/v1/registrations?status=pending",
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let org_id = v[0]["org_id"].as_i64().unwrap();
@@ -187,7 +200,11 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
             &[("comment", "")],
         )
         .await;
-    assert!(res.location().starts_with("/registrations?error="), "{}", res.location());
+    assert!(
+        res.location().starts_with("/registrations?error="),
+        "{}",
+        res.location()
+    );
     let res = app
         .form(
             &format!("/registrations/{org_id}/approve"),
@@ -195,10 +212,16 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
             &[("comment", "")],
         )
         .await;
-    assert_eq!(res.location(), "/registrations?notice=registration_approved");
+    assert_eq!(
+        res.location(),
+        "/registrations?notice=registration_approved"
+    );
     let res = app.post(&submit, As::Cookie(&cookie), json!({})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-    let home = app.get("/home", As::Cookie(&cookie)).await.page(StatusCode::OK);
+    let home = app
+        .get("/home", As::Cookie(&cookie))
+        .await
+        .page(StatusCode::OK);
     assert!(!home.contains("id=\"my-registration\""));
 }
 
@@ -246,24 +269,54 @@ async fn issue18_the_api_answers_codes_naming_fields_and_refuses_duplicates() {
     // Decisions: the bureau does not decide on an enterprise; a rejection needs a comment.
     let reject = format!("/api/v1/registrations/{org_id}/reject");
     let (s, _) = app
-        .call(Some("muni"), axum::http::Method::POST, &reject, Some(json!({"comment": "不符"})))
+        .call(
+            Some("muni"),
+            axum::http::Method::POST,
+            &reject,
+            Some(json!({"comment": "不符"})),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, v) = app
-        .call(Some("op"), axum::http::Method::POST, &reject, Some(json!({})))
+        .call(
+            Some("op"),
+            axum::http::Method::POST,
+            &reject,
+            Some(json!({})),
+        )
         .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
+    );
     let (s, v) = app
-        .call(Some("op"), axum::http::Method::POST, &reject, Some(json!({"comment": "营业执照信息不符"})))
+        .call(
+            Some("op"),
+            axum::http::Method::POST,
+            &reject,
+            Some(json!({"comment": "营业执照信息不符"})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "rejected");
     let (s, v) = app
-        .call(Some("op"), axum::http::Method::POST, &format!("/api/v1/registrations/{org_id}/approve"), Some(json!({})))
+        .call(
+            Some("op"),
+            axum::http::Method::POST,
+            &format!("/api/v1/registrations/{org_id}/approve"),
+            Some(json!({})),
+        )
         .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("already_decided")));
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("already_decided"))
+    );
     // The rejected organisation's user reads the reason on the home.
-    let me = app.try_login("api-ent", "register-123").await.session_cookie().unwrap();
+    let me = app
+        .try_login("api-ent", "register-123")
+        .await
+        .session_cookie()
+        .unwrap();
     let home = app.get("/home", As::Cookie(&me)).await.page(StatusCode::OK);
     assert!(home.contains("营业执照信息不符"), "{home}");
     assert!(home.contains("未通过"));
@@ -280,8 +333,14 @@ async fn issue18_the_api_answers_codes_naming_fields_and_refuses_duplicates() {
         .into_iter()
         .map(|e| format!("{} {}", e.action, e.entity))
         .collect();
-    assert!(audit.iter().any(|a| a == "reject registration"), "{audit:?}");
-    assert!(audit.iter().any(|a| a == "register organisation"), "{audit:?}");
+    assert!(
+        audit.iter().any(|a| a == "reject registration"),
+        "{audit:?}"
+    );
+    assert!(
+        audit.iter().any(|a| a == "register organisation"),
+        "{audit:?}"
+    );
 }
 
 #[tokio::test]
