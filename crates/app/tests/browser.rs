@@ -1122,6 +1122,13 @@ async fn browser_story_every_role_in_chromium() {
     .await;
     pledges_story(&client, &base).await;
     kpis_story(&client, &base).await;
+    self_registration_story(
+        &client,
+        &base,
+        &format!("http://127.0.0.1:{driver_port}"),
+        &dir.join("register-phone-profile"),
+    )
+    .await;
     auctions_story(
         &client,
         &base,
@@ -2009,4 +2016,159 @@ async fn auctions_story(
     log_out(c).await;
     b.close().await.unwrap();
     println!("E2E: the auction story took {:?}", begun.elapsed());
+}
+
+/// Issue 18 done-when: a visitor registers an enterprise in 徐汇区 through `/register` (at 1400 px
+/// and on a 390 px phone), logs in at once and sees 待审核 on the home; submitting a draft listing
+/// is refused with the reason; demo-operator (徐汇's cluster operator) approves the registration;
+/// the enterprise then submits.
+async fn self_registration_story(
+    c: &fantoccini::Client,
+    base: &str,
+    driver: &str,
+    profile: &std::path::Path,
+) {
+    // A USCC registered in 徐汇 (310104) that the demo does not hold (its serials are random
+    // digits and letters; this one spells no demo pattern), with its check character.
+    let first17 = "91310104MA7XREG18";
+    let uscc = format!(
+        "{first17}{}",
+        zhiyun_domain::ident::uscc_check_char(first17).unwrap()
+    );
+    let name = "上海徐汇自注册新材料科技有限公司";
+    let username = "selfreg-xuhui";
+
+    // The page on a phone, 390 px wide: the fields stack, nothing runs off the side.
+    let phone = open_browser(
+        driver,
+        profile,
+        Some(serde_json::json!({
+            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0},
+            "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+        })),
+    )
+    .await;
+    phone.goto(&format!("{base}/register")).await.unwrap();
+    let overflow = phone
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overflow.as_bool(),
+        Some(true),
+        "/register fits a 390 px screen"
+    );
+    shot(&phone, "register-390").await;
+    phone.close().await.unwrap();
+
+    c.set_window_size(1400, 1000).await.unwrap();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    click(c, "a[href='/register']").await;
+    wait_for_url(c, "/register").await;
+    shot(c, "register-1400").await;
+    fill(
+        c,
+        &[
+            ("name", name),
+            ("uscc", &uscc),
+            ("district_code", "310104"),
+            ("size_class", "small"),
+            ("address", "上海市徐汇区宜山路 700 号"),
+            ("contact_name", "陈静"),
+            ("contact_phone", "13912345678"),
+            ("username", username),
+            ("display_name", "陈静"),
+            ("password", "demo12345"),
+            ("confirm", "demo12345"),
+        ],
+    )
+    .await;
+    submit_to_new_page(c, "form[action='/register'] button[type=submit]").await;
+    wait_for_url(c, "notice=registered").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+
+    // The first user logs in at once; the home says the registration waits.
+    log_in(c, base, username).await;
+    let card = text_of(c, "#my-registration").await;
+    assert!(card.contains("待审核"), "home card: {card}");
+    shot(c, "register-pending-home").await;
+    // A draft is allowed; its submission is refused with the reason.
+    c.goto(&format!("{base}/listings/new?kind=demand"))
+        .await
+        .unwrap();
+    fill(
+        c,
+        &[
+            ("title", "求高导热陶瓷基板封装技术"),
+            (
+                "description",
+                "功率模块散热不足，求高导热氮化铝陶瓷基板及封装工艺，可许可或合作开发。",
+            ),
+            ("field", "新材料"),
+            ("district_code", "310104"),
+            ("contact_name", "陈静"),
+            ("contact_phone", "13912345678"),
+            ("valid_until", "2027-06-30"),
+        ],
+    )
+    .await;
+    click(c, "input[name=modes][value='许可']").await;
+    submit_to_new_page(c, "form[action='/listings/new'] button[type=submit]").await;
+    let listing_url = c.current_url().await.unwrap().to_string();
+    let listing = listing_url
+        .split("/listings/")
+        .nth(1)
+        .and_then(|s| s.split(['?', '#']).next())
+        .unwrap_or_else(|| panic!("a listing page: {listing_url}"))
+        .to_string();
+    submit_to_new_page(
+        c,
+        &format!("form[action='/listings/{listing}/submit'] button"),
+    )
+    .await;
+    let refused = c.source().await.unwrap();
+    assert!(
+        refused.contains("本单位注册尚待审核，审核通过后方可提交"),
+        "the submission is refused with the reason"
+    );
+    shot(c, "register-submit-refused").await;
+    c.goto(&format!("{base}/home")).await.unwrap();
+    log_out(c).await;
+
+    // 徐汇's cluster operator sees the registration on its home and approves it.
+    log_in(c, base, "demo-operator").await;
+    let card = text_of(c, "#pending-registrations").await;
+    assert!(card.contains("1 家"), "operator's card: {card}");
+    click(c, "#pending-registrations a[href='/registrations']").await;
+    wait_for_url(c, "/registrations").await;
+    let row = text_of(c, "#registrations tbody tr").await;
+    assert!(
+        row.contains(name) && row.contains(&uscc),
+        "pending row: {row}"
+    );
+    shot(c, "registrations-pending").await;
+    submit_to_new_page(c, "#registrations tbody tr form[action$='/approve'] button").await;
+    wait_for_url(c, "notice=registration_approved").await;
+    log_out(c).await;
+
+    // The enterprise submits its draft now.
+    log_in(c, base, username).await;
+    assert!(
+        c.find(Locator::Id("my-registration")).await.is_err(),
+        "no pending card once approved"
+    );
+    c.goto(&format!("{base}/listings/{listing}")).await.unwrap();
+    submit_to_new_page(
+        c,
+        &format!("form[action='/listings/{listing}/submit'] button"),
+    )
+    .await;
+    wait_for_url(c, "notice=listing_submit").await;
+    log_out(c).await;
+    println!(
+        "E2E: a self-registered enterprise was approved by its district operator and could then submit"
+    );
 }

@@ -23,6 +23,7 @@ pub mod patent;
 pub mod pledge;
 pub mod policy;
 pub mod precheck;
+pub mod registration;
 pub mod survey;
 pub mod time;
 pub mod trademark;

@@ -31,6 +31,7 @@ pub mod matching;
 pub mod orgs;
 pub mod patents;
 pub mod pledges;
+pub mod registrations;
 pub mod sessions;
 pub mod surveys;
 pub mod system;

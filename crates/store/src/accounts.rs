@@ -4,6 +4,7 @@ use serde::Serialize;
 use zhiyun_domain::code::Code;
 use zhiyun_domain::org::{OrgKind, Role};
 use zhiyun_domain::policy::Actor;
+use zhiyun_domain::registration::Approval;
 
 use crate::password::{random_hex, secret_hash};
 use crate::{Db, Result, StoreError, Who, WritePool, audit, now, on_pool, unique_violation};
@@ -32,6 +33,8 @@ pub struct Principal {
     pub org_name: String,
     pub org_kind: OrgKind,
     pub district_code: Option<String>,
+    /// Whether the organisation's registration is approved (self-registered ones start pending).
+    pub org_approval: Approval,
 }
 
 /// A principal as the query returns it, before its organisation's kind is decoded.
@@ -45,6 +48,7 @@ pub(crate) struct PrincipalRow {
     org_name: String,
     org_kind: String,
     district_code: Option<String>,
+    org_approval: String,
 }
 
 impl TryFrom<PrincipalRow> for Principal {
@@ -56,6 +60,11 @@ impl TryFrom<PrincipalRow> for Principal {
             id: r.org_id,
             detail: format!("kind {:?}", r.org_kind),
         })?;
+        let org_approval = Approval::parse(&r.org_approval).ok_or_else(|| StoreError::Corrupt {
+            entity: "organisation",
+            id: r.org_id,
+            detail: format!("approval {:?}", r.org_approval),
+        })?;
         Ok(Principal {
             id: r.id,
             username: r.username,
@@ -65,6 +74,7 @@ impl TryFrom<PrincipalRow> for Principal {
             org_name: r.org_name,
             org_kind,
             district_code: r.district_code,
+            org_approval,
         })
     }
 }
@@ -91,7 +101,7 @@ impl Principal {
 
 pub(crate) const PRINCIPAL_SELECT: &str =
     "SELECT u.id, u.username, u.display_name, u.org_id, u.is_admin,
-            o.name AS org_name, o.kind AS org_kind, o.district_code
+            o.name AS org_name, o.kind AS org_kind, o.district_code, o.approval AS org_approval
      FROM users u JOIN organisations o ON o.id = u.org_id";
 
 const USER_COLUMNS: &str =

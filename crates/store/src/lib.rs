@@ -32,6 +32,7 @@ pub mod password;
 pub mod patent_stats;
 pub mod patents;
 pub mod pledges;
+pub mod registrations;
 pub mod sessions;
 pub mod surveys;
 pub mod testing;

@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_auction_owner_consent"),
     migration!(16, "0016_deal_patent_count"),
     migration!(17, "0017_kpi_sums"),
+    migration!(18, "0018_self_registration"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -54,6 +54,8 @@ struct RoleHome {
     bank: Option<crate::pledges::BankCard>,
     /// K1–K6 of the notice's period (bureaus and operators).
     kpis: Option<crate::kpis::HomeCard>,
+    /// Issue 18: registrations waiting for the caller, or the caller's own pending registration.
+    registration: crate::registrations::HomeCard,
 }
 
 async fn role_home(
@@ -71,8 +73,10 @@ async fn role_home(
         .map_err(PageError::from)?;
     let bank = crate::pledges::bank_card(&state, &me).await?;
     let kpis = crate::kpis::home_card(&state, &me).await;
+    let registration = crate::registrations::home_card(&state, &me).await;
     Ok(page(&RoleHome {
         kpis,
+        registration,
         deals,
         bank,
         patent_reminders,

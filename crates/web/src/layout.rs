@@ -56,6 +56,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "created" => "已创建。",
         "password" => "密码已修改，其他会话已退出，您的 API 令牌已全部撤销（如需请新建）。",
         "logged_out" => "您已安全退出。",
+        "registered" => {
+            "注册已提交，请用刚才设置的用户名和密码登录。本单位注册审核通过前可以起草，但不能提交发布。"
+        }
+        "registration_approved" => "已通过该单位的注册。",
+        "registration_rejected" => "已驳回该单位的注册，审核意见已告知该单位。",
         "removed" => "已删除。",
         "user_created" => "用户已创建。",
         "user_updated" => "用户状态已更新。",

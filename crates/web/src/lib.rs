@@ -31,6 +31,7 @@ pub mod openapi;
 mod orgs;
 mod patents;
 mod pledges;
+mod registrations;
 mod session;
 mod surveys;
 // T8 reports to the municipal bureau.
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(kpis::routes())
         .merge(auctions::routes())
         .merge(bureau_reports::routes())
+        .merge(registrations::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(health::routes())

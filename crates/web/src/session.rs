@@ -77,6 +77,8 @@ struct LoginPage {
 struct NextQuery {
     next: Option<String>,
     notice: Option<String>,
+    /// Filled in after a self-registration.
+    username: Option<String>,
 }
 
 async fn login_page(
@@ -89,7 +91,7 @@ async fn login_page(
     }
     page(&LoginPage {
         layout: Layout::new(&state, None, "登录", "login").with_notice(q.notice.as_deref()),
-        username: String::new(),
+        username: q.username.unwrap_or_default(),
         next: safe_next(q.next.as_deref()),
         error: None,
     })

@@ -461,6 +461,7 @@ mod bureau_reports;
 mod deals;
 mod pledges;
 mod programmes;
+mod registrations;
 #[cfg(test)]
 mod tests;
 
@@ -468,3 +469,4 @@ pub use bureau_reports::*;
 pub use deals::*;
 pub use pledges::*;
 pub use programmes::*;
+pub use registrations::*;

@@ -15,6 +15,8 @@ use zhiyun_reports::listing_import::{self, COL_OWNER_USCC, COL_PATENTS, COL_TITL
 use zhiyun_store::Who;
 use zhiyun_store::listings::{ImportWrite, NewListing};
 
+use zhiyun_domain::registration::Approval;
+
 use crate::{Ctx, Error, Kind, Principal, Result};
 
 /// Who imports: their permissions and their name in the audit log.
@@ -22,6 +24,8 @@ use crate::{Ctx, Error, Kind, Principal, Result};
 pub struct Importer {
     pub actor: Actor,
     pub who: Who,
+    /// The importer's organisation's registration (issue 18): a pending one imports drafts only.
+    pub approval: Approval,
 }
 
 impl Importer {
@@ -36,6 +40,7 @@ impl Importer {
                 admin: true,
             },
             who: Who::cli(),
+            approval: Approval::Approved,
         }
     }
 
@@ -44,6 +49,7 @@ impl Importer {
         Importer {
             actor: user.actor(),
             who: user.who(),
+            approval: user.org_approval,
         }
     }
 
@@ -63,6 +69,7 @@ impl Importer {
         Ok(Importer {
             actor: p.actor(),
             who: Who::user(p.id, &format!("{}（命令行）", p.username)),
+            approval: p.org_approval,
         })
     }
 }
@@ -193,6 +200,11 @@ async fn check_and_write(
             Code::ForbiddenStatus,
             format!("您不能将导入的条目直接设为“{}”", status.label()),
         ));
+    }
+    if status != ListingStatus::Draft
+        && let Some(why) = policy::not_approved_reason(importer.approval)
+    {
+        return Err(Error::forbidden_because(why));
     }
     progress(Progress {
         phase: "读取文件",

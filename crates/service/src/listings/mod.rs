@@ -177,6 +177,10 @@ pub async fn act(
     if !policy::can_act_on_listing(&actor, &scope, action) {
         return Err(Error::forbidden());
     }
+    // Issue 18: a pending organisation drafts, but submits nothing for review until approved.
+    if action == ListingAction::Submit {
+        crate::registrations::require_approved(user)?;
+    }
     let after = match action.transition() {
         None => {
             ctx.db

@@ -21,6 +21,9 @@ pub async fn create(
             "只有银行可以发布知识产权质押融资产品",
         ));
     }
+    if publish {
+        crate::registrations::require_approved(user)?;
+    }
     let p = check_product(input)?;
     Ok(ctx
         .db
@@ -56,6 +59,9 @@ pub async fn set_published(
     published: bool,
 ) -> Result<ProductRecord> {
     own(ctx, user, id).await?;
+    if published {
+        crate::registrations::require_approved(user)?;
+    }
     Ok(ctx
         .db
         .product_set_published(id, published, &user.who())

@@ -12,4 +12,5 @@ mod listings;
 mod ops;
 mod patents;
 mod pledges;
+mod registrations;
 mod surveys;

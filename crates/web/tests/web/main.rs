@@ -22,4 +22,5 @@ mod pledges;
 mod processes;
 mod public_site;
 mod refusals;
+mod registrations;
 mod surveys;

@@ -234,6 +234,12 @@ const EXPECT: &[(&str, &str, &str)] = &[
         "MR",
     ),
     ("PUT", "/api/v1/reports/{year}/deadline", "MR"),
+    // self-registration (issue 18): anyone registers; the district's operator and the municipal
+    // bureau decide (the placeholder organisation did not register itself: 404 to them)
+    ("POST", "/api/v1/registrations", "*"),
+    ("GET", "/api/v1/registrations", "MOR"),
+    ("POST", "/api/v1/registrations/{org_id}/approve", "MOR"),
+    ("POST", "/api/v1/registrations/{org_id}/reject", "MOR"),
 ];
 
 // ---------- enumerating the routes ----------
