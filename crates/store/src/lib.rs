@@ -23,6 +23,7 @@ pub mod events;
 pub mod jobs;
 pub mod kpi;
 pub mod listings;
+pub mod match_contacts;
 pub mod matching;
 pub mod meta;
 mod migrate;

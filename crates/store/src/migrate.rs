@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_bureau_reports"),
     migration!(15, "0015_auction_owner_consent"),
     migration!(16, "0016_deal_patent_count"),
+    migration!(19, "0019_match_contacts"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
