@@ -54,6 +54,8 @@ struct RoleHome {
     bank: Option<crate::pledges::BankCard>,
     /// K1–K6 of the notice's period (bureaus and operators).
     kpis: Option<crate::kpis::HomeCard>,
+    /// Contact requests from matching suggestions, and the exchanged pairs (issue 18).
+    contacts: crate::match_contacts::HomeCard,
 }
 
 async fn role_home(
@@ -71,7 +73,9 @@ async fn role_home(
         .map_err(PageError::from)?;
     let bank = crate::pledges::bank_card(&state, &me).await?;
     let kpis = crate::kpis::home_card(&state, &me).await;
+    let contacts = crate::match_contacts::home_card(&state, &me).await;
     Ok(page(&RoleHome {
+        contacts,
         kpis,
         deals,
         bank,
