@@ -77,8 +77,7 @@ async fn published(
     clock: &Clock,
     who: &Principal,
     kind: &str,
-    title: &str,
-    description: &str,
+    (title, description): (&str, &str),
     district: &str,
     contact: (&str, &str),
 ) -> i64 {
@@ -134,8 +133,10 @@ async fn world() -> World {
         &clock,
         &enterprise,
         "demand",
-        "锂电池隔膜涂覆技术需求",
-        "我司需要锂电池隔膜陶瓷涂覆工艺，提升电池安全性。",
+        (
+            "锂电池隔膜涂覆技术需求",
+            "我司需要锂电池隔膜陶瓷涂覆工艺，提升电池安全性。",
+        ),
         YANGPU,
         ("王建国", "13900001111"),
     )
@@ -145,8 +146,10 @@ async fn world() -> World {
         &clock,
         &university,
         "supply",
-        "锂电池隔膜陶瓷涂覆工艺",
-        "一种锂电池隔膜陶瓷涂覆方法，提升隔膜耐热性和电池安全性。",
+        (
+            "锂电池隔膜陶瓷涂覆工艺",
+            "一种锂电池隔膜陶瓷涂覆方法，提升隔膜耐热性和电池安全性。",
+        ),
         MINHANG,
         ("李教授", "13812345678"),
     )
