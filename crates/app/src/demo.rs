@@ -463,6 +463,8 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
         )
         .await?;
     }
+    // Issue 18: an exchanged contact pair and a waiting request (needs the logins above).
+    crate::demo_contacts::load(db, &ids, &who).await?;
     // T8: the bureau's deadline and 徐汇's submitted 2025 package (needs the logins above).
     crate::demo_reports::load(db, hasher).await?;
     db.meta_set(META_KEY, "1").await?;
@@ -723,7 +725,7 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
         (
             by_name(&enterprises, "上海芯联微电子科技有限公司"),
             "demand",
-            "芯片发热降频，求封装散热方案",
+            crate::demo_contacts::CHIP_DEMAND,
             "我司功率芯片满载时温度过高、频繁降频，客户投诉多。现用导热硅脂效果不好，希望引进高导热封装界面材料技术，可许可或转让。",
             "电子信息",
             vec![],
@@ -743,8 +745,16 @@ async fn listings(db: &Db, who: &Who) -> Result<()> {
                 wan.into(),
             )),
             district_code: owner.district_code.clone(),
-            contact_name: Some("陈伟".into()),
-            contact_phone: Some("13912340001".into()),
+            // Each side its own contact, so the exchange shows one side's to the other.
+            contact_name: Some(if kind == "supply" { "陈伟" } else { "刘洋" }.into()),
+            contact_phone: Some(
+                if kind == "supply" {
+                    "13912340001"
+                } else {
+                    "13812340002"
+                }
+                .into(),
+            ),
             valid_until: Some(valid_until.clone()),
             patents: vec![],
             maturity: (kind == "supply").then(|| "中试".into()),

@@ -18,6 +18,7 @@ mod backup;
 mod bench;
 mod demo;
 mod demo_auctions;
+mod demo_contacts;
 mod demo_deals;
 mod demo_kpis;
 mod demo_patents;

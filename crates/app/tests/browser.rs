@@ -1129,6 +1129,7 @@ async fn browser_story_every_role_in_chromium() {
         &dir.join("register-phone-profile"),
     )
     .await;
+    match_interest_story(&client, &base, driver_port, &dir).await;
     auctions_story(
         &client,
         &base,
@@ -1140,6 +1141,191 @@ async fn browser_story_every_role_in_chromium() {
     drop(driver);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 18 done-when: a match interest accepted by both sides. demo-enterprise presses 感兴趣 on
+/// the interface-material supply suggested for its chip-overheating demand (the university's
+/// contact masked until then); demo-university sees the request on its home and accepts; both
+/// now see each other's contact; demo-operator sees the pair on its home and turns it into a
+/// deal lead. Screenshots of the suggestions at 1400 and 390 px.
+async fn match_interest_story(
+    c: &fantoccini::Client,
+    base: &str,
+    driver_port: u16,
+    dir: &std::path::Path,
+) {
+    const DEMAND: &str = "芯片发热降频，求封装散热方案";
+    const SUPPLY: &str = "一种芯片封装用高导热界面材料及其制备方法";
+    /// The suggestion (or request) item whose link reads `title`, inside `within`.
+    fn item(within: &str, tag: &str, title: &str) -> String {
+        format!("//*[@id='{within}']//{tag}[.//a[normalize-space()='{title}']]")
+    }
+    log_in(c, base, "demo-enterprise").await;
+    c.goto(&format!("{base}/listings/mine")).await.unwrap();
+    c.find(Locator::LinkText(DEMAND))
+        .await
+        .expect("the enterprise's demand")
+        .click()
+        .await
+        .unwrap();
+    let suggestion = c
+        .wait()
+        .for_element(Locator::XPath(&item("matches", "li", SUPPLY)))
+        .await
+        .expect("the supply suggested for the demand");
+    let supply_item = suggestion.attr("id").await.unwrap().expect("match-<id>");
+    let demand_url = c.current_url().await.unwrap().path().to_string();
+    let text = suggestion.text().await.unwrap();
+    assert!(
+        text.contains("上海交通大学") && text.contains("80 万元"),
+        "the other party and its price: {text}"
+    );
+    assert!(
+        text.contains("陈**") && text.contains("139****0001") && !text.contains("13912340001"),
+        "masked before both agree: {text}"
+    );
+    // The reasons on one line of chips, the decline reasons as small buttons.
+    let chips = c
+        .find_all(Locator::Css(&format!("#{supply_item} .chips .chip")))
+        .await
+        .unwrap();
+    assert!(!chips.is_empty(), "reason chips");
+    assert!(
+        c.find(Locator::Css(&format!("#{supply_item} select")))
+            .await
+            .is_err(),
+        "no dropdown under the suggestion"
+    );
+    c.execute(
+        "document.getElementById('matches').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.set_window_size(1400, 1000).await.unwrap();
+    c.execute(
+        "document.getElementById('matches').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "match-suggestions-1400").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    submit_to_new_page(
+        c,
+        &format!("#{supply_item} form[action$='/feedback'] input[value=interested] + button"),
+    )
+    .await;
+    wait_for_url(c, "notice=match_interest").await;
+    let asked = text_of(c, &format!("#{supply_item}")).await;
+    assert!(asked.contains("待对方回应"), "{asked}");
+    println!("E2E: demo-enterprise pressed 感兴趣: a contact request went to 上海交通大学");
+    log_out(c).await;
+
+    log_in(c, base, "demo-university").await;
+    let card = text_of(c, "#contact-requests").await;
+    assert!(card.contains("待我回应") && card.contains(DEMAND), "{card}");
+    let request = c
+        .find(Locator::XPath(&item("contact-requests", "li", SUPPLY)))
+        .await
+        .expect("the request on the university's home");
+    let before = request.text().await.unwrap();
+    assert!(
+        before.contains("刘**") && !before.contains("13812340002"),
+        "{before}"
+    );
+    let accept = request
+        .find(Locator::Css("form[action$='/accept'] button"))
+        .await
+        .expect("the accept button");
+    accept.click().await.unwrap();
+    wait_for_url(c, "notice=contact_accepted").await;
+    let after = c
+        .find(Locator::XPath(&item("contact-requests", "li", SUPPLY)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains("已交换联系方式") && after.contains("刘洋") && after.contains("13812340002"),
+        "the university sees the enterprise's contact: {after}"
+    );
+    println!("E2E: demo-university accepted on its home and sees the enterprise's contact");
+    log_out(c).await;
+
+    log_in(c, base, "demo-enterprise").await;
+    c.goto(&format!("{base}{demand_url}")).await.unwrap();
+    let exchanged = text_of(c, &format!("#{supply_item}")).await;
+    assert!(
+        exchanged.contains("已交换联系方式")
+            && exchanged.contains("陈伟")
+            && exchanged.contains("13912340001"),
+        "the enterprise sees the university's contact: {exchanged}"
+    );
+    println!("E2E: demo-enterprise sees the university's contact unmasked");
+    log_out(c).await;
+    // The same page on a phone.
+    let phone = open_browser(
+        &format!("http://127.0.0.1:{driver_port}"),
+        &dir.join("interest-phone-profile"),
+        Some(serde_json::json!({
+            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0},
+            "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+        })),
+    )
+    .await;
+    log_in(&phone, base, "demo-enterprise").await;
+    phone.goto(&format!("{base}{demand_url}")).await.unwrap();
+    phone
+        .execute(
+            "document.getElementById('matches').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let overflow = phone
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap_or(0) <= 0,
+        "no sideways scrolling at 390 px: {overflow}"
+    );
+    shot(&phone, "match-suggestions-390").await;
+    phone.close().await.unwrap();
+
+    log_in(c, base, "demo-operator").await;
+    let pair = c
+        .find(Locator::XPath(&item("contact-requests", "li", SUPPLY)))
+        .await
+        .expect("the exchanged pair on the operator's home");
+    let text = pair.text().await.unwrap();
+    assert!(
+        text.contains("13912340001") && text.contains("13812340002"),
+        "{text}"
+    );
+    pair.find(Locator::Css("form[action$='/lead'] button"))
+        .await
+        .expect("the lead button")
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(c, "notice=contact_lead").await;
+    let led = c
+        .find(Locator::XPath(&item("contact-requests", "li", SUPPLY)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(led.contains("已转为交易线索 #"), "{led}");
+    println!("E2E: demo-operator turned the exchanged pair into a deal lead");
+    log_out(c).await;
+    println!("E2E: a match interest was accepted by both sides and the contacts were exchanged");
 }
 
 /// Set form fields by id (date inputs included) with JavaScript, as a user would type them.

@@ -222,6 +222,11 @@ codes! {
     PackageAccepted = "package_accepted",
     PackageNotSubmitted = "package_not_submitted",
     PackageSubmitted = "package_submitted",
+    // Contact requests from matching suggestions (issue 18).
+    AlreadyExchanged = "already_exchanged",
+    AlreadyRequested = "already_requested",
+    ContactsNotExchanged = "contacts_not_exchanged",
+    RequestDeclined = "request_declined",
 }
 
 impl Code {

@@ -5,6 +5,8 @@
 //! The text relevance itself (BM25 over jieba words with synonyms and character bigrams) is the
 //! search crate's; everything here is a pure function of what it found.
 
+pub mod contact;
+
 use crate::code::Code;
 use serde::Serialize;
 
@@ -110,6 +112,30 @@ impl Reason {
                 budget_wan,
             } => format!("参考价格 {price_wan} 万元在预算 {budget_wan} 万元以内"),
             Reason::PriceNegotiable => "价格面议，可协商".to_string(),
+            Reason::SameDistrict { district } => format!("同在{district}"),
+        }
+    }
+
+    /// The reason in a few characters, for one line of chips under a suggestion (issue 18);
+    /// the full [`Reason::text`] goes in the chip's title.
+    pub fn chip(&self) -> String {
+        let guessed = |inferred: bool| if inferred { "≈" } else { "" };
+        match self {
+            Reason::SharedTerms { terms } => {
+                let shown: Vec<&str> = terms.iter().take(3).map(String::as_str).collect();
+                let more = if terms.len() > 3 { "…" } else { "" };
+                format!("关键词 {}{more}", shown.join("·"))
+            }
+            Reason::SameIpcGroup { group, inferred } => {
+                format!("{}IPC {group}", guessed(*inferred))
+            }
+            Reason::SameIpcSubclass { subclass, inferred } => {
+                format!("{}IPC {subclass}", guessed(*inferred))
+            }
+            Reason::SameField { field, inferred } => format!("{}{field}", guessed(*inferred)),
+            Reason::ModesFit { modes } => modes.join("/"),
+            Reason::PriceWithinBudget { .. } => "价格在预算内".to_string(),
+            Reason::PriceNegotiable => "价格面议".to_string(),
             Reason::SameDistrict { district } => format!("同在{district}"),
         }
     }
@@ -585,5 +611,38 @@ mod tests {
         let got = ndcg_at(10, &["S9", "S1"], &grades);
         assert!((got - dcg / idcg).abs() < 1e-12, "{got}");
         assert_eq!(ndcg_at(10, &["S9"], &[]), 0.0);
+    }
+
+    #[test]
+    fn issue18_t3_reasons_fit_on_one_line_of_chips() {
+        let terms = Reason::SharedTerms {
+            terms: ["锂电池", "隔膜", "涂覆", "陶瓷"]
+                .map(String::from)
+                .to_vec(),
+        };
+        assert_eq!(terms.chip(), "关键词 锂电池·隔膜·涂覆…");
+        assert_eq!(
+            Reason::SameIpcSubclass {
+                subclass: "H01M".into(),
+                inferred: true
+            }
+            .chip(),
+            "≈IPC H01M"
+        );
+        assert_eq!(
+            Reason::PriceWithinBudget {
+                price_wan: "80".into(),
+                budget_wan: "100".into()
+            }
+            .chip(),
+            "价格在预算内"
+        );
+        assert_eq!(
+            Reason::ModesFit {
+                modes: vec!["许可".into(), "转让".into()]
+            }
+            .chip(),
+            "许可/转让"
+        );
     }
 }

@@ -27,6 +27,7 @@ pub mod home;
 pub mod jobs;
 pub mod kpis;
 pub mod listings;
+pub mod match_contacts;
 pub mod matching;
 pub mod orgs;
 pub mod patents;

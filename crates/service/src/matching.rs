@@ -226,6 +226,18 @@ pub struct Suggested {
     pub reasons: Vec<Reason>,
     /// The owner's verdict so far: `interested` (declined ones are not suggested again).
     pub verdict: Option<String>,
+    /// The suggested listing's owner organisation (suggestions are public listings); filled by
+    /// [`matches`], empty from [`suggestions`].
+    pub org_name: String,
+    /// Its budget (demand) or reference price (supply); None = 面议.
+    pub price: Option<zhiyun_domain::money::Fen>,
+    /// The pair's contact request, as the viewer sees it (issue 18): the other side's contact is
+    /// masked until both agreed.
+    pub contact: Option<crate::match_contacts::ContactView>,
+    /// The suggested listing's contact person, masked until the contacts are exchanged.
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_masked: bool,
 }
 
 /// The best listings of the other kind for `listing`, at most `limit` (1–50), without those its
@@ -270,8 +282,22 @@ pub async fn suggestions(
             score: s.score,
             verdict: verdicts.get(&s.id).cloned(),
             reasons: s.reasons,
+            org_name: String::new(),
+            price: None,
+            contact: None,
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            contact_masked: true,
         })
         .collect())
+}
+
+/// The pair of `listing` and the listing `other` of the other kind: (demand, supply).
+fn pair_ids(listing: &ListingRecord, other: i64) -> (i64, i64) {
+    match listing.kind {
+        ListingKind::Demand => (listing.id, other),
+        ListingKind::Supply => (other, listing.id),
+    }
 }
 
 /// The listing at `id` (of `kind`, when given) if `user` may see its matches: not found
@@ -312,7 +338,44 @@ pub async fn matches(
             format!("limit 应在 1 到 {MAX_LIMIT} 之间"),
         ));
     }
-    suggestions(ctx, &l, limit).await
+    let mut found = suggestions(ctx, &l, limit).await?;
+    let actor = user.actor();
+    let now = ctx.clock.now();
+    let contacts = ctx.db.contacts_of_listing(l.id).await?;
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for s in &mut found {
+        // Issue 18: who offers it and at what price (suggestions are public listings).
+        let other = ctx.db.listing_get(s.id).await?;
+        s.price = other.price;
+        s.org_name = match names.get(&other.owner_org_id) {
+            Some(n) => n.clone(),
+            None => {
+                let n = ctx.db.org_get(other.owner_org_id).await?.name;
+                names.insert(other.owner_org_id, n.clone());
+                n
+            }
+        };
+        let (d, sup) = pair_ids(&l, s.id);
+        s.contact = contacts
+            .iter()
+            .find(|r| r.demand.listing_id == d && r.supply.listing_id == sup)
+            .filter(|r| policy::can_see_contact_request(&actor, &crate::match_contacts::pair_of(r)))
+            .map(|r| crate::match_contacts::view(&actor, r, now));
+        let exchanged = s
+            .contact
+            .as_ref()
+            .is_some_and(|c| !c.other(actor.org_id).masked);
+        s.contact_masked = !exchanged;
+        (s.contact_name, s.contact_phone) = if exchanged {
+            (other.contact_name.clone(), other.contact_phone.clone())
+        } else {
+            (
+                zhiyun_domain::listing::mask_name(&other.contact_name),
+                zhiyun_domain::listing::mask_phone(&other.contact_phone),
+            )
+        };
+    }
+    Ok(found)
 }
 
 /// T3: the owner's verdict on a suggested pair: `interested`, or `not_relevant` with a reason
@@ -356,11 +419,12 @@ pub async fn judge(
         ListingKind::Demand => (id, other),
         ListingKind::Supply => (other, id),
     };
+    let interested = verdict == Verdict::Interested;
     let (verdict, reason) = match verdict {
         Verdict::Interested => ("interested", None),
         Verdict::NotRelevant(r) => ("not_relevant", Some(r.slug().to_string())),
     };
-    Ok(ctx
+    let feedback = ctx
         .db
         .match_feedback_set(
             &Feedback {
@@ -374,7 +438,17 @@ pub async fn judge(
             },
             &user.who(),
         )
-        .await?)
+        .await?;
+    if interested {
+        // Issue 18: interest asks the other side for contact. A pair asked about already, or
+        // declined (never re-sent), stays as it is.
+        match crate::match_contacts::request(ctx, user, demand_id, supply_id).await {
+            Ok(_) => {}
+            Err(e) if e.kind != crate::Kind::Internal => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(feedback)
 }
 
 /// How often demand owners declined one organisation's supplies, by reason.

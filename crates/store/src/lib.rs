@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod kpi;
 pub mod kpi_sums;
 pub mod listings;
+pub mod match_contacts;
 pub mod matching;
 pub mod meta;
 mod migrate;

@@ -40,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_deal_patent_count"),
     migration!(17, "0017_kpi_sums"),
     migration!(18, "0018_self_registration"),
+    migration!(19, "0019_match_contacts"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -56,6 +56,8 @@ struct RoleHome {
     kpis: Option<crate::kpis::HomeCard>,
     /// Issue 18: registrations waiting for the caller, or the caller's own pending registration.
     registration: crate::registrations::HomeCard,
+    /// Contact requests from matching suggestions, and the exchanged pairs (issue 18).
+    contacts: crate::match_contacts::HomeCard,
 }
 
 async fn role_home(
@@ -74,7 +76,9 @@ async fn role_home(
     let bank = crate::pledges::bank_card(&state, &me).await?;
     let kpis = crate::kpis::home_card(&state, &me).await;
     let registration = crate::registrations::home_card(&state, &me).await;
+    let contacts = crate::match_contacts::home_card(&state, &me).await;
     Ok(page(&RoleHome {
+        contacts,
         kpis,
         registration,
         deals,

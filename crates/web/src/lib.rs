@@ -26,6 +26,7 @@ mod json;
 mod kpis;
 mod layout;
 mod listings;
+pub mod match_contacts;
 pub mod matching;
 pub mod openapi;
 mod orgs;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::routes())
         .merge(listings::routes())
         .merge(matching::routes())
+        .merge(match_contacts::routes())
         .merge(events::routes())
         .merge(patents::routes())
         .merge(deals::routes())

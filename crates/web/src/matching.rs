@@ -53,10 +53,23 @@ pub struct MatchView {
     pub reason_details: Vec<Reason>,
     /// The owner's verdict so far: `interested` (declined ones are not suggested again).
     pub verdict: Option<String>,
+    /// The suggested listing's owner organisation.
+    pub org_name: String,
+    /// Its budget (demand) or reference price (supply) in 万元; null = 面议.
+    pub price_wan: Option<String>,
+    /// The pair's contact request (issue 18), if there is one: its state and, once both sides
+    /// agreed, the other side's contact.
+    pub contact: Option<crate::match_contacts::ContactRequestView>,
+    /// The suggested listing's contact person: masked (`张**`, `138****5678`) until both sides
+    /// agreed to exchange contacts.
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_masked: bool,
 }
 
-impl From<Suggested> for MatchView {
-    fn from(s: Suggested) -> MatchView {
+impl MatchView {
+    /// `s` as `viewer_org`'s organisation sees it.
+    pub fn of(s: Suggested, viewer_org: i64) -> MatchView {
         MatchView {
             id: s.id,
             title: s.title,
@@ -64,7 +77,24 @@ impl From<Suggested> for MatchView {
             reasons: s.reasons.iter().map(Reason::text).collect(),
             verdict: s.verdict,
             reason_details: s.reasons,
+            org_name: s.org_name,
+            contact_name: s.contact_name,
+            contact_phone: s.contact_phone,
+            contact_masked: s.contact_masked,
+            price_wan: s.price.map(|p| p.to_wan_string()),
+            contact: s
+                .contact
+                .as_ref()
+                .map(|c| crate::match_contacts::ContactRequestView::of(c, viewer_org)),
         }
+    }
+
+    /// The reasons for one line of chips: (short label, full text).
+    pub fn chips(&self) -> Vec<(String, String)> {
+        self.reason_details
+            .iter()
+            .map(|r| (r.chip(), r.text()))
+            .collect()
     }
 }
 
@@ -82,7 +112,12 @@ async fn api_matches(
     q: LimitQuery,
 ) -> Result<Json<Vec<MatchView>>, ApiError> {
     let found = matching::matches(&state.svc, &user, id, Some(kind), q.limit).await?;
-    Ok(Json(found.into_iter().map(MatchView::from).collect()))
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|s| MatchView::of(s, user.org_id))
+            .collect(),
+    ))
 }
 
 /// The supplies that may solve a demand, best first, each with its reasons (the demand's owner
@@ -189,7 +224,12 @@ async fn feedback_form(
     Form(body): Form<FeedbackBody>,
 ) -> Result<Response, PageError> {
     judge(&state, &user, id, None, other, &body).await?;
-    Ok(Redirect::to(&format!("/listings/{id}?notice=match_feedback#matches")).into_response())
+    let notice = if body.verdict == "interested" {
+        "match_interest"
+    } else {
+        "match_feedback"
+    };
+    Ok(Redirect::to(&format!("/listings/{id}?notice={notice}#match-{other}")).into_response())
 }
 
 /// Declines per supplying organisation and reason.

@@ -459,6 +459,7 @@ pub fn can_set_high_value_rules(actor: &Actor) -> bool {
 
 mod bureau_reports;
 mod deals;
+mod match_contacts;
 mod pledges;
 mod programmes;
 mod registrations;
@@ -467,6 +468,7 @@ mod tests;
 
 pub use bureau_reports::*;
 pub use deals::*;
+pub use match_contacts::*;
 pub use pledges::*;
 pub use programmes::*;
 pub use registrations::*;

@@ -9,6 +9,7 @@ mod deals;
 mod events;
 mod foundation;
 mod listings;
+mod match_contacts;
 mod ops;
 mod patents;
 mod pledges;

@@ -217,6 +217,10 @@ struct DetailPage {
     reasons: Vec<(&'static str, &'static str)>,
     /// The deals this listing led to that the viewer may read: (id, title, stage).
     deals: Vec<(i64, String, String)>,
+    /// The contact requests about this listing the viewer may see (issue 18).
+    contacts: Vec<crate::match_contacts::ContactRequestView>,
+    /// Where the contact request forms return to.
+    back: String,
 }
 
 async fn detail_page(
@@ -246,7 +250,7 @@ async fn detail_page(
             zhiyun_service::matching::matches(&state.svc, u, id, None, None)
                 .await?
                 .into_iter()
-                .map(crate::matching::MatchView::from)
+                .map(|s| crate::matching::MatchView::of(s, u.org_id))
                 .collect(),
         ),
         _ => None,
@@ -266,9 +270,19 @@ async fn detail_page(
             .collect(),
         None => Vec::new(),
     };
+    let contacts = match &user {
+        Some(u) => zhiyun_service::match_contacts::of_listing(&state.svc, u, id)
+            .await?
+            .iter()
+            .map(|v| crate::match_contacts::ContactRequestView::of(v, u.org_id))
+            .collect(),
+        None => Vec::new(),
+    };
     let title = d.listing.title.clone();
     Ok(page(&DetailPage {
         deals,
+        contacts,
+        back: format!("/listings/{id}#contacts"),
         layout: Layout::new(&state, user.as_ref(), title, "listings")
             .with_notice(q.notice.as_deref()),
         l: d.into(),

@@ -16,6 +16,7 @@ mod hardening;
 mod import;
 mod kpis;
 mod listings;
+mod match_contacts;
 mod matching;
 mod patents;
 mod pledges;

@@ -125,6 +125,12 @@ const EXPECT: &[(&str, &str, &str)] = &[
         "U",
     ),
     ("GET", "/api/v1/matching/declines", "MDOR"),
+    // contact requests between the owners of a suggested pair (issue 18)
+    ("GET", "/api/v1/matches/contact-requests", "+"),
+    ("POST", "/api/v1/matches/contact-requests", "EU"),
+    ("POST", "/api/v1/matches/contact-requests/{id}/accept", "U"),
+    ("POST", "/api/v1/matches/contact-requests/{id}/decline", "U"),
+    ("POST", "/api/v1/matches/contact-requests/{id}/lead", "OR"),
     // events (T3, T5, T7)
     ("GET", "/api/v1/events", "*"),
     ("POST", "/api/v1/events", "MDOR"),
@@ -536,6 +542,19 @@ async fn fixture() -> Fixture {
         assert_eq!(s, StatusCode::CREATED, "{name}: {v}");
         fx.ids.insert(name, v["id"].as_i64().unwrap());
     }
+    // The enterprise asks the university for contact about their pair (issue 18).
+    let pair = json!({"demand_id": fx.ids["demand"], "supply_id": fx.ids["supply"]});
+    let (s, v) = fx
+        .app
+        .call(
+            Some("enterprise"),
+            Method::POST,
+            "/api/v1/matches/contact-requests",
+            Some(pair),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "contact request: {v}");
+    fx.ids.insert("contact", v["id"].as_i64().unwrap());
     fx
 }
 
@@ -585,6 +604,7 @@ impl Fixture {
                 ("id", "insurance-policies") => self.ids["policy"].to_string(),
                 ("id", "surveys") => self.ids["survey"].to_string(),
                 ("id", "events") => self.ids["event"].to_string(),
+                ("id", "contact-requests") => self.ids["contact"].to_string(),
                 // Records the fixture does not make: well-formed ids of nothing.
                 _ => "999999".into(),
             };
@@ -657,6 +677,9 @@ impl Fixture {
                 "items": [{"kind": "rating", "text": "总体满意度", "overall": true}],
                 "invited": 10}),
             ("POST", "/api/v1/events/{id}/attendance") => json!({"org_id": ent, "attended": true}),
+            ("POST", "/api/v1/matches/contact-requests") => {
+                json!({"demand_id": self.ids["demand"], "supply_id": self.ids["supply"]})
+            }
             ("POST", "/api/v1/deals/{id}/stage") => json!({"stage": "signed", "on": "2025-06-01"}),
             ("POST", "/api/v1/pledges/{id}/stage") => {
                 json!({"stage": "withdrawn", "on": "2026-10-30"})
