@@ -263,7 +263,7 @@ async fn new_page(
 ) -> Result<Response, PageError> {
     let (form, source) = if let Some(lead) = q.lead {
         let d = uc::draft_from_lead(&state.svc, &user, lead).await?;
-        (form_of(&d), Some(format!("对接会形成的对接意向 #{lead}")))
+        (form_of(&d), Some(format!("交易线索（对接意向）#{lead}")))
     } else if let Some(l) = q.listing {
         let d = uc::draft_from_listing(&state.svc, &user, l).await?;
         (form_of(&d), Some(format!("供需条目 #{l}")))
