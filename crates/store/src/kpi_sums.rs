@@ -83,15 +83,20 @@ pub(crate) fn overseas_years_insert(filter: &str) -> String {
 }
 
 /// Recompute `kpi_deal_sums` of the deals received by organisation `$to_org` inside `$tx` (on
-/// PostgreSQL after locking the organisation's row, so two writers of its deals take turns).
+/// PostgreSQL after taking a transaction lock on the organisation's figures, so two writers of its
+/// deals take turns: an advisory lock, as the deal's foreign keys already hold a share lock on the
+/// organisation's row and two writers asking for its row lock would deadlock).
 macro_rules! refresh_deal_sums {
     ($db:expr, $tx:expr, $to_org:expr) => {{
         let org: i64 = $to_org;
         if matches!($db, $crate::Db::Postgres(_)) {
-            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-                .bind(org)
-                .execute(&mut *$tx)
-                .await?;
+            sqlx::query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(
+                   'zhiyun.kpi_deal_sums.' || current_schema() || '.' || CAST($1 AS TEXT), 0))",
+            )
+            .bind(org)
+            .execute(&mut *$tx)
+            .await?;
         }
         sqlx::query("DELETE FROM kpi_deal_sums WHERE to_org_id = $1")
             .bind(org)
@@ -113,10 +118,13 @@ macro_rules! refresh_patent_sums {
     ($db:expr, $tx:expr, $owner:expr) => {{
         let org: i64 = $owner;
         if matches!($db, $crate::Db::Postgres(_)) {
-            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-                .bind(org)
-                .execute(&mut *$tx)
-                .await?;
+            sqlx::query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(
+                   'zhiyun.kpi_patent_sums.' || current_schema() || '.' || CAST($1 AS TEXT), 0))",
+            )
+            .bind(org)
+            .execute(&mut *$tx)
+            .await?;
         }
         sqlx::query("DELETE FROM kpi_high_value_years WHERE owner_org_id = $1")
             .bind(org)
