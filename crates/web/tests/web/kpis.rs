@@ -348,3 +348,32 @@ async fn k_figures_only_for_their_district_and_bad_queries_name_the_field() {
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
 }
+
+/// Issue 16: deals recorded at once for one receiver keep its K3 figures whole (the kept sums
+/// take turns per organisation; on PostgreSQL two writers once deadlocked on its row).
+#[tokio::test]
+async fn k3_deals_recorded_at_once_for_one_receiver_all_count() {
+    let t = app().await;
+    let mut uni = Vec::new();
+    for n in 0..8 {
+        uni.push(patent(&t, "uni", &format!("2016103{n:05}")).await);
+    }
+    let one: Vec<[&str; 1]> = uni.iter().map(|p| [p.as_str()]).collect();
+    let calls = one
+        .iter()
+        .map(|p| deal(&t, "licence", "ent", p, "2022-05-01"));
+    let ids = futures_util::future::join_all(calls).await;
+    assert_eq!(ids.len(), 8);
+    let r = ok(
+        &t,
+        "op",
+        Method::GET,
+        "/api/v1/kpis?district=310104&from=2022&to=2022",
+        None,
+    )
+    .await;
+    let k3 = indicator(&r, "K3");
+    assert_eq!(k3["values"]["2022"], 8, "{k3}");
+    assert_eq!(k3["contracts"]["2022"], 8, "{k3}");
+    assert_eq!(indicator(&r, "K4")["values"]["2022"], 1);
+}
