@@ -186,6 +186,9 @@ pub type DealSumRow = (
     i64,
 );
 
+/// A row of `kpi_deal_sums` as stored.
+type KeptDealSum = (i64, i32, String, String, String, i64, i64, i64, String);
+
 impl Db {
     /// Recompute every KPI figure kept beside the records from the records themselves, in one
     /// transaction. Returns (deal groups, owner-years, pledges counted, responses rated).
@@ -258,7 +261,7 @@ impl Db {
     /// `zhiyun kpi-sums check`).
     pub async fn kpi_sums_snapshot(&self) -> Result<String> {
         on_pool!(self, p => {
-            let deals: Vec<(i64, i32, String, String, String, i64, i64, i64, String)> = sqlx::query_as(
+            let deals: Vec<KeptDealSum> = sqlx::query_as(
                 "SELECT to_org_id, year, kind, stage, from_kind, deals, patents, first_deal_id, first_on
                  FROM kpi_deal_sums ORDER BY to_org_id, year, kind, stage, from_kind",
             )
