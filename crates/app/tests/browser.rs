@@ -988,31 +988,20 @@ async fn browser_story_every_role_in_chromium() {
                 .await
                 .expect("review forms");
             let overview = client.current_url().await.unwrap().to_string();
+            // Issue 18: each check has its own comment and 确认符合 / 改判不符合 buttons.
             for rule in ["A3", "A6"] {
                 client.goto(&overview).await.unwrap();
                 client
-                    .find(Locator::Css(&format!("#rule option[value='{rule}']")))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
-                client
-                    .find(Locator::Css("#status option[value='pass']"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
-                client
-                    .find(Locator::Id("rule-comment"))
+                    .find(Locator::Id(&format!("comment-{rule}")))
                     .await
                     .unwrap()
                     .send_keys("材料齐全，核实无误")
                     .await
                     .unwrap();
                 client
-                    .find(Locator::Css("#review form:first-of-type button"))
+                    .find(Locator::Css(&format!(
+                        "#check-{rule} button[name='status'][value='pass']"
+                    )))
                     .await
                     .unwrap()
                     .click()

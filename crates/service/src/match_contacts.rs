@@ -324,6 +324,101 @@ pub async fn make_lead(ctx: &Ctx, user: &Principal, id: i64) -> Result<i64> {
         .await?)
 }
 
+/// What putting a pair on an event's agenda did: the organisations registered for it now (the
+/// others were already), and whether the event has a schedule already (the organiser proposes
+/// it again to place the pair; a new proposal places agreed pairs first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToEvent {
+    pub event_id: i64,
+    pub event_title: String,
+    pub registered: Vec<String>,
+    pub scheduled: bool,
+}
+
+/// T3 (issue 18): the cluster operator puts an exchanged pair on the agenda of a matchmaking
+/// event it organises: both organisations are registered for it (those not yet, on their
+/// behalf), and its schedule places the pair before every other (`event::agreed_first`).
+/// Refused: 403 for others who see the pair or an event organised by someone else, 409
+/// `contacts_not_exchanged`, `not_matchmaking`, and the event's own refusals (started,
+/// cancelled, full).
+pub async fn to_event(ctx: &Ctx, user: &Principal, id: i64, event_id: i64) -> Result<ToEvent> {
+    let actor = user.actor();
+    let r = seen(ctx, &actor, id).await?;
+    if !policy::can_make_lead_from_contacts(&actor, &pair_of(&r)) {
+        return Err(Error::forbidden_because(
+            "只有双方所在区的集聚区运营方可以安排洽谈",
+        ));
+    }
+    // Whether a lead was made of it does not matter: they may still meet.
+    zhiyun_domain::matching::contact::check_lead(r.state, false).map_err(refusal)?;
+    let event = ctx.db.event_get(event_id).await?;
+    if !policy::can_manage_event(&actor, event.organiser_org_id) {
+        return Err(Error::forbidden_because("只能安排到本机构组织的活动"));
+    }
+    if event.kind != zhiyun_domain::event::EventKind::Matchmaking {
+        return Err(Error::conflict(
+            Code::NotMatchmaking,
+            "只有技术对接会安排一对一洽谈",
+        ));
+    }
+    let already: std::collections::HashSet<i64> = ctx
+        .db
+        .event_registrations(event_id)
+        .await?
+        .iter()
+        .map(|g| g.org_id)
+        .collect();
+    let mut registered = Vec::new();
+    for side in [&r.demand, &r.supply] {
+        if !already.contains(&side.owner_org_id) {
+            crate::events::registration::register_org(
+                ctx,
+                &event,
+                side.owner_org_id,
+                &[],
+                &user.who(),
+            )
+            .await?;
+            registered.push(side.owner_name.clone());
+        }
+    }
+    let scheduled = !ctx.db.event_meetings(event_id).await?.is_empty();
+    Ok(ToEvent {
+        event_id,
+        event_title: event.title,
+        registered,
+        scheduled,
+    })
+}
+
+/// The matchmaking events the caller organises that have not started (by the context's clock),
+/// soonest first: where an exchanged pair may be put (id, title, start).
+pub async fn events_for_pairs(ctx: &Ctx, user: &Principal) -> Result<Vec<(i64, String, String)>> {
+    let actor = user.actor();
+    if !(actor.admin || actor.role == Role::Operator) {
+        return Ok(Vec::new());
+    }
+    let now = ctx.clock.now_beijing();
+    let mut out: Vec<_> = ctx
+        .db
+        .event_list(200)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            e.kind == zhiyun_domain::event::EventKind::Matchmaking
+                && !e.cancelled
+                && e.starts_at > now
+                && policy::can_manage_event(&actor, e.organiser_org_id)
+        })
+        .map(|e| (e.starts_at, e.id, e.title))
+        .collect();
+    out.sort();
+    Ok(out
+        .into_iter()
+        .map(|(at, id, title)| (id, title, at.format("%Y-%m-%d %H:%M").to_string()))
+        .collect())
+}
+
 /// T3 (issue 18): the caller's requests, newest first: incoming and outgoing for the owners of
 /// listings; for a cluster operator also the exchanged pairs of its district.
 pub async fn mine(ctx: &Ctx, user: &Principal) -> Result<Vec<ContactView>> {

@@ -208,6 +208,25 @@ pub async fn pending_count(ctx: &Ctx, user: &Principal) -> Result<Option<Pending
     }))
 }
 
+/// An organisation's page shows its registration when it is not approved (yet): the state, and
+/// whether `user` may decide it (a link to the registrations). None when approved.
+pub async fn state_of(
+    ctx: &Ctx,
+    user: &Principal,
+    org_id: i64,
+) -> Result<Option<(Approval, bool)>> {
+    let approval = ctx.db.org_approval(org_id).await?;
+    if approval == Approval::Approved {
+        return Ok(None);
+    }
+    let decider = match ctx.db.registration_get(org_id).await {
+        Ok(r) => decides(&user.actor(), &r),
+        Err(zhiyun_store::StoreError::NotFound) => false,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Some((approval, decider)))
+}
+
 /// A registration's age in whole days, by the context's clock.
 pub fn age_days(ctx: &Ctx, r: &RegistrationRow) -> i64 {
     ((ctx.clock.now() - r.created_at) / 86_400).max(0)

@@ -198,6 +198,23 @@ impl Db {
         .await
     }
 
+    /// Has `org_id` exchanged contacts with the owner of `listing_id` (a pair of that listing and
+    /// one of `org_id`'s, both sides agreed)? T2: it then sees the listing's contact in full.
+    pub async fn contact_exchanged_over(&self, listing_id: i64, org_id: i64) -> Result<bool> {
+        let found: Option<i64> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT c.id FROM match_contacts c \
+             JOIN listings d ON d.id = c.demand_id JOIN listings s ON s.id = c.supply_id \
+             WHERE c.state = 'accepted' \
+             AND ((c.demand_id = $1 AND s.owner_org_id = $2) OR (c.supply_id = $1 AND d.owner_org_id = $2)) \
+             LIMIT 1",
+        )
+        .bind(listing_id)
+        .bind(org_id)
+        .fetch_optional(p)
+        .await?);
+        Ok(found.is_some())
+    }
+
     /// Every exchanged pair, newest first (administrators).
     pub async fn contacts_exchanged(&self) -> Result<Vec<ContactRecord>> {
         let sql =

@@ -86,6 +86,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "contact_accepted" => "已同意对接，双方已交换联系方式。",
         "contact_declined" => "已婉拒该对接请求，对方不会再次发送。",
         "contact_lead" => "已转为交易线索，可据此录入交易。",
+        "pair_registered" => "已为双方报名本次对接会；生成洽谈安排时优先安排这对。",
+        "pair_registered_reschedule" => {
+            "已为双方报名本次对接会；本次活动已有洽谈安排，请重新生成，这对将优先安排。"
+        }
         "event_registered" => "报名成功。",
         "event_scheduled" => "已按匹配结果排定一对一洽谈。",
         "survey_copied" => "已复制为新年度问卷，可修改后开始调查。",
@@ -192,6 +196,10 @@ fn nav_for(user: Option<&Principal>) -> Vec<NavItem> {
     // K1–K6 and their evidence (issue 16), after the workbench.
     if matches!(u.role(), Role::Municipal | Role::District | Role::Operator) {
         nav.insert(1, item("/kpis", "绩效指标", "kpis"));
+    }
+    // Issue 18: the approvers of self-registered organisations.
+    if zhiyun_domain::policy::can_list_registrations(&u.actor()) {
+        nav.push(item("/registrations", "注册审核", "registrations"));
     }
     if u.is_admin {
         nav.push(item("/admin/users", "用户管理", "users"));

@@ -32,7 +32,12 @@ pub fn routes() -> Router<AppState> {
             post(api_decline),
         )
         .route("/api/v1/matches/contact-requests/{id}/lead", post(api_lead))
+        .route(
+            "/api/v1/matches/contact-requests/{id}/meeting",
+            post(api_meeting),
+        )
         .route("/matches/contact-requests/{id}/{action}", post(action_form))
+        .route("/matches/pair-meeting", post(meeting_form))
 }
 
 /// One side of a pair: the listing, its owner, and the contact (masked until both agreed).
@@ -246,11 +251,77 @@ pub async fn api_lead(
     Ok((StatusCode::CREATED, Json(LeadCreated { lead_id })).into_response())
 }
 
+/// The body of `POST /api/v1/matches/contact-requests/{id}/meeting`.
+#[derive(Debug, Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct MeetingBody {
+    /// A matchmaking event the caller's organisation organises, not started yet.
+    pub event_id: i64,
+}
+
+/// What putting the pair on the event's agenda did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeetingArranged {
+    pub event_id: i64,
+    pub event_title: String,
+    /// The organisations registered for the event now, on their behalf (the others were).
+    pub registered: Vec<String>,
+    /// The event has a schedule already: propose it again to place the pair (agreed pairs are
+    /// placed first).
+    pub scheduled: bool,
+}
+
+/// The cluster operator of either party's district puts an exchanged pair on the agenda of a
+/// matchmaking event it organises: both organisations are registered for it, and the event's
+/// schedule places agreed pairs before all others. 403 for the parties and others who see it or
+/// an event organised by someone else, 404 for others or no such event, 409
+/// `contacts_not_exchanged`, `not_matchmaking`, and the event's registration refusals.
+#[utoipa::path(post, path = "/api/v1/matches/contact-requests/{id}/meeting", tag = "matching",
+    params(("id" = i64, Path)), request_body = MeetingBody,
+    responses((status = 200, body = MeetingArranged), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_meeting(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<MeetingBody>,
+) -> Result<Json<MeetingArranged>, ApiError> {
+    let t = uc::to_event(&state.svc, &user, id, body.event_id).await?;
+    Ok(Json(MeetingArranged {
+        event_id: t.event_id,
+        event_title: t.event_title,
+        registered: t.registered,
+        scheduled: t.scheduled,
+    }))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct BackForm {
     /// Where to return: a local path (the listing page or the home).
     back: String,
+}
+
+#[derive(Deserialize)]
+struct PairMeetingForm {
+    pair: i64,
+    event_id: i64,
+}
+
+/// The operator's “安排一对一洽谈” form on the home: the pair goes to the event's page, where
+/// the organiser proposes (again) the schedule.
+async fn meeting_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Form(f): Form<PairMeetingForm>,
+) -> Result<Response, PageError> {
+    let t = uc::to_event(&state.svc, &user, f.pair, f.event_id).await?;
+    let notice = if t.scheduled {
+        "pair_registered_reschedule"
+    } else {
+        "pair_registered"
+    };
+    Ok(Redirect::to(&format!("/events/{}?notice={notice}#meetings", t.event_id)).into_response())
 }
 
 fn local(back: &str) -> &str {
@@ -281,6 +352,7 @@ async fn action_form(
             uc::make_lead(&state.svc, &user, id).await?;
             "contact_lead"
         }
+
         _ => return Err(PageError::not_found()),
     };
     let back = local(&f.back);
@@ -301,6 +373,9 @@ pub struct HomeCard {
     pub exchanged: Vec<ContactRequestView>,
     pub oldest_incoming_days: i64,
     pub me: i64,
+    /// For an operator: its upcoming matchmaking events (id, title, start), where an exchanged
+    /// pair may be put.
+    pub events: Vec<(i64, String, String)>,
 }
 
 impl HomeCard {
@@ -321,7 +396,15 @@ pub async fn home_card(state: &AppState, me: &Principal) -> HomeCard {
             .map(|v| ContactRequestView::of(v, me.org_id))
             .collect()
     };
+    let events = if card.exchanged.iter().any(|v| v.may_make_lead) {
+        uc::events_for_pairs(&state.svc, me)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     HomeCard {
+        events,
         incoming: views(&card.incoming),
         outgoing: views(&card.outgoing),
         exchanged: views(&card.exchanged),

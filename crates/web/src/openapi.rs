@@ -64,6 +64,7 @@ use crate::AppState;
         crate::match_contacts::api_accept,
         crate::match_contacts::api_decline,
         crate::match_contacts::api_lead,
+        crate::match_contacts::api_meeting,
         crate::events::api_list,
         crate::events::api_create,
         crate::events::api_get,

@@ -20,8 +20,8 @@ pub use meeting::{
     MeetingRefusal, Outcome, check_lead, check_move_target, check_outcome, check_reschedule,
 };
 pub use pairing::{
-    Brought, LISTINGS_PER_PARTICIPANT, SUPPLIES_PER_DEMAND, best_pairs, brought,
-    side_of_participant,
+    AGREED_BOOST, Brought, LISTINGS_PER_PARTICIPANT, SUPPLIES_PER_DEMAND, agreed_first, best_pairs,
+    brought, side_of_participant, unboosted,
 };
 pub use schedule::{
     Meeting, Proposal, Schedule, ScheduleInput, Unplaced, UnplacedReason, check_move, schedule,

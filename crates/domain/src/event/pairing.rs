@@ -94,9 +94,72 @@ pub fn best_pairs(candidates: impl IntoIterator<Item = Proposal>) -> Vec<Proposa
     out
 }
 
+/// Issue 18: added to the score of a pair whose owners agreed to exchange contacts, so that the
+/// scheduler (best score first) places it before every other pair; [`unboosted`] gives the
+/// matcher's score back for the stored meeting. Matcher scores are 0–100.
+pub const AGREED_BOOST: f64 = 1000.0;
+
+/// Issue 18 (T3): the proposals when some pairs' owners agreed to exchange contacts (`agreed`:
+/// those pairs among the brought listings, each with its participants and key; their score is
+/// ignored). Each agreed pair is proposed for its couple, over any better-scoring pair of the
+/// same couple, keeping the matcher's score when the matcher suggested it (else 0), boosted by
+/// [`AGREED_BOOST`]; then every other couple's best pair as in [`best_pairs`].
+pub fn agreed_first(candidates: Vec<Proposal>, agreed: &[Proposal]) -> Vec<Proposal> {
+    let couples: std::collections::HashSet<(usize, usize)> =
+        agreed.iter().map(|p| (p.a, p.b)).collect();
+    let scored: HashMap<(i64, i64), f64> = candidates.iter().map(|c| (c.key, c.score)).collect();
+    let mut first = best_pairs(agreed.iter().map(|p| Proposal {
+        score: scored.get(&p.key).copied().unwrap_or(0.0) + AGREED_BOOST,
+        ..p.clone()
+    }));
+    first.extend(best_pairs(
+        candidates
+            .into_iter()
+            .filter(|c| !couples.contains(&(c.a, c.b))),
+    ));
+    first
+}
+
+/// The matcher's score of a proposal made by [`agreed_first`].
+pub fn unboosted(score: f64) -> f64 {
+    if score >= AGREED_BOOST {
+        score - AGREED_BOOST
+    } else {
+        score
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue18_t3_a_pair_that_exchanged_contacts_meets_first() {
+        let candidates = vec![
+            p(0, 1, 80.0, (10, 20)),
+            p(2, 3, 90.0, (12, 22)),
+            p(2, 3, 40.0, (11, 21)),
+            p(4, 5, 95.0, (13, 23)),
+        ];
+        // Couple (2, 3) agreed over (11, 21), not its best-scoring pair; couple (6, 7) agreed
+        // over a pair the matcher did not suggest.
+        let agreed = [p(2, 3, 0.0, (11, 21)), p(6, 7, 0.0, (14, 24))];
+        let out = agreed_first(candidates, &agreed);
+        let keys: Vec<_> = out.iter().map(|p| p.key).collect();
+        assert_eq!(keys, [(11, 21), (14, 24), (13, 23), (10, 20)]);
+        assert_eq!(
+            out.iter().map(|p| unboosted(p.score)).collect::<Vec<_>>(),
+            [40.0, 0.0, 95.0, 80.0]
+        );
+        // With one slot and one table, the agreed pair is the one placed.
+        let plan = crate::event::schedule(&crate::event::ScheduleInput {
+            slots: 1,
+            tables: 1,
+            unavailable: Vec::new(),
+            proposals: out.clone(),
+        });
+        assert_eq!(out[plan.meetings[0].proposal].key, (11, 21));
+    }
 
     fn p(a: usize, b: usize, score: f64, key: (i64, i64)) -> Proposal {
         Proposal { a, b, score, key }

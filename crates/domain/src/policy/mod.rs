@@ -274,9 +274,15 @@ pub fn can_act_on_listing(
     }
 }
 
-/// T2: visitors see a listing's contact masked (`张**`, `138****5678`); logged-in users in full.
-pub fn can_see_listing_contacts(actor: Option<&Actor>) -> bool {
-    actor.is_some()
+/// T2 (issue 18): a listing's contact is shown in full only to its owner, the overseers of its
+/// district (the municipal bureau, the district bureau and cluster operator there),
+/// administrators, and an organisation that exchanged contacts with the owner over it (both
+/// sides agreed to a contact request, `exchanged`). Everyone else, visitors and logged-in
+/// users alike, sees it masked (`张**`, `138****5678`): 感兴趣 is how they ask for it.
+pub fn can_see_listing_contacts(actor: Option<&Actor>, l: &ListingScope, exchanged: bool) -> bool {
+    actor.is_some_and(|a| {
+        a.admin || a.org_id == l.owner_org_id || a.oversees(Some(l.district)) || exchanged
+    })
 }
 
 /// Cluster operators and administrators: they review listings, import them on behalf of

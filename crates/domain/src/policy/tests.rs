@@ -332,7 +332,17 @@ fn t1_t2_listing_reading_actions_and_imports() {
         &submitted,
         ListingAction::Return
     ));
-    assert!(can_see_listing_contacts(Some(&stranger)) && !can_see_listing_contacts(None));
+    // T2 (issue 18): contacts in full to the owner, the district's overseers and a partner that
+    // exchanged contacts over the listing; masked for visitors and every other organisation.
+    let municipal = actor(8, Role::Municipal, None);
+    for who in [&owner, &op, &bureau, &municipal] {
+        assert!(can_see_listing_contacts(Some(who), &public, false));
+    }
+    for who in [&stranger, &op_elsewhere] {
+        assert!(!can_see_listing_contacts(Some(who), &public, false));
+    }
+    assert!(can_see_listing_contacts(Some(&stranger), &public, true));
+    assert!(!can_see_listing_contacts(None, &public, false));
     assert!(can_review_listings(&op) && !can_review_listings(&bureau));
     assert!(!can_review_listings(&owner));
     assert!(can_import_listings(&op, ListingKind::Demand));

@@ -146,6 +146,8 @@ pub async fn register(
     auction_id: i64,
     on_behalf_of: Option<i64>,
 ) -> Result<Registration> {
+    // Issue 18: nobody bids for an organisation whose registration is not approved.
+    crate::registrations::require_approved(user)?;
     let a = ctx.db.auction_get(auction_id).await?;
     let client_role = match on_behalf_of {
         None => None,
@@ -222,6 +224,7 @@ pub async fn bid(
     lot_id: i64,
     amount_wan_text: Option<&WanText>,
 ) -> Result<Accepted> {
+    crate::registrations::require_approved(user)?;
     let amount: Fen =
         amount_wan("amount_wan", "出价", amount_wan_text).map_err(|e| Error::invalid(vec![e]))?;
     live::bid(ctx, lot_id, user.org_id, amount).await

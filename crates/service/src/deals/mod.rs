@@ -126,6 +126,9 @@ async fn registry_errors(ctx: &Ctx, input: &DealInput) -> Result<Vec<FieldError>
 /// Create a deal from `input` (directly, or naming a deal lead or a listing). 403 unless the
 /// policy lets the caller create a deal between these parties; 422 with every bad field.
 pub async fn create(ctx: &Ctx, user: &Principal, input: DealInput) -> Result<DealRecord> {
+    // Issue 18: a deal counts for the cluster (K3/K4); not recorded by an organisation that is
+    // not approved yet.
+    crate::registrations::require_approved(user)?;
     let today = ctx.clock.today();
     let mut input = input;
     // A lead carries its supply listing over when none is named.

@@ -20,6 +20,8 @@ pub struct Register {
 /// has started by the context's clock, is cancelled or full, or the organisation is registered;
 /// 422 for unavailable slots outside the event.
 pub async fn register(ctx: &Ctx, user: &Principal, event_id: i64, cmd: &Register) -> Result<()> {
+    // Issue 18: an organisation whose registration is not approved does not appear at events yet.
+    crate::registrations::require_approved(user)?;
     let event = ctx.db.event_get(event_id).await?;
     if !policy::can_register_event(&user.actor(), event.kind) {
         return Err(Error::forbidden_because(format!(
@@ -37,29 +39,36 @@ pub async fn register(ctx: &Ctx, user: &Principal, event_id: i64, cmd: &Register
             format!("不可参加的时段 {bad:?} 不在活动的 {slot_count} 个时段之内（编号从 0 开始）"),
         ));
     }
-    let now = ctx.clock.now_beijing();
-    let check = move |registered: u32, already: bool| -> zhiyun_store::Result<()> {
-        check_registration(
-            event.starts_at,
-            event.cancelled,
-            event.capacity,
-            registered,
-            already,
-            now,
-        )
-        .map_err(|r| StoreError::Conflict {
-            code: r.code(),
-            field: None,
-            message: r.message().into(),
-        })
-    };
     let unavailable: &[usize] = if matchmaking {
         &cmd.unavailable_slots
     } else {
         &[]
     };
+    register_org(ctx, &event, user.org_id, unavailable, &user.who()).await
+}
+
+/// Register `org_id` for `event` (by its own user, or by the organiser on its behalf): refused
+/// (409) once the event started, when it is cancelled or full, or the organisation is registered.
+pub(crate) async fn register_org(
+    ctx: &Ctx,
+    event: &zhiyun_store::events::EventRecord,
+    org_id: i64,
+    unavailable: &[usize],
+    who: &zhiyun_store::Who,
+) -> Result<()> {
+    let now = ctx.clock.now_beijing();
+    let (starts_at, cancelled, capacity) = (event.starts_at, event.cancelled, event.capacity);
+    let check = move |registered: u32, already: bool| -> zhiyun_store::Result<()> {
+        check_registration(starts_at, cancelled, capacity, registered, already, now).map_err(|r| {
+            StoreError::Conflict {
+                code: r.code(),
+                field: None,
+                message: r.message().into(),
+            }
+        })
+    };
     ctx.db
-        .event_register(event_id, user.org_id, unavailable, &check, &user.who())
+        .event_register(event.id, org_id, unavailable, &check, who)
         .await?;
     Ok(())
 }

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use zhiyun_domain::event::{
-    Brought, MeetingRefusal, Proposal, SUPPLIES_PER_DEMAND, ScheduleInput, best_pairs, brought,
-    check_reschedule, schedule,
+    Brought, MeetingRefusal, Proposal, SUPPLIES_PER_DEMAND, ScheduleInput, agreed_first, brought,
+    check_reschedule, schedule, unboosted,
 };
 use zhiyun_domain::listing::ListingKind;
 use zhiyun_domain::policy::{self, Actor};
@@ -87,11 +87,12 @@ pub async fn propose(ctx: &Ctx, user: &Principal, event_id: i64) -> Result<Event
         .collect::<Vec<_>>();
     let brought = brought(&participants, listings, |(kind, l)| (l.owner_org_id, *kind));
     let candidates = suggestions(ctx, &brought, SUPPLIES_PER_DEMAND).await?;
+    let agreed = agreed_pairs(ctx, &brought).await?;
     let input = ScheduleInput {
         slots: event.slot_labels().len(),
         tables: event.tables as usize,
         unavailable: regs.iter().map(|r| r.unavailable.clone()).collect(),
-        proposals: best_pairs(candidates),
+        proposals: agreed_first(candidates, &agreed),
     };
     let plan = schedule(&input);
     let meetings: Vec<NewMeeting> = plan
@@ -106,7 +107,7 @@ pub async fn propose(ctx: &Ctx, user: &Principal, event_id: i64) -> Result<Event
                 supply_org_id: regs[p.b].org_id,
                 demand_id: p.key.0,
                 supply_id: p.key.1,
-                score: p.score,
+                score: unboosted(p.score),
             }
         })
         .collect();
@@ -120,7 +121,7 @@ pub async fn propose(ctx: &Ctx, user: &Principal, event_id: i64) -> Result<Event
                 supply_org: regs[p.b].org_name.clone(),
                 demand_id: p.key.0,
                 supply_id: p.key.1,
-                score: p.score,
+                score: unboosted(p.score),
                 reason: u.reason,
                 message: u.reason.message().into(),
             }
@@ -143,6 +144,35 @@ pub async fn propose(ctx: &Ctx, user: &Principal, event_id: i64) -> Result<Event
         meetings,
         unplaced,
     })
+}
+
+/// Issue 18: the brought pairs whose owners agreed to exchange contacts (they meet first).
+async fn agreed_pairs(
+    ctx: &Ctx,
+    brought: &Brought<(ListingKind, ListingRecord)>,
+) -> Result<Vec<Proposal>> {
+    let of = |side: &[(usize, (ListingKind, ListingRecord))]| -> HashMap<i64, usize> {
+        side.iter().map(|(i, (_, l))| (l.id, *i)).collect()
+    };
+    let (demands, supplies) = (of(&brought.demands), of(&brought.supplies));
+    if demands.is_empty() || supplies.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(ctx
+        .db
+        .contacts_exchanged()
+        .await?
+        .iter()
+        .filter_map(|r| {
+            let (d, s) = (r.demand.listing_id, r.supply.listing_id);
+            Some(Proposal {
+                a: *demands.get(&d)?,
+                b: *supplies.get(&s)?,
+                score: 0.0,
+                key: (d, s),
+            })
+        })
+        .collect())
 }
 
 /// Each brought demand's best `limit` supplies among those brought, scored by the matcher, as

@@ -88,7 +88,16 @@ impl ListingDetail {
 /// What `viewer` may see of `l`: the contact masked for visitors (T2).
 async fn detail(ctx: &Ctx, mut l: ListingRecord, viewer: Option<&Actor>) -> Result<ListingDetail> {
     let today = ctx.clock.today();
-    let masked = !policy::can_see_listing_contacts(viewer);
+    let scope = scope(&l, today);
+    // Whether the viewer exchanged contacts over it is asked only when nothing else decides.
+    let masked = !policy::can_see_listing_contacts(viewer, &scope, false)
+        && !match viewer {
+            Some(a) => {
+                policy::can_see_listing_contacts(viewer, &scope, true)
+                    && ctx.db.contact_exchanged_over(l.id, a.org_id).await?
+            }
+            None => false,
+        };
     if masked {
         l.contact_name = mask_name(&l.contact_name);
         l.contact_phone = mask_phone(&l.contact_phone);

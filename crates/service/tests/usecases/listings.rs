@@ -428,10 +428,15 @@ async fn t2_visitors_see_contacts_masked_and_the_export_as_they_may() {
         ),
         ("张**", "138****5678")
     );
-    let partner = listings::get(&w.ctx, Some(&w.ent), id).await.unwrap();
-    assert!(!partner.contacts_masked);
-    assert_eq!(partner.listing.contact_phone, "13812345678");
-    assert_eq!(partner.patents[0].0, "201710601862.3");
+    // Issue 18: another organisation sees it masked too, until it exchanged contacts over it
+    // (match_contacts); the district's operator sees it in full.
+    let other = listings::get(&w.ctx, Some(&w.ent), id).await.unwrap();
+    assert!(other.contacts_masked);
+    assert_eq!(other.listing.contact_phone, "138****5678");
+    assert_eq!(other.patents[0].0, "201710601862.3");
+    let operator = listings::get(&w.ctx, Some(&w.op), id).await.unwrap();
+    assert!(!operator.contacts_masked);
+    assert_eq!(operator.listing.contact_phone, "13812345678");
     // The operator's 供需清单 is its district's, dated by the clock.
     let sheet = listings::export(&w.ctx, &w.op, None).await.unwrap();
     assert_eq!(sheet.title, "上海市杨浦区专利技术供需清单（2026-12-04）");

@@ -9,7 +9,7 @@ use zhiyun_domain::listing::{ListingInput, ListingStatus, check_listing};
 use zhiyun_domain::matching::contact::ContactState;
 use zhiyun_domain::org::{OrgInput, check_org};
 use zhiyun_service::match_contacts::{self as uc, Direction};
-use zhiyun_service::{Clock, Ctx, Kind, Principal, matching};
+use zhiyun_service::{Clock, Ctx, Kind, Principal, listings, matching};
 use zhiyun_store::accounts::NewUser;
 use zhiyun_store::password::Hasher;
 use zhiyun_store::{Db, Who, testing};
@@ -203,6 +203,20 @@ async fn issue18_t3_interest_is_asked_accepted_unmasked_both_ways_and_made_a_lea
     assert!(r.supply.masked, "masked until the other side agrees");
     assert_eq!(r.supply.contact_phone, "138****5678");
 
+    // T2: the supply's own page shows the enterprise the contact masked too, as to a visitor.
+    let page = |who: &'static str| {
+        let w = &w;
+        async move {
+            let p = match who {
+                "enterprise" => &w.enterprise,
+                _ => &w.third,
+            };
+            let d = listings::get(&w.ctx, Some(p), w.supply).await.unwrap();
+            (d.contacts_masked, d.listing.contact_phone)
+        }
+    };
+    assert_eq!(page("enterprise").await, (true, "138****5678".to_string()));
+
     // The university sees it on its home, masked too, and may answer.
     let card = uc::home_card(&w.ctx, &w.university).await.unwrap();
     assert_eq!(card.incoming.len(), 1);
@@ -235,6 +249,10 @@ async fn issue18_t3_interest_is_asked_accepted_unmasked_both_ways_and_made_a_lea
     let seen_by_enterprise = &uc::mine(&w.ctx, &w.enterprise).await.unwrap()[0];
     assert_eq!(seen_by_enterprise.supply.contact_phone, "13812345678");
     assert!(!seen_by_enterprise.supply.masked);
+    // T2: now the listing's page shows the enterprise the contact in full; a third organisation
+    // still sees it masked.
+    assert_eq!(page("enterprise").await, (false, "13812345678".to_string()));
+    assert_eq!(page("third").await, (true, "138****5678".to_string()));
     let found = matching::matches(&w.ctx, &w.enterprise, w.demand, None, None)
         .await
         .unwrap();
@@ -379,4 +397,134 @@ async fn issue18_t3_two_independent_interests_exchange_the_contacts() {
         .await
         .unwrap_err();
     assert_eq!(e.code, Code::AlreadyExchanged);
+}
+
+/// Issue 18 (T3): the operator puts an exchanged pair on the agenda of its next matchmaking
+/// event: both are registered on their behalf and the schedule places the pair first.
+#[tokio::test]
+async fn issue18_t3_an_exchanged_pair_meets_at_the_operators_next_event() {
+    use zhiyun_domain::event::EventInput;
+    use zhiyun_service::events;
+    let w = world().await;
+    let event = events::create(
+        &w.ctx,
+        &w.operator,
+        &EventInput {
+            kind: Some("matchmaking".into()),
+            title: Some("闵行新能源技术对接会".into()),
+            starts_at: Some("2026-12-10T14:00".into()),
+            ends_at: Some("2026-12-10T14:20".into()),
+            place: Some("闵行区东川路 800 号".into()),
+            capacity: Some(10),
+            slot_minutes: Some(20),
+            tables: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    // A competing pair (registered below on its own), written first: on equal scores it would
+    // come first.
+    let third_demand = published(
+        &w.db,
+        &w.clock,
+        &w.third,
+        "demand",
+        (
+            "锂电池隔膜陶瓷涂覆工艺需求",
+            "需要锂电池隔膜陶瓷涂覆工艺，一种锂电池隔膜陶瓷涂覆方法，提升隔膜耐热性和电池安全性。",
+        ),
+        YANGPU,
+        ("赵强", "13900002222"),
+    )
+    .await;
+    // The enterprise's interest is over a loosely worded demand of its own.
+    let loose = published(
+        &w.db,
+        &w.clock,
+        &w.enterprise,
+        "demand",
+        ("电池产线改进", "想找高校合作改进电池产品。"),
+        YANGPU,
+        ("王建国", "13900001111"),
+    )
+    .await;
+    let r = uc::request(&w.ctx, &w.enterprise, loose, w.supply)
+        .await
+        .unwrap()
+        .0;
+    // Not before both agreed.
+    let e = uc::to_event(&w.ctx, &w.operator, r.id, event)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, Code::ContactsNotExchanged);
+    uc::answer(&w.ctx, &w.university, r.id, true).await.unwrap();
+    // Only the operator of either district, to an event it organises.
+    let e = uc::to_event(&w.ctx, &w.enterprise, r.id, event)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, Kind::Forbidden);
+    assert_eq!(
+        uc::events_for_pairs(&w.ctx, &w.operator)
+            .await
+            .unwrap()
+            .iter()
+            .map(|(id, _, at)| (*id, at.as_str()))
+            .collect::<Vec<_>>(),
+        [(event, "2026-12-10 14:00")]
+    );
+    assert!(
+        uc::events_for_pairs(&w.ctx, &w.enterprise)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    events::register(&w.ctx, &w.third, event, &Default::default())
+        .await
+        .unwrap();
+
+    let done = uc::to_event(&w.ctx, &w.operator, r.id, event)
+        .await
+        .unwrap();
+    assert_eq!(done.registered, ["杨浦电池企业", "闵行电池大学"]);
+    assert!(!done.scheduled);
+    // Twice: nobody registered again.
+    let again = uc::to_event(&w.ctx, &w.operator, r.id, event)
+        .await
+        .unwrap();
+    assert!(again.registered.is_empty());
+
+    // One slot, one table: the agreed pair gets it …
+    let plan = events::propose(&w.ctx, &w.operator, event).await.unwrap();
+    assert_eq!(
+        plan.meetings
+            .iter()
+            .map(|m| (m.demand_id, m.supply_id))
+            .collect::<Vec<_>>(),
+        [(loose, w.supply)]
+    );
+    assert!(
+        plan.meetings[0].score < 1000.0,
+        "the matcher's score is stored"
+    );
+    // … though the third's pair scores as high and comes first: without the agreement it would
+    // have been placed.
+    let third = plan
+        .unplaced
+        .iter()
+        .find(|u| (u.demand_id, u.supply_id) == (third_demand, w.supply))
+        .expect("the third's pair is proposed, not placed");
+    assert!(
+        third.score > plan.meetings[0].score
+            || third.score == plan.meetings[0].score && third_demand < loose,
+        "{} vs {}",
+        third.score,
+        plan.meetings[0].score
+    );
+    let again = uc::to_event(&w.ctx, &w.operator, r.id, event)
+        .await
+        .unwrap();
+    assert!(again.scheduled);
 }

@@ -8,7 +8,9 @@ use zhiyun_domain::ident::uscc_check_char;
 use zhiyun_domain::listing::{ListingAction, ListingInput, ListingStatus};
 use zhiyun_domain::org::{OrgInput, check_org};
 use zhiyun_domain::registration::{Approval, RegistrationInput};
-use zhiyun_service::{Clock, Ctx, Kind, Principal, listings, registrations, sessions};
+use zhiyun_service::{
+    Clock, Ctx, Kind, Principal, auctions, deals, events, listings, registrations, sessions,
+};
 use zhiyun_store::accounts::NewUser;
 use zhiyun_store::password::Hasher;
 use zhiyun_store::{Who, testing};
@@ -140,6 +142,22 @@ async fn issue18_register_pending_cannot_submit_then_approved_can() {
         .unwrap_err();
     assert_eq!((e.kind, e.code), (Kind::Forbidden, Code::Forbidden));
     assert_eq!(e.message, "本单位注册尚待审核，审核通过后方可提交");
+    // Nor does it sign up for events, bid at auctions or record deals.
+    let e = events::register(&w.ctx, &me, 1, &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (Kind::Forbidden, "本单位注册尚待审核，审核通过后方可提交")
+    );
+    let e = auctions::register(&w.ctx, &me, 1, None).await.unwrap_err();
+    assert_eq!(e.kind, Kind::Forbidden);
+    let e = auctions::bid(&w.ctx, &me, 1, None).await.unwrap_err();
+    assert_eq!(e.kind, Kind::Forbidden);
+    let e = deals::create(&w.ctx, &me, Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, Kind::Forbidden);
 
     // The operator of 徐汇 sees it waiting; the operator of 闵行 and the bureau do not.
     let pending = registrations::list(&w.ctx, &w.op, Some("pending"))

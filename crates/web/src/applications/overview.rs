@@ -180,9 +180,15 @@ pub async fn review_form(
         decision: get("decision"),
         comment: get("comment").unwrap_or_default(),
     };
+    // A check reviewed from its own form returns to that check.
+    let anchor = input
+        .rule
+        .as_deref()
+        .filter(|r| r.len() == 2 && r.starts_with('A') && r.as_bytes()[1].is_ascii_digit())
+        .map_or_else(|| "reviews".to_string(), |r| format!("check-{r}"));
     match review::review(&state.svc, &user, review::Review { id, input }).await {
         Ok(_) => Ok(
-            Redirect::to(&format!("/applications/{id}?notice=reviewed#reviews")).into_response(),
+            Redirect::to(&format!("/applications/{id}?notice=reviewed#{anchor}")).into_response(),
         ),
         Err(e) if shown_on_page(&e) => {
             let status = status_of(&e);

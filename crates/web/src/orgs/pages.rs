@@ -289,6 +289,9 @@ struct DetailPage {
     /// T8: the yearly figures, when the viewer may record them: (year, revenue, headcount,
     /// patent product revenue); `None` hides the form.
     annual: Option<Vec<(i32, String, u32, String)>>,
+    /// Issue 18: a self-registered organisation not approved (yet): the state's label, and
+    /// whether the viewer decides it.
+    registration: Option<(&'static str, bool)>,
 }
 
 #[derive(Deserialize)]
@@ -332,9 +335,13 @@ async fn render_detail(
     } else {
         None
     };
+    let registration = zhiyun_service::registrations::state_of(&state.svc, user, id)
+        .await?
+        .map(|(a, decides)| (a.label(), decides));
     Ok(page_with_status(
         status,
         &DetailPage {
+            registration,
             layout: Layout::new(state, Some(user), org.name.clone(), "orgs").with_notice(notice),
             can_edit: d.can_edit,
             is_agency: org.kind == OrgKind::Agency,

@@ -1337,6 +1337,19 @@ async fn issue18_the_district_bureau_guides_drafts_and_the_conclusion_follows_th
     assert!(html.contains("待审核"), "{html}");
     // The final decision has no default, and one sent without a choice is refused.
     let (_, html) = page_of(&t, "muni", &format!("/applications/{id}")).await;
+    // Issue 18: every check has its own review form with 确认符合 / 改判不符合 / 待核实.
+    for rule in ["A1", "A2", "A3", "A4", "A5", "A6"] {
+        let at = html
+            .find(&format!("id=\"check-{rule}\""))
+            .unwrap_or_else(|| panic!("check {rule}: {html}"));
+        let item = &html[at..at + html[at..].find("</li>\n").unwrap()];
+        assert!(
+            item.contains(&format!("name=\"rule\" value=\"{rule}\""))
+                && item.contains("value=\"pass\">确认符合")
+                && item.contains("value=\"fail\">改判不符合"),
+            "{item}"
+        );
+    }
     assert!(
         html.contains("<select id=\"decision\" name=\"decision\" required><option value=\"\" selected>请选择</option>"),
         "{html}"

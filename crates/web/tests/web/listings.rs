@@ -151,7 +151,8 @@ async fn t1_t2_a_supply_goes_from_draft_to_the_public_with_masked_contacts() {
         (s, v["status"].as_str(), v["visible"].as_bool()),
         (StatusCode::OK, Some("published"), Some(true))
     );
-    // The public sees it, with masked contacts; a logged-in partner sees them in full.
+    // The public sees it, with masked contacts, and so does another organisation (issue 18: it
+    // asks through 感兴趣); the district's operator sees them in full.
     let (s, v) = t.call(None, Method::GET, &path, None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
@@ -159,6 +160,11 @@ async fn t1_t2_a_supply_goes_from_draft_to_the_public_with_masked_contacts() {
         (Some("张**"), Some("138****5678"))
     );
     let (_, v) = t.call(Some("bank"), Method::GET, &path, None).await;
+    assert_eq!(
+        (v["contact_name"].as_str(), v["contact_phone"].as_str()),
+        (Some("张**"), Some("138****5678"))
+    );
+    let (_, v) = t.call(Some("op"), Method::GET, &path, None).await;
     assert_eq!(
         (v["contact_name"].as_str(), v["contact_phone"].as_str()),
         (Some("张明"), Some("13812345678"))

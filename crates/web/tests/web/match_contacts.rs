@@ -337,6 +337,79 @@ async fn issue18_t3_interest_is_answered_on_the_home_and_contacts_are_exchanged(
         .page(StatusCode::OK);
     assert!(home.contains("已交换联系方式 1 对") && home.contains("转为交易线索"));
 
+    // The operator puts the pair on its next matchmaking event (issue 18): none yet, no form.
+    assert!(!home.contains("id=\"pair-to-event\""));
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d");
+    let (s, v) = t
+        .call(
+            Some("op_mh"),
+            Method::POST,
+            "/api/v1/events",
+            Some(
+                json!({"kind": "matchmaking", "title": "闵行新能源技术对接会",
+                "starts_at": format!("{tomorrow}T14:00"), "ends_at": format!("{tomorrow}T15:00"),
+                "place": "闵行区东川路 800 号", "capacity": 10, "slot_minutes": 20, "tables": 2}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let event = v["id"].as_i64().unwrap();
+    let home = t
+        .get("/home", As::Cookie(&cookie_op))
+        .await
+        .page(StatusCode::OK);
+    assert!(
+        home.contains("id=\"pair-to-event\"") && home.contains("闵行新能源技术对接会"),
+        "{home}"
+    );
+    let meeting_path = format!("/api/v1/matches/contact-requests/{id}/meeting");
+    let (s, v) = t
+        .call(
+            Some("op_mh"),
+            Method::POST,
+            &meeting_path,
+            Some(json!({"event_id": event + 1000})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, _) = t
+        .call(
+            Some("ent"),
+            Method::POST,
+            &meeting_path,
+            Some(json!({"event_id": event})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let res = t
+        .form(
+            "/matches/pair-meeting",
+            As::Cookie(&cookie_op),
+            &[("pair", &id.to_string()), ("event_id", &event.to_string())],
+        )
+        .await;
+    assert_eq!(
+        res.location(),
+        format!("/events/{event}?notice=pair_registered#meetings")
+    );
+    let (s, v) = t
+        .call(
+            Some("op_mh"),
+            Method::POST,
+            &meeting_path,
+            Some(json!({"event_id": event})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["registered"].clone(), v["scheduled"].clone()),
+        (StatusCode::OK, json!([]), json!(false)),
+        "both registered already"
+    );
+    let (_, v) = t
+        .call(None, Method::GET, &format!("/api/v1/events/{event}"), None)
+        .await;
+    assert_eq!(v["registered"], 2, "{v}");
+
     // The operator makes the lead, once.
     let (s, v) = t.call(Some("op_mh"), Method::POST, &lead_path, None).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

@@ -131,6 +131,11 @@ const EXPECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/matches/contact-requests/{id}/accept", "U"),
     ("POST", "/api/v1/matches/contact-requests/{id}/decline", "U"),
     ("POST", "/api/v1/matches/contact-requests/{id}/lead", "OR"),
+    (
+        "POST",
+        "/api/v1/matches/contact-requests/{id}/meeting",
+        "OR",
+    ),
     // events (T3, T5, T7)
     ("GET", "/api/v1/events", "*"),
     ("POST", "/api/v1/events", "MDOR"),

@@ -191,6 +191,29 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
     let org_id = v[0]["org_id"].as_i64().unwrap();
     assert_eq!(v[0]["status"], "pending");
     assert_eq!(v[0]["age_days"], 0);
+    // The organisation's page says it is waiting; its approver gets a link, and the nav an entry.
+    let org_page = app
+        .get(&format!("/orgs/{org_id}"), As::Cookie(&op))
+        .await
+        .page(StatusCode::OK);
+    assert!(
+        org_page.contains("注册待审核") && org_page.contains("去审核"),
+        "{org_page}"
+    );
+    let nav = |html: &str| {
+        let from = html.find("class=\"mainnav\"").expect("a nav");
+        html[from..from + html[from..].find("</nav>").unwrap()].to_string()
+    };
+    assert!(
+        nav(&home).contains("注册审核"),
+        "the nav leads to the registrations"
+    );
+    let own_page = app
+        .get(&format!("/orgs/{org_id}"), As::Cookie(&cookie))
+        .await
+        .page(StatusCode::OK);
+    assert!(own_page.contains("注册待审核") && !own_page.contains("去审核"));
+    assert!(!nav(&own_page).contains("注册审核"));
 
     // Rejecting without a reason is refused on the page; approving works.
     let res = app
@@ -223,6 +246,11 @@ async fn issue18_register_log_in_pending_refused_approved_then_submits() {
         .await
         .page(StatusCode::OK);
     assert!(!home.contains("id=\"my-registration\""));
+    let org_page = app
+        .get(&format!("/orgs/{org_id}"), As::Cookie(&cookie))
+        .await
+        .page(StatusCode::OK);
+    assert!(!org_page.contains("registration-state"));
 }
 
 #[tokio::test]
