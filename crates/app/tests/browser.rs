@@ -851,6 +851,39 @@ async fn browser_story_every_role_in_chromium() {
                     .unwrap();
                 shot(&client, &format!("application-edit-{step}")).await;
             }
+            // Issue 18: the editor fits a 390 px phone, every step.
+            let phone = open_browser(
+                &format!("http://127.0.0.1:{driver_port}"),
+                &dir.join("editor-phone-profile"),
+                Some(serde_json::json!({
+                    "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0},
+                    "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+                })),
+            )
+            .await;
+            log_in(&phone, &base, "demo-operator").await;
+            for step in ["park", "enterprises", "partners"] {
+                phone
+                    .goto(&format!("{base}/applications/{id}/edit?step={step}"))
+                    .await
+                    .unwrap();
+                let overflow = phone
+                    .execute(
+                        "return document.documentElement.scrollWidth - window.innerWidth;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                if step == "park" {
+                    shot(&phone, "application-edit-park-390").await;
+                }
+                assert!(
+                    overflow.as_i64().unwrap_or(1) <= 0,
+                    "the {step} step runs {overflow} px off a 390 px screen"
+                );
+            }
+            phone.close().await.unwrap();
+            println!("E2E: the application editor fits a 390 px screen at every step");
             client
                 .goto(&format!("{base}/applications/{id}"))
                 .await
@@ -1009,6 +1042,8 @@ async fn browser_story_every_role_in_chromium() {
                     .unwrap();
                 wait_for_url(&client, "notice=reviewed").await;
             }
+            client.goto(&format!("{overview}#check-A3")).await.unwrap();
+            shot(&client, "application-review-checks").await;
             client.goto(&overview).await.unwrap();
             client
                 .find(Locator::Css("#decision option[value='approve']"))
