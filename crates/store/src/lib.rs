@@ -27,6 +27,7 @@ pub mod listings;
 pub mod match_contacts;
 pub mod matching;
 pub mod meta;
+pub mod notifications;
 mod migrate;
 pub mod orgs;
 pub mod password;
