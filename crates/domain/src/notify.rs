@@ -231,7 +231,10 @@ pub fn listing_reviewed(
     let (head, mut body) = if published {
         ("已发布", format!("供需条目“{title}”已审核通过并公开发布。"))
     } else {
-        ("被退回", format!("供需条目“{title}”被退回，请修改后重新提交。"))
+        (
+            "被退回",
+            format!("供需条目“{title}”被退回，请修改后重新提交。"),
+        )
     };
     if let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) {
         body.push_str(&format!("退回原因：{r}"));

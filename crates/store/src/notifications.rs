@@ -230,9 +230,8 @@ impl Db {
         id: i64,
         now: i64,
     ) -> Result<NotificationRecord> {
-        let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2"
-        );
+        let sql =
+            format!("SELECT {ITEM_COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2");
         let row = on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             sqlx::query(
@@ -445,9 +444,11 @@ impl Db {
     /// Every mail of the outbox, oldest first (tests, `zhiyun` diagnostics).
     pub async fn outbox_all(&self) -> Result<Vec<OutboxMail>> {
         let sql = format!("SELECT {OUTBOX_COLUMNS} FROM mail_outbox ORDER BY id");
-        Ok(on_pool!(self, p => sqlx::query_as::<_, OutboxMail>(sqlx::AssertSqlSafe(sql))
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, OutboxMail>(sqlx::AssertSqlSafe(sql))
             .fetch_all(p)
-            .await?))
+            .await?),
+        )
     }
 
     /// Forget read inbox items and sent or abandoned mails older than `before` (housekeeping).

@@ -57,10 +57,7 @@ pub fn parse_smtp_url(url: &str) -> std::result::Result<SmtpServer, String> {
         None => (None, rest),
     };
     let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) => (
-            h,
-            p.parse::<u16>().map_err(|_| format!("端口无效：{p}"))?,
-        ),
+        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| format!("端口无效：{p}"))?),
         None => (hostport, 25),
     };
     if host.is_empty() {
@@ -82,12 +79,19 @@ pub fn compose(body: &str, href: &str, base_url: &str) -> String {
     )
 }
 
-fn message(settings: &Settings, to: &str, subject: &str, text: String) -> std::result::Result<Message, String> {
+fn message(
+    settings: &Settings,
+    to: &str,
+    subject: &str,
+    text: String,
+) -> std::result::Result<Message, String> {
     let from: Mailbox = settings
         .from
         .parse()
         .map_err(|e| format!("发件人地址无效（{}）：{e}", settings.from))?;
-    let to: Mailbox = to.parse().map_err(|e| format!("收件人地址无效（{to}）：{e}"))?;
+    let to: Mailbox = to
+        .parse()
+        .map_err(|e| format!("收件人地址无效（{to}）：{e}"))?;
     Message::builder()
         .from(from)
         .to(to)
@@ -125,13 +129,13 @@ pub async fn send_outbox(ctx: &Ctx, settings: &Settings) -> Result<String> {
         // The error, and whether it is for good (a refused address, a 5xx answer).
         let outcome: std::result::Result<(), (String, bool)> =
             match message(settings, &m.address, &m.subject, text) {
-            Err(e) => Err((e, true)),
-            Ok(msg) => transport
-                .send(msg)
-                .await
-                .map(|_| ())
-                .map_err(|e| (format!("发送失败：{e}"), e.is_permanent())),
-        };
+                Err(e) => Err((e, true)),
+                Ok(msg) => transport
+                    .send(msg)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| (format!("发送失败：{e}"), e.is_permanent())),
+            };
         let at = ctx.clock.now();
         match outcome {
             Ok(()) => {
@@ -143,7 +147,13 @@ pub async fn send_outbox(ctx: &Ctx, settings: &Settings) -> Result<String> {
                 let give_up = permanent || attempts >= MAIL_MAX_ATTEMPTS;
                 tracing::warn!(mail = m.id, attempts, give_up, %error, "mail not sent");
                 ctx.db
-                    .outbox_failed(m.id, &owner, &error, at + retry_after_secs(attempts - 1), give_up)
+                    .outbox_failed(
+                        m.id,
+                        &owner,
+                        &error,
+                        at + retry_after_secs(attempts - 1),
+                        give_up,
+                    )
                     .await?;
                 failed += 1;
             }

@@ -137,7 +137,12 @@ pub async fn set_preferences(
         Some(e) => Some(check_email(e).map_err(|e| Error::invalid(vec![e]))?),
     };
     ctx.db
-        .notification_prefs_set(user.id, &prefs, email.as_ref().map(|e| e.as_deref()), &user.who())
+        .notification_prefs_set(
+            user.id,
+            &prefs,
+            email.as_ref().map(|e| e.as_deref()),
+            &user.who(),
+        )
         .await?;
     preferences(ctx, user).await
 }

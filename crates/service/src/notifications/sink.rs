@@ -211,10 +211,21 @@ fn serve(
             return Ok(());
         }
         let cmd = line.trim_end().to_string();
-        let verb = cmd.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let verb = cmd
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         let path = |s: &str| {
             s.split_once(':')
-                .map(|(_, p)| p.trim().trim_start_matches('<').split('>').next().unwrap_or("").to_string())
+                .map(|(_, p)| {
+                    p.trim()
+                        .trim_start_matches('<')
+                        .split('>')
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
                 .unwrap_or_default()
         };
         match verb.as_str() {
@@ -245,7 +256,11 @@ fn serve(
                     if l == "." {
                         break;
                     }
-                    data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(l));
+                    data.push_str(
+                        l.strip_prefix('.')
+                            .filter(|_| l.starts_with(".."))
+                            .unwrap_or(l),
+                    );
                     data.push_str("\r\n");
                 }
                 let refused = refuse

@@ -92,7 +92,10 @@ async fn issue18_a_contact_request_reaches_the_owner_in_the_inbox_and_by_mail() 
     assert_eq!(ent.items[0].kind, NoticeKind::ContactExchanged);
     assert_eq!(ent.items[0].href, format!("/listings/{}", w.demand));
     let uni = uc::inbox(&ctx, &w.university).await.unwrap();
-    assert_eq!((uni.unread, uni.items[0].kind), (2, NoticeKind::ContactExchanged));
+    assert_eq!(
+        (uni.unread, uni.items[0].kind),
+        (2, NoticeKind::ContactExchanged)
+    );
     send_outbox(&ctx, &settings(&sink)).await.unwrap();
     let got = sink.wait_for(2, Duration::from_secs(5));
     assert_eq!(got.len(), 2);
@@ -135,7 +138,13 @@ async fn issue18_preferences_turn_the_inbox_and_mail_off_per_kind() {
     match_contacts::request(&ctx, &w.enterprise, w.demand, w.supply)
         .await
         .unwrap();
-    assert!(uc::inbox(&ctx, &w.university).await.unwrap().items.is_empty());
+    assert!(
+        uc::inbox(&ctx, &w.university)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     assert!(w.db.outbox_all().await.unwrap().is_empty());
 
     // In the inbox only: no mail.
@@ -245,7 +254,10 @@ async fn issue18_a_refused_mail_is_retried_later_and_given_up_after_the_limit() 
     assert!(report.contains("失败 1 封"), "{report}");
     let m = &w.db.outbox_all().await.unwrap()[0];
     assert_eq!((m.attempts, m.sent_at), (1, None));
-    assert!(m.last_error.as_deref().unwrap_or("").contains("451"), "{m:?}");
+    assert!(
+        m.last_error.as_deref().unwrap_or("").contains("451"),
+        "{m:?}"
+    );
     // Not again at once: it waits.
     send_outbox(&ctx, &s).await.unwrap();
     assert!(sink.messages().is_empty());
@@ -299,9 +311,8 @@ async fn issue18_a_submitted_listing_reaches_its_district_operator_and_the_revie
         w.clock.today(),
     )
     .unwrap();
-    let row = w
-        .db
-        .listing_create(
+    let row =
+        w.db.listing_create(
             w.university.org_id,
             &listing,
             w.clock.now(),
