@@ -465,6 +465,8 @@ pub async fn load(db: &Db, hasher: &Hasher) -> Result<()> {
     }
     // Issue 18: an exchanged contact pair and a waiting request (needs the logins above).
     crate::demo_contacts::load(db, &ids, &who).await?;
+    // Issue 18: the inboxes of the demo users (needs the logins and the requests above).
+    crate::demo_notifications::load(db, &ids).await?;
     // T8: the bureau's deadline and 徐汇's submitted 2025 package (needs the logins above).
     crate::demo_reports::load(db, hasher).await?;
     db.meta_set(META_KEY, "1").await?;

@@ -21,6 +21,7 @@ mod demo_auctions;
 mod demo_contacts;
 mod demo_deals;
 mod demo_kpis;
+mod demo_notifications;
 mod demo_patents;
 mod demo_pledges;
 mod demo_reports;
@@ -74,6 +75,21 @@ enum Command {
         /// (other servers on the same PostgreSQL, `zhiyun import`).
         #[arg(long, env = "ZHIYUN_CATCH_UP_SECS", default_value_t = 3)]
         catch_up_secs: u64,
+        /// SMTP server for notification mail, `smtp://host:port` (plain SMTP, e.g. an office
+        /// relay) or `smtp://user:password@host:port`. Unset: no mail is sent (the in-app inbox
+        /// still works).
+        #[arg(long, env = "ZHIYUN_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of notification mail.
+        #[arg(
+            long,
+            env = "ZHIYUN_SMTP_FROM",
+            default_value = "知运平台 <noreply@zhiyun.localhost>"
+        )]
+        smtp_from: String,
+        /// The site's address as users open it, for the links in mails. Default: http://<addr>.
+        #[arg(long, env = "ZHIYUN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Load the demo data set into the database (idempotent) and print the demo logins.
     Demo,
@@ -387,6 +403,9 @@ async fn main() -> Result<()> {
             secure_cookies,
             trust_proxy,
             catch_up_secs,
+            smtp_url,
+            smtp_from,
+            public_url,
         } => {
             let web = zhiyun_web::Config {
                 secure_cookies,
@@ -395,6 +414,13 @@ async fn main() -> Result<()> {
             };
             let jobs = zhiyun_service::jobs::Settings {
                 catch_up_every: std::time::Duration::from_secs(catch_up_secs.max(1)),
+                mail: smtp_url.filter(|u| !u.trim().is_empty()).map(|smtp_url| {
+                    zhiyun_service::notifications::mail::Settings {
+                        smtp_url,
+                        from: smtp_from,
+                        base_url: public_url.unwrap_or_else(|| format!("http://{addr}")),
+                    }
+                }),
             };
             serve(db, hasher, &index, addr, demo, web, jobs).await
         }
@@ -652,7 +678,17 @@ async fn serve(
     }
     let demo_loaded = db.meta_get(demo::META_KEY).await?.is_some();
     let (search, rebuild) = index.open()?;
-    let ctx = zhiyun_service::Ctx::with_search(db.clone(), hasher, search);
+    let ctx =
+        zhiyun_service::Ctx::with_search(db.clone(), hasher, search).with_mail(jobs.mail.is_some());
+    if let Some(m) = &jobs.mail {
+        // The URL may hold a password: only the server's address is printed.
+        let server = m.smtp_url.rsplit('@').next().unwrap_or("");
+        eprintln!(
+            "notification mail on: {} (from {})",
+            server.trim_start_matches("smtp://"),
+            m.from
+        );
+    }
     // The index is on disk: rebuilt when new (or the synonyms changed), else brought up to date
     // with what was written while the server was down; then the background jobs keep it so
     // (every few seconds what other processes write, hourly what went stale or expired with the

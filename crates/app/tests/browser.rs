@@ -739,10 +739,14 @@ async fn browser_story_every_role_in_chromium() {
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    // Notification mail goes to an SMTP sink this test starts and keeps for the whole run.
+    let sink = zhiyun_service::notifications::sink::SmtpSink::start().expect("an SMTP sink");
     let server = Killed(
         Command::new(env!("CARGO_BIN_EXE_zhiyun"))
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .env("ZHIYUN_DATABASE_URL", dir.join("e2e.db"))
+            .env("ZHIYUN_SMTP_URL", sink.url())
+            .env("ZHIYUN_SMTP_FROM", "知运平台 <noreply@zhiyun.test>")
             .env_remove("ZHIYUN_INDEX_DIR")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -1154,6 +1158,7 @@ async fn browser_story_every_role_in_chromium() {
     )
     .await;
     match_interest_story(&client, &base, driver_port, &dir).await;
+    notifications_story(&client, &base, &sink, driver_port, &dir).await;
     auctions_story(
         &client,
         &base,
@@ -1353,6 +1358,197 @@ async fn match_interest_story(
 }
 
 /// Set form fields by id (date inputs included) with JavaScript, as a user would type them.
+/// Issue 18 done-when: an e-mail delivered to the SMTP sink. demo-operator gives its e-mail
+/// address on /account and asks for 供需条目待审核 by mail; demo-enterprise submits a demand for
+/// review; demo-operator sees the unread count in the header and the item in /inbox (opening it
+/// leads to the listing), and the mail reaches the sink with the Chinese subject. Screenshots of
+/// the inbox and the account's notification settings at 1400 and 390 px.
+async fn notifications_story(
+    c: &fantoccini::Client,
+    base: &str,
+    sink: &zhiyun_service::notifications::sink::SmtpSink,
+    driver_port: u16,
+    dir: &std::path::Path,
+) {
+    const ADDRESS: &str = "demo-operator@example.com";
+    const TITLE: &str = "求车规级功率模块银烧结封装工艺";
+    log_in(c, base, "demo-operator").await;
+    c.goto(&format!("{base}/account#notifications"))
+        .await
+        .unwrap();
+    fill(c, &[("email", ADDRESS)]).await;
+    let boxed = c
+        .find(Locator::Css("input[name='email.listing_submitted']"))
+        .await
+        .expect("the e-mail box of 供需条目待审核");
+    if !boxed.is_selected().await.unwrap() {
+        boxed.click().await.unwrap();
+    }
+    submit_to_new_page(
+        c,
+        "form[action='/account/notifications'] button[type=submit]",
+    )
+    .await;
+    wait_for_url(c, "notice=notify_saved").await;
+    let saved = c
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(saved.as_deref(), Some(ADDRESS));
+    c.set_window_size(1400, 1000).await.unwrap();
+    c.execute(
+        "document.getElementById('notifications').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "account-notifications-1400").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    log_out(c).await;
+
+    // Another user's action: demo-enterprise submits a demand for review in 徐汇.
+    log_in(c, base, "demo-enterprise").await;
+    c.goto(&format!("{base}/listings/new?kind=demand"))
+        .await
+        .unwrap();
+    fill(
+        c,
+        &[
+            ("title", TITLE),
+            (
+                "description",
+                "我司车规级 SiC 功率模块需提高芯片贴装可靠性，求银烧结封装工艺及设备方案，可许可或合作开发。",
+            ),
+            ("field", "电子信息"),
+            ("district_code", "310104"),
+            ("contact_name", "刘洋"),
+            ("contact_phone", "13812340002"),
+            ("valid_until", "2027-06-30"),
+        ],
+    )
+    .await;
+    click(c, "input[name=modes][value='许可']").await;
+    submit_to_new_page(c, "form[action='/listings/new'] button[type=submit]").await;
+    let url = c.current_url().await.unwrap().to_string();
+    let listing = url
+        .split("/listings/")
+        .nth(1)
+        .and_then(|s| s.split(['?', '#']).next())
+        .unwrap_or_else(|| panic!("a listing page: {url}"))
+        .to_string();
+    submit_to_new_page(
+        c,
+        &format!("form[action='/listings/{listing}/submit'] button"),
+    )
+    .await;
+    wait_for_url(c, "notice=listing_submit").await;
+    log_out(c).await;
+
+    // The operator: the header's count, the inbox item, opening it.
+    log_in(c, base, "demo-operator").await;
+    let count: i64 = text_of(c, "#unread-badge")
+        .await
+        .trim()
+        .parse()
+        .expect("an unread count in the header");
+    assert!(count >= 1, "unread {count}");
+    click(c, "#inbox-link").await;
+    wait_for_url(c, "/inbox").await;
+    let item = c
+        .find(Locator::XPath(&format!(
+            "//li[contains(@class,'inbox-item') and contains(@class,'unread')][.//*[contains(normalize-space(),'{TITLE}')]]"
+        )))
+        .await
+        .expect("the unread notification in the inbox");
+    let text = item.text().await.unwrap();
+    assert!(text.contains("供需条目待审核"), "{text}");
+    c.set_window_size(1400, 1000).await.unwrap();
+    shot(c, "inbox-1400").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    println!("E2E: the inbox showed the unread notification ({count} unread in the header)");
+    item.find(Locator::Css("a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(c, &format!("/listings/{listing}")).await;
+    log_out(c).await;
+
+    // The mail reached the sink, to the address given, with the Chinese subject and the link.
+    let started = Instant::now();
+    let mail = loop {
+        let found = sink
+            .messages()
+            .into_iter()
+            .find(|m| m.subject().contains(TITLE));
+        if let Some(m) = found {
+            break m;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no mail reached the SMTP sink: {:?}",
+            sink.messages()
+                .iter()
+                .map(|m| m.subject())
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(mail.to, vec![ADDRESS.to_string()]);
+    assert_eq!(mail.subject(), format!("供需条目待审核：{TITLE}"));
+    assert!(
+        mail.text().contains(&format!("/listings/{listing}")),
+        "{}",
+        mail.text()
+    );
+    println!(
+        "E2E: an e-mail reached the SMTP sink (to {ADDRESS}: {:?})",
+        mail.subject()
+    );
+
+    // The same pages on a phone.
+    let phone = open_browser(
+        &format!("http://127.0.0.1:{driver_port}"),
+        &dir.join("inbox-phone-profile"),
+        Some(serde_json::json!({
+            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0},
+            "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+        })),
+    )
+    .await;
+    log_in(&phone, base, "demo-operator").await;
+    for (path, name, anchor) in [
+        ("/inbox", "inbox-390", "main"),
+        ("/account", "account-notifications-390", "notifications"),
+    ] {
+        phone.goto(&format!("{base}{path}")).await.unwrap();
+        phone
+            .execute(
+                "document.getElementById(arguments[0]).scrollIntoView();",
+                vec![serde_json::json!(anchor)],
+            )
+            .await
+            .unwrap();
+        let overflow = phone
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(0) <= 0,
+            "no sideways scrolling at 390 px on {path}: {overflow}"
+        );
+        shot(&phone, name).await;
+    }
+    phone.close().await.unwrap();
+}
+
 async fn fill(c: &fantoccini::Client, fields: &[(&str, &str)]) {
     for (id, value) in fields {
         c.execute(

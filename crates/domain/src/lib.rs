@@ -18,6 +18,7 @@ pub mod kpi;
 pub mod listing;
 pub mod matching;
 pub mod money;
+pub mod notify;
 pub mod org;
 pub mod patent;
 pub mod pledge;

@@ -299,22 +299,28 @@ async fn run_caught(ctx: &Ctx, job: &Job) -> std::result::Result<String, String>
 pub struct Settings {
     /// How often each process takes in the listings other processes wrote (default 3 s).
     pub catch_up_every: Duration,
+    /// Where notification mail goes (`ZHIYUN_SMTP_URL`); none: no mail is sent (issue 18).
+    pub mail: Option<crate::notifications::mail::Settings>,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             catch_up_every: Duration::from_secs(3),
+            mail: None,
         }
     }
 }
+
+/// How often each process works through the mail outbox.
+pub const MAIL_EVERY: Duration = Duration::from_secs(3);
 
 const HOUR: Duration = Duration::from_secs(3600);
 
 /// Every background job of `zhiyun serve`, the one list: add yours here.
 pub fn standard(ctx: &Ctx, settings: &Settings) -> Jobs {
     use crate::listings::index;
-    Jobs::new(ctx)
+    let jobs = Jobs::new(ctx)
         .each_process(
             "search.catch_up",
             settings.catch_up_every,
@@ -341,8 +347,20 @@ pub fn standard(ctx: &Ctx, settings: &Settings) -> Jobs {
                     .map(|n| format!("{n} 个拍卖标的已结束"))
             },
         )
-        .lease(Duration::from_secs(60))
+        .lease(Duration::from_secs(60));
+    // Notification mail, in every process: each pass claims its mails, so two processes never
+    // send one twice.
+    match settings.mail.clone() {
+        None => jobs,
+        Some(mail) => jobs.each_process("notifications.send_mail", MAIL_EVERY, move |ctx| {
+            let mail = mail.clone();
+            async move { crate::notifications::mail::send_outbox(&ctx, &mail).await }
+        }),
+    }
 }
+
+/// Read notifications and sent (or abandoned) mails are kept this long.
+const KEEP_NOTICES_SECS: i64 = 180 * 86_400;
 
 /// Runs are kept this long.
 const KEEP_RUNS_SECS: i64 = 30 * 86_400;
@@ -360,8 +378,9 @@ pub async fn housekeeping(ctx: &Ctx) -> Result<String> {
         .upload_prune(now - crate::listings::uploads::KEEP_SECS)
         .await?;
     let runs = ctx.db.job_runs_prune(now - KEEP_RUNS_SECS).await?;
+    let notices = ctx.db.notifications_prune(now - KEEP_NOTICES_SECS).await?;
     Ok(format!(
-        "清理：过期会话 {sessions}，登录限制记录 {throttle}，导入任务 {uploads}，任务记录 {runs}"
+        "清理：过期会话 {sessions}，登录限制记录 {throttle}，导入任务 {uploads}，任务记录 {runs}，已读通知和已发邮件 {notices}"
     ))
 }
 

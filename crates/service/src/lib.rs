@@ -29,6 +29,7 @@ pub mod kpis;
 pub mod listings;
 pub mod match_contacts;
 pub mod matching;
+pub mod notifications;
 pub mod orgs;
 pub mod patents;
 pub mod pledges;
@@ -59,6 +60,9 @@ pub struct Ctx {
     pub(crate) hashing: Arc<tokio::sync::Semaphore>,
     /// The auctions' lot writers of this process (one per lot, issue 14).
     pub(crate) auctions: Arc<auctions::Live>,
+    /// Whether this server sends e-mail (`ZHIYUN_SMTP_URL` set): only then do notifications go
+    /// into the mail outbox (issue 18).
+    pub(crate) mail_on: bool,
 }
 
 impl Ctx {
@@ -81,6 +85,7 @@ impl Ctx {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             auctions: Arc::default(),
+            mail_on: false,
         }
     }
 
@@ -88,6 +93,17 @@ impl Ctx {
     pub fn with_clock(mut self, clock: Clock) -> Ctx {
         self.clock = clock;
         self
+    }
+
+    /// The same context, sending e-mail notifications or not (off by default).
+    pub fn with_mail(mut self, on: bool) -> Ctx {
+        self.mail_on = on;
+        self
+    }
+
+    /// Whether this server sends e-mail notifications.
+    pub fn mail_on(&self) -> bool {
+        self.mail_on
     }
 
     pub fn clock(&self) -> &Clock {

@@ -266,7 +266,10 @@ pub async fn request(
                 .map(|r| (r, true)),
         };
         match done {
-            Ok((r, created)) => return Ok((view(&actor, &r, now), created)),
+            Ok((r, created)) => {
+                crate::notifications::emit(ctx, contact_notices(&r)).await;
+                return Ok((view(&actor, &r, now), created));
+            }
             // Someone asked or answered meanwhile: read the pair again and decide once more.
             Err(zhiyun_store::StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(e.into()),
@@ -303,7 +306,41 @@ pub async fn answer(ctx: &Ctx, user: &Principal, id: i64, accept: bool) -> Resul
         .db
         .contact_answer(id, state, user.id, now, &user.who())
         .await?;
+    crate::notifications::emit(ctx, contact_notices(&r)).await;
     Ok(view(&actor, &r, now))
+}
+
+/// Issue 18: who hears of a request as it now stands: the side asked, while it waits; both sides
+/// once the contacts are exchanged; no one of a declined one.
+fn contact_notices(r: &ContactRecord) -> Vec<zhiyun_domain::notify::Notice> {
+    use zhiyun_domain::notify;
+    let (asker, asked) = if r.requested_by_org == r.demand.owner_org_id {
+        (&r.demand, &r.supply)
+    } else {
+        (&r.supply, &r.demand)
+    };
+    match r.state {
+        ContactState::Requested => vec![notify::contact_request(
+            asked.owner_org_id,
+            &asker.owner_name,
+            &asker.title,
+            &asked.title,
+            asked.listing_id,
+        )],
+        ContactState::Accepted => [(asker, asked), (asked, asker)]
+            .into_iter()
+            .map(|(me, other)| {
+                notify::contact_exchanged(
+                    me.owner_org_id,
+                    me.listing_id,
+                    &me.title,
+                    &other.owner_name,
+                    &other.title,
+                )
+            })
+            .collect(),
+        ContactState::Declined => Vec::new(),
+    }
 }
 
 /// T3 (issue 18): the cluster operator of either district turns an exchanged pair into a deal

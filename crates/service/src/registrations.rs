@@ -67,6 +67,16 @@ pub async fn register(
         })
         .await
         .map_err(conflict_as_field)?;
+    crate::notifications::emit(
+        ctx,
+        vec![zhiyun_domain::notify::registration_pending(
+            org.id,
+            &r.org.name,
+            r.org.kind,
+            r.org.district.map(|d| d.code),
+        )],
+    )
+    .await;
     Ok(Registered {
         org_id: org.id,
         user_id: user.id,
@@ -158,10 +168,20 @@ pub async fn decide(
     } else {
         Approval::Rejected
     };
-    Ok(ctx
+    let decided = ctx
         .db
         .registration_decide(org_id, to, comment.as_deref(), ctx.clock.now(), &user.who())
-        .await?)
+        .await?;
+    crate::notifications::emit(
+        ctx,
+        vec![zhiyun_domain::notify::registration_decided(
+            org_id,
+            approve,
+            comment.as_deref(),
+        )],
+    )
+    .await;
+    Ok(decided)
 }
 
 /// The caller's own registration, when its organisation registered itself (its home shows the

@@ -35,6 +35,9 @@ pub struct Principal {
     pub district_code: Option<String>,
     /// Whether the organisation's registration is approved (self-registered ones start pending).
     pub org_approval: Approval,
+    /// Unread notifications in the inbox when the principal was read (the header's count).
+    #[serde(skip)]
+    pub unread_notifications: i64,
 }
 
 /// A principal as the query returns it, before its organisation's kind is decoded.
@@ -49,6 +52,7 @@ pub(crate) struct PrincipalRow {
     org_kind: String,
     district_code: Option<String>,
     org_approval: String,
+    unread_notifications: i64,
 }
 
 impl TryFrom<PrincipalRow> for Principal {
@@ -75,6 +79,7 @@ impl TryFrom<PrincipalRow> for Principal {
             org_kind,
             district_code: r.district_code,
             org_approval,
+            unread_notifications: r.unread_notifications,
         })
     }
 }
@@ -101,7 +106,9 @@ impl Principal {
 
 pub(crate) const PRINCIPAL_SELECT: &str =
     "SELECT u.id, u.username, u.display_name, u.org_id, u.is_admin,
-            o.name AS org_name, o.kind AS org_kind, o.district_code, o.approval AS org_approval
+            o.name AS org_name, o.kind AS org_kind, o.district_code, o.approval AS org_approval,
+            (SELECT COUNT(*) FROM notifications n
+             WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread_notifications
      FROM users u JOIN organisations o ON o.id = u.org_id";
 
 const USER_COLUMNS: &str =

@@ -28,6 +28,7 @@ pub mod match_contacts;
 pub mod matching;
 pub mod meta;
 mod migrate;
+pub mod notifications;
 pub mod orgs;
 pub mod password;
 pub mod patent_stats;

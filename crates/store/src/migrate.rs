@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_kpi_sums"),
     migration!(18, "0018_self_registration"),
     migration!(19, "0019_match_contacts"),
+    migration!(20, "0020_notifications"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -93,6 +93,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "event_registered" => "报名成功。",
         "event_scheduled" => "已按匹配结果排定一对一洽谈。",
         "survey_copied" => "已复制为新年度问卷，可修改后开始调查。",
+        "inbox_read" => "已全部标为已读。",
+        "notify_saved" => "通知设置已保存。",
         _ => return None,
     })
 }

@@ -28,6 +28,7 @@ mod layout;
 mod listings;
 pub mod match_contacts;
 pub mod matching;
+mod notifications;
 pub mod openapi;
 mod orgs;
 mod patents;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(bureau_reports::routes())
         .merge(registrations::routes())
         .merge(accounts::routes())
+        .merge(notifications::routes())
         .merge(audit::routes())
         .merge(health::routes())
         .merge(openapi::routes())

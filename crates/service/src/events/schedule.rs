@@ -139,6 +139,24 @@ pub async fn propose(ctx: &Ctx, user: &Principal, event_id: i64) -> Result<Event
         .db
         .event_replace_meetings(event_id, &meetings, &unplaced, &check, &user.who())
         .await?;
+    // Issue 18: both organisations of each meeting hear of it.
+    let slots = event.slot_labels();
+    let date = event.starts_at.date().format("%Y-%m-%d").to_string();
+    let notices = meetings
+        .iter()
+        .map(|m| {
+            let slot = slots.get(m.slot).map(String::as_str).unwrap_or("");
+            zhiyun_domain::notify::meeting_scheduled(
+                event_id,
+                &event.title,
+                [m.demand_org_id, m.supply_org_id],
+                [m.demand_org.as_str(), m.supply_org.as_str()],
+                &format!("{date} {slot}"),
+                m.table_no,
+            )
+        })
+        .collect();
+    crate::notifications::emit(ctx, notices).await;
     Ok(EventSchedule {
         slots: event.slot_labels(),
         meetings,

@@ -212,7 +212,29 @@ pub async fn act(
         }
     };
     index::index_listing(ctx, &after).await;
-    detail(ctx, after, Some(&actor)).await
+    let shown = detail(ctx, after, Some(&actor)).await?;
+    // Issue 18: the review queue's operator hears of a submission, the owner of the decision.
+    let l = &shown.listing;
+    let notice = match action {
+        ListingAction::Submit => Some(zhiyun_domain::notify::listing_submitted(
+            l.id,
+            &l.title,
+            &shown.owner_name,
+            &l.district_code,
+        )),
+        ListingAction::Publish | ListingAction::Return => {
+            Some(zhiyun_domain::notify::listing_reviewed(
+                l.id,
+                &l.title,
+                l.owner_org_id,
+                action == ListingAction::Publish,
+                reason,
+            ))
+        }
+        _ => None,
+    };
+    crate::notifications::emit(ctx, notice.into_iter().collect()).await;
+    Ok(shown)
 }
 
 /// The caller's organisation's listings, newest first (at most 500).

@@ -292,6 +292,14 @@ pub async fn move_to(
     ctx.db
         .pledge_move(id, r.stage, &r.history, &entry, &user.who())
         .await?;
+    // Issue 18: the side the pledge now waits on hears of it.
+    let notice = zhiyun_domain::notify::pledge_step(
+        id,
+        to,
+        [r.pledge.pledgor_org_id, r.pledge.pledgee_org_id],
+        [r.pledgor_name.as_str(), r.pledgee_name.as_str()],
+    );
+    crate::notifications::emit(ctx, notice.into_iter().collect()).await;
     get(ctx, user, id).await
 }
 

@@ -10,6 +10,7 @@ mod events;
 mod foundation;
 mod listings;
 mod match_contacts;
+mod notifications;
 mod ops;
 mod patents;
 mod pledges;

@@ -26,7 +26,7 @@ fn uscc(n: u32) -> String {
     )
 }
 
-async fn user_of(db: &Db, n: u32, kind: &str, name: &str, district: &str) -> Principal {
+pub(crate) async fn user_of(db: &Db, n: u32, kind: &str, name: &str, district: &str) -> Principal {
     let who = Who::cli();
     let org = db
         .org_create(
@@ -59,20 +59,20 @@ async fn user_of(db: &Db, n: u32, kind: &str, name: &str, district: &str) -> Pri
     db.principal(u.id).await.unwrap().unwrap()
 }
 
-struct World {
-    ctx: Ctx,
-    db: Db,
-    clock: Clock,
-    enterprise: Principal,
-    university: Principal,
-    third: Principal,
-    operator: Principal,
-    far_operator: Principal,
-    demand: i64,
-    supply: i64,
+pub(crate) struct World {
+    pub(crate) ctx: Ctx,
+    pub(crate) db: Db,
+    pub(crate) clock: Clock,
+    pub(crate) enterprise: Principal,
+    pub(crate) university: Principal,
+    pub(crate) third: Principal,
+    pub(crate) operator: Principal,
+    pub(crate) far_operator: Principal,
+    pub(crate) demand: i64,
+    pub(crate) supply: i64,
 }
 
-async fn published(
+pub(crate) async fn published(
     db: &Db,
     clock: &Clock,
     who: &Principal,
@@ -117,7 +117,7 @@ async fn published(
     row.id
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let db = testing::fresh().await;
     let clock = Clock::fixed(zhiyun_domain::time::start_of_day(
         NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),

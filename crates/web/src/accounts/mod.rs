@@ -8,6 +8,7 @@ use crate::AppState;
 
 mod api;
 mod pages;
+pub(crate) use pages::render_account_notify_error;
 
 pub use api::*;
 

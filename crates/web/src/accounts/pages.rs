@@ -45,6 +45,8 @@ struct AccountPage {
     new_token: Option<String>,
     pw_form: FormState,
     token_form: FormState,
+    /// E-mail address and notification preferences (issue 18).
+    notify: crate::notifications::PrefsSection,
 }
 
 async fn render_account(
@@ -54,6 +56,46 @@ async fn render_account(
     new_token: Option<String>,
     pw_form: FormState,
     token_form: FormState,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let notify = crate::notifications::prefs_section(state, me, None, None).await;
+    render_account_with(
+        state, me, notice, new_token, pw_form, token_form, notify, status,
+    )
+    .await
+}
+
+/// The account page after a refused notification form: the address as typed, the error.
+pub(crate) async fn render_account_notify_error(
+    state: &AppState,
+    me: &Principal,
+    typed_email: &str,
+    error: String,
+) -> Result<Response, PageError> {
+    let notify =
+        crate::notifications::prefs_section(state, me, Some(typed_email), Some(error)).await;
+    render_account_with(
+        state,
+        me,
+        None,
+        None,
+        FormState::default(),
+        FormState::default(),
+        notify,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_account_with(
+    state: &AppState,
+    me: &Principal,
+    notice: Option<&str>,
+    new_token: Option<String>,
+    pw_form: FormState,
+    token_form: FormState,
+    notify: crate::notifications::PrefsSection,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let tokens = accounts::my_tokens(&state.svc, me)
@@ -76,6 +118,7 @@ async fn render_account(
             new_token,
             pw_form,
             token_form,
+            notify,
         },
     ))
 }

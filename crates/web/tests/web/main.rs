@@ -18,6 +18,7 @@ mod kpis;
 mod listings;
 mod match_contacts;
 mod matching;
+mod notifications;
 mod patents;
 mod pledges;
 mod processes;

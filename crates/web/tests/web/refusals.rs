@@ -251,6 +251,12 @@ const EXPECT: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/registrations", "MOR"),
     ("POST", "/api/v1/registrations/{org_id}/approve", "MOR"),
     ("POST", "/api/v1/registrations/{org_id}/reject", "MOR"),
+    // notifications (issue 18): every signed-in user, their own only (another's item is 404)
+    ("GET", "/api/v1/notifications", "+"),
+    ("POST", "/api/v1/notifications/{id}/read", "+"),
+    ("POST", "/api/v1/notifications/read-all", "+"),
+    ("GET", "/api/v1/notifications/preferences", "+"),
+    ("PUT", "/api/v1/notifications/preferences", "+"),
 ];
 
 // ---------- enumerating the routes ----------
@@ -690,6 +696,9 @@ impl Fixture {
                 json!({"stage": "withdrawn", "on": "2026-10-30"})
             }
             ("POST", "/api/v1/lots/{id}/bids") => json!({"amount_wan": "10"}),
+            ("PUT", "/api/v1/notifications/preferences") => {
+                json!({"kinds": [{"kind": "contact_request", "in_app": true, "email": false}]})
+            }
             ("POST", "/api/v1/lots/{id}/route") => json!({"route": "later_session"}),
             ("POST", "/api/v1/reports/{year}/submissions/{district}/return") => {
                 json!({"comment": "请补充材料"})
