@@ -35,6 +35,7 @@ mod pledges;
 mod registrations;
 mod session;
 mod surveys;
+pub mod workbench;
 // T8 reports to the municipal bureau.
 mod bureau_reports;
 mod validate;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(listings::routes())
         .merge(matching::routes())
         .merge(match_contacts::routes())
+        .merge(workbench::routes())
         .merge(events::routes())
         .merge(patents::routes())
         .merge(deals::routes())

@@ -152,6 +152,8 @@ use crate::AppState;
         crate::registrations::api_list,
         crate::registrations::api_approve,
         crate::registrations::api_reject,
+        // The workbench of every role (issue 18).
+        crate::workbench::api_workbench,
     ),
     modifiers(&Security),
     tags(
@@ -170,6 +172,7 @@ use crate::AppState;
         (name = "auctions", description = "专利拍卖会：标的、竞买人与保证金、实时竞价（延时）、成交转交易台账、流拍处置（T3）"),
         (name = "reports", description = "向市知识产权局报送：年度工作报告、数据统计报表、满意度调查报告，截止日期与审核（T8）"),
         (name = "registrations", description = "单位自行注册与审核：企业、高校院所、服务机构由所在区集聚区运营方审核，银行、交易机构、保险机构由市知识产权局审核（注册无需登录）"),
+        (name = "workbench", description = "工作台：待办（数量、最久等待天数、最近期限）、快捷操作、图表数据与我的记录"),
         (name = "reference", description = "参考数据"),
         (name = "accounts", description = "账号、令牌与审计"),
         (name = "system", description = "运行状态"),

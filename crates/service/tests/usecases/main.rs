@@ -15,3 +15,4 @@ mod patents;
 mod pledges;
 mod registrations;
 mod surveys;
+mod workbench;

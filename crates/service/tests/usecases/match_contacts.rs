@@ -15,7 +15,7 @@ use zhiyun_store::password::Hasher;
 use zhiyun_store::{Db, Who, testing};
 
 const YANGPU: &str = "310110";
-const MINHANG: &str = "310112";
+pub(crate) const MINHANG: &str = "310112";
 const PUDONG: &str = "310115";
 
 fn uscc(n: u32) -> String {
@@ -59,17 +59,17 @@ async fn user_of(db: &Db, n: u32, kind: &str, name: &str, district: &str) -> Pri
     db.principal(u.id).await.unwrap().unwrap()
 }
 
-struct World {
-    ctx: Ctx,
-    db: Db,
-    clock: Clock,
-    enterprise: Principal,
-    university: Principal,
-    third: Principal,
-    operator: Principal,
-    far_operator: Principal,
-    demand: i64,
-    supply: i64,
+pub(crate) struct World {
+    pub(crate) ctx: Ctx,
+    pub(crate) db: Db,
+    pub(crate) clock: Clock,
+    pub(crate) enterprise: Principal,
+    pub(crate) university: Principal,
+    pub(crate) third: Principal,
+    pub(crate) operator: Principal,
+    pub(crate) far_operator: Principal,
+    pub(crate) demand: i64,
+    pub(crate) supply: i64,
 }
 
 async fn published(
@@ -117,7 +117,7 @@ async fn published(
     row.id
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let db = testing::fresh().await;
     let clock = Clock::fixed(zhiyun_domain::time::start_of_day(
         NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),

@@ -25,3 +25,4 @@ mod public_site;
 mod refusals;
 mod registrations;
 mod surveys;
+mod workbench;

@@ -131,6 +131,7 @@ const EXPECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/matches/contact-requests/{id}/accept", "U"),
     ("POST", "/api/v1/matches/contact-requests/{id}/decline", "U"),
     ("POST", "/api/v1/matches/contact-requests/{id}/lead", "OR"),
+    ("GET", "/api/v1/workbench", "+"),
     // events (T3, T5, T7)
     ("GET", "/api/v1/events", "*"),
     ("POST", "/api/v1/events", "MDOR"),
