@@ -19,7 +19,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Something waiting for the caller.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TodoView {
+pub struct WorkbenchTodo {
     /// Stable snake_case kind, e.g. `listing_review`, `contact_request`, `pledge_step`.
     pub kind: String,
     pub label: String,
@@ -33,13 +33,13 @@ pub struct TodoView {
 
 /// A quick action the caller may take.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ActionView {
+pub struct WorkbenchAction {
     pub label: String,
     pub href: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RecordLineView {
+pub struct WorkbenchRecordLine {
     pub label: String,
     pub state: String,
     pub href: String,
@@ -47,26 +47,26 @@ pub struct RecordLineView {
 
 /// A few of the caller's records of one kind (`total` in all, `href` lists them).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RecordGroupView {
+pub struct WorkbenchRecordGroup {
     pub title: String,
     pub href: String,
-    pub items: Vec<RecordLineView>,
+    pub items: Vec<WorkbenchRecordLine>,
     pub total: i64,
 }
 
 /// One point of a figure's series.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PointView {
+pub struct WorkbenchPoint {
     /// A month (`YYYY-MM`, or `N月` of this year).
     pub label: String,
     pub value: i64,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct FigureView {
+pub struct WorkbenchFigure {
     pub label: String,
     pub value: String,
-    pub series: Vec<PointView>,
+    pub series: Vec<WorkbenchPoint>,
     /// The small chart (inline SVG), for pages only.
     #[serde(skip)]
     pub svg: String,
@@ -76,10 +76,10 @@ pub struct FigureView {
 /// actions, figures with their series, records by kind.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorkbenchView {
-    pub todos: Vec<TodoView>,
-    pub actions: Vec<ActionView>,
-    pub records: Vec<RecordGroupView>,
-    pub figures: Vec<FigureView>,
+    pub todos: Vec<WorkbenchTodo>,
+    pub actions: Vec<WorkbenchAction>,
+    pub records: Vec<WorkbenchRecordGroup>,
+    pub figures: Vec<WorkbenchFigure>,
 }
 
 /// `YYYY-MM` → `M月` for the chart's axis (the months are consecutive; the title says which).
@@ -98,7 +98,7 @@ impl WorkbenchView {
             todos: w
                 .todos
                 .into_iter()
-                .map(|t| TodoView {
+                .map(|t| WorkbenchTodo {
                     kind: t.kind.to_string(),
                     label: t.label,
                     count: t.count,
@@ -110,7 +110,7 @@ impl WorkbenchView {
             actions: w
                 .actions
                 .into_iter()
-                .map(|a| ActionView {
+                .map(|a| WorkbenchAction {
                     label: a.label,
                     href: a.href,
                 })
@@ -118,14 +118,14 @@ impl WorkbenchView {
             records: w
                 .records
                 .into_iter()
-                .map(|g| RecordGroupView {
+                .map(|g| WorkbenchRecordGroup {
                     title: g.title,
                     href: g.href,
                     total: g.total,
                     items: g
                         .items
                         .into_iter()
-                        .map(|l| RecordLineView {
+                        .map(|l| WorkbenchRecordLine {
                             label: l.label,
                             state: l.state,
                             href: l.href,
@@ -147,12 +147,12 @@ impl WorkbenchView {
                             muted: false,
                         })
                         .collect();
-                    FigureView {
+                    WorkbenchFigure {
                         svg: small_bars_svg(&f.label, "", &bars),
                         series: f
                             .series
                             .into_iter()
-                            .map(|(label, value)| PointView { label, value })
+                            .map(|(label, value)| WorkbenchPoint { label, value })
                             .collect(),
                         label: f.label,
                         value: f.value,
