@@ -1159,6 +1159,7 @@ async fn browser_story_every_role_in_chromium() {
     .await;
     match_interest_story(&client, &base, driver_port, &dir).await;
     notifications_story(&client, &base, &sink, driver_port, &dir).await;
+    workbench_story(&client, &base, driver_port, &dir).await;
     auctions_story(
         &client,
         &base,
@@ -1170,6 +1171,70 @@ async fn browser_story_every_role_in_chromium() {
     drop(driver);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 18 done-when: every demo role's workbench at 1400 px and on a 390 px phone, each with
+/// at least one to-do or quick action and nothing running off the phone's side. Screenshots
+/// `workbench-<role>-{1400,390}.png`.
+async fn workbench_story(
+    c: &fantoccini::Client,
+    base: &str,
+    driver_port: u16,
+    dir: &std::path::Path,
+) {
+    let phone = open_browser(
+        &format!("http://127.0.0.1:{driver_port}"),
+        &dir.join("workbench-phone-profile"),
+        Some(serde_json::json!({
+            "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0},
+            "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+        })),
+    )
+    .await;
+    c.set_window_size(1400, 1000).await.unwrap();
+    for role in [
+        "operator",
+        "enterprise",
+        "university",
+        "bank",
+        "district",
+        "municipal",
+        "agency",
+        "insurer",
+        "admin",
+    ] {
+        let username = format!("demo-{role}");
+        log_in(c, base, &username).await;
+        c.goto(&format!("{base}/home")).await.unwrap();
+        let items = c
+            .find_all(Locator::Css(
+                "#workbench .wb-todo, #workbench .wb-actions a",
+            ))
+            .await
+            .unwrap()
+            .len();
+        assert!(
+            items > 0,
+            "{username}: a to-do or an action on the workbench"
+        );
+        shot(c, &format!("workbench-{role}-1400")).await;
+        log_out(c).await;
+
+        log_in(&phone, base, &username).await;
+        phone.goto(&format!("{base}/home")).await.unwrap();
+        let overflow = phone
+            .execute("return document.documentElement.scrollWidth - 390;", vec![])
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "{username}: no sideways scrolling at 390 px: {overflow}"
+        );
+        shot(&phone, &format!("workbench-{role}-390")).await;
+        log_out(&phone).await;
+    }
+    phone.close().await.unwrap();
+    println!("E2E: every role's workbench rendered at 1400 and 390 px");
 }
 
 /// Issue 18 done-when: a match interest accepted by both sides. demo-enterprise presses 感兴趣 on

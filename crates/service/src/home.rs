@@ -1,6 +1,7 @@
 //! What each role's home (`/home`) and the district overview show: the enterprise figures per
 //! district against the A2 thresholds, T1 progress, the organisation's own record, and the
-//! role's entry points. Which districts a caller sees is `policy::district_view`.
+//! role's one-line introduction. The to-dos, quick actions and records are the workbench
+//! ([`crate::workbench`]). Which districts a caller sees is `policy::district_view`.
 
 use std::collections::BTreeMap;
 
@@ -114,7 +115,7 @@ fn stale_cutoff(ctx: &Ctx) -> i64 {
     ctx.clock.now() - DEFAULT_STALE_AFTER_DAYS * 86_400
 }
 
-async fn t1_progress(ctx: &Ctx, view: &DistrictView) -> Result<Option<T1Progress>> {
+pub(crate) async fn t1_progress(ctx: &Ctx, view: &DistrictView) -> Result<Option<T1Progress>> {
     let only = match view {
         DistrictView::All => None,
         DistrictView::One(d) => Some(d.clone()),
@@ -164,14 +165,6 @@ async fn t1_progress(ctx: &Ctx, view: &DistrictView) -> Result<Option<T1Progress
     }))
 }
 
-/// An entry point on the home page.
-#[derive(Debug, Clone)]
-pub struct Tile {
-    pub href: String,
-    pub title: &'static str,
-    pub text: &'static str,
-}
-
 /// What a role does on the platform, in one sentence.
 pub fn intro(role: Role) -> &'static str {
     match role {
@@ -189,102 +182,10 @@ pub fn intro(role: Role) -> &'static str {
     }
 }
 
-/// The role's entry points: the same for everyone, plus what its role and rights open.
-pub fn tiles(user: &Principal) -> Vec<Tile> {
-    let actor = user.actor();
-    let role = user.role();
-    let tile = |href: &str, title, text| Tile {
-        href: href.into(),
-        title,
-        text,
-    };
-    let mut tiles = vec![
-        tile(
-            &format!("/orgs/{}", user.org_id),
-            "本机构信息",
-            "查看和维护本机构的登记信息",
-        ),
-        tile(
-            "/orgs",
-            "机构名录",
-            "检索园区、企业、高校院所、金融与服务机构",
-        ),
-        tile(
-            "/tools/validate",
-            "编号校验",
-            "专利号、信用代码、高企证书号一键校验",
-        ),
-        tile("/account", "我的账户", "修改密码、管理 API 令牌"),
-    ];
-    if policy::may_register_orgs(&actor) {
-        tiles.insert(2, tile("/orgs/new", "登记机构", "登记本区的企业等机构"));
-    }
-    match role {
-        Role::Operator => tiles.insert(
-            1,
-            tile(
-                "/applications",
-                "集聚区申报",
-                "填写申报书，自动审查 A1—A6 条件并提交",
-            ),
-        ),
-        Role::Municipal => {
-            tiles.insert(
-                1,
-                tile(
-                    "/applications",
-                    "申报评审",
-                    "各园区申报书并列比较、逐项审核、导出汇总表",
-                ),
-            );
-            tiles.insert(2, tile("/rounds", "申报轮次", "开放年度申报、设定截止日期"));
-        }
-        Role::District => tiles.insert(
-            1,
-            tile("/applications", "本区申报", "查阅本区园区申报书并提出意见"),
-        ),
-        _ => {}
-    }
-    if matches!(role, Role::Municipal | Role::District) {
-        tiles.push(tile(
-            "/districts",
-            "各区概况",
-            "各区企业、中小微企业和高新技术企业数量",
-        ));
-    }
-    if role == Role::Agency {
-        tiles[0] = tile(
-            &format!("/orgs/{}#practitioners", user.org_id),
-            "本机构与从业人员",
-            "维护从业人员及其专利代理师、技术经纪人证书",
-        );
-    }
-    // Patent auctions (T3, issue 14): the operator holds them, organisations bid.
-    if role == Role::Operator {
-        tiles.push(tile(
-            "/auctions",
-            "专利拍卖会",
-            "与交易所共同举办拍卖会：标的、保证金确认、实时竞价与成交",
-        ));
-    } else if matches!(role, Role::Enterprise | Role::University | Role::Agency) {
-        tiles.push(tile(
-            "/auctions",
-            "专利拍卖会",
-            "拍卖日历、报名竞买、实时出价与成交结果",
-        ));
-    }
-    if user.is_admin {
-        tiles.push(tile("/admin/users", "用户管理", "开通、停用账号"));
-        tiles.push(tile("/admin/audit", "审计日志", "谁在何时改了什么"));
-    }
-    tiles
-}
-
 /// A role's home.
 #[derive(Debug, Clone)]
 pub struct RoleHome {
     pub intro: &'static str,
-    pub tiles: Vec<Tile>,
     /// This year, by the context's clock.
     pub year: i32,
     /// The districts the caller oversees (none for most roles).
@@ -344,7 +245,6 @@ pub async fn role_home(ctx: &Ctx, user: &Principal) -> Result<RoleHome> {
         .await?;
     Ok(RoleHome {
         intro: intro(role),
-        tiles: tiles(user),
         hte_valid_now: org.hte_valid_in(year),
         year,
         districts,

@@ -38,6 +38,7 @@ pub mod sessions;
 pub mod surveys;
 pub mod system;
 pub mod throttle;
+pub mod workbench;
 
 pub use clock::Clock;
 pub use error::{Error, Kind, Result};

@@ -591,6 +591,25 @@ impl Db {
             .fetch_one(p)
             .await?))
     }
+
+    /// A district's published listings that go stale soon: last confirmed at or after
+    /// `confirmed_from` (still shown) and before `confirmed_before`. Their number, and the
+    /// earliest of those confirmations (the first to go).
+    pub async fn listing_stale_soon_in_district(
+        &self,
+        district_code: &str,
+        confirmed_from: i64,
+        confirmed_before: i64,
+    ) -> Result<(i64, Option<i64>)> {
+        let sql = "SELECT COUNT(*), MIN(last_confirmed_at) FROM listings WHERE district_code = $1 \
+                   AND status = 'published' AND last_confirmed_at >= $2 AND last_confirmed_at < $3";
+        on_pool!(self, p => Ok(sqlx::query_as::<_, (i64, Option<i64>)>(sql)
+            .bind(district_code)
+            .bind(confirmed_from)
+            .bind(confirmed_before)
+            .fetch_one(p)
+            .await?))
+    }
 }
 
 // ---------- bulk import (T1) ----------

@@ -593,6 +593,26 @@ async fn listing_story(db: Db) {
     assert_eq!(db.listing_stale_count(owner.id, i64::MAX).await.unwrap(), 1);
     let confirmed = db.listing_confirm(row.id, at + 2, &who).await.unwrap();
     assert_eq!(confirmed.last_confirmed_at, at + 2);
+    // Going stale soon, in its district (the operator's workbench): confirmed within the window.
+    assert_eq!(
+        db.listing_stale_soon_in_district("310110", at, at + 10)
+            .await
+            .unwrap(),
+        (1, Some(at + 2))
+    );
+    assert_eq!(
+        db.listing_stale_soon_in_district("310110", at + 3, at + 10)
+            .await
+            .unwrap()
+            .0,
+        0
+    );
+    assert_eq!(
+        db.listing_stale_soon_in_district("310115", at, at + 10)
+            .await
+            .unwrap(),
+        (0, None)
+    );
     let (n, rows) = db
         .listing_list(&ListingFilter {
             status: Some(ListingStatus::Published),

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use zhiyun_service::Principal;
-use zhiyun_service::home::{self, DistrictRow, T1Progress, Tile};
+use zhiyun_service::home::{self, DistrictRow, T1Progress};
 
 use crate::AppState;
 use crate::auth::{MaybeUser, PageUser};
@@ -33,7 +33,8 @@ struct RoleHome {
     layout: Layout,
     me: Principal,
     intro: &'static str,
-    tiles: Vec<Tile>,
+    /// The frame (issue 18): to-dos, quick actions, figures, records.
+    wb: crate::workbench::WorkbenchView,
     year: i32,
     districts: Vec<DistrictRow>,
     kind_counts: Vec<(&'static str, i64)>,
@@ -52,8 +53,6 @@ struct RoleHome {
     deals: crate::deals::HomeCard,
     /// T5: the bank's workbench (banks only).
     bank: Option<crate::pledges::BankCard>,
-    /// K1–K6 of the notice's period (bureaus and operators).
-    kpis: Option<crate::kpis::HomeCard>,
     /// Issue 18: registrations waiting for the caller, or the caller's own pending registration.
     registration: crate::registrations::HomeCard,
     /// Contact requests from matching suggestions, and the exchanged pairs (issue 18).
@@ -74,12 +73,14 @@ async fn role_home(
         .await
         .map_err(PageError::from)?;
     let bank = crate::pledges::bank_card(&state, &me).await?;
-    let kpis = crate::kpis::home_card(&state, &me).await;
+    let wb = crate::workbench::of(&state, &me)
+        .await
+        .map_err(PageError::from)?;
     let registration = crate::registrations::home_card(&state, &me).await;
     let contacts = crate::match_contacts::home_card(&state, &me).await;
     Ok(page(&RoleHome {
         contacts,
-        kpis,
+        wb,
         registration,
         deals,
         bank,
@@ -93,7 +94,6 @@ async fn role_home(
         layout: Layout::new(&state, Some(&me), "工作台", "home"),
         intro: home.intro,
         me,
-        tiles: home.tiles,
         year: home.year,
         districts: home.districts,
         kind_counts: home.kind_counts,

@@ -36,6 +36,7 @@ mod pledges;
 mod registrations;
 mod session;
 mod surveys;
+pub mod workbench;
 // T8 reports to the municipal bureau.
 mod bureau_reports;
 mod validate;
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .merge(listings::routes())
         .merge(matching::routes())
         .merge(match_contacts::routes())
+        .merge(workbench::routes())
         .merge(events::routes())
         .merge(patents::routes())
         .merge(deals::routes())

@@ -159,6 +159,8 @@ use crate::AppState;
         crate::notifications::api_read_all,
         crate::notifications::api_prefs,
         crate::notifications::api_prefs_put,
+        // The workbench of every role (issue 18).
+        crate::workbench::api_workbench,
     ),
     modifiers(&Security),
     tags(
@@ -178,6 +180,7 @@ use crate::AppState;
         (name = "reports", description = "向市知识产权局报送：年度工作报告、数据统计报表、满意度调查报告，截止日期与审核（T8）"),
         (name = "registrations", description = "单位自行注册与审核：企业、高校院所、服务机构由所在区集聚区运营方审核，银行、交易机构、保险机构由市知识产权局审核（注册无需登录）"),
         (name = "notifications", description = "站内消息与邮件通知：未读数、标为已读、每类通知的接收方式（站内、邮件）与电子邮箱"),
+        (name = "workbench", description = "工作台：待办（数量、最久等待天数、最近期限）、快捷操作、图表数据与我的记录"),
         (name = "reference", description = "参考数据"),
         (name = "accounts", description = "账号、令牌与审计"),
         (name = "system", description = "运行状态"),

@@ -472,5 +472,9 @@ async fn pages_read_the_year_from_the_context_clock() {
     w.ctx.clock().set(NOON_2026_06_01 + 365 * 86_400);
     let home = home::role_home(&w.ctx, &muni).await.unwrap();
     assert_eq!(home.year, 2027);
-    assert!(home.tiles.iter().any(|t| t.href == "/districts"));
+    // The overview is one of the bureau's quick actions on its workbench.
+    let wb = zhiyun_service::workbench::workbench(&w.ctx, &muni)
+        .await
+        .unwrap();
+    assert!(wb.actions.iter().any(|a| a.href == "/districts"));
 }

@@ -16,3 +16,4 @@ mod patents;
 mod pledges;
 mod registrations;
 mod surveys;
+mod workbench;

@@ -15,7 +15,7 @@ use zhiyun_store::password::Hasher;
 use zhiyun_store::{Db, Who, testing};
 
 const YANGPU: &str = "310110";
-const MINHANG: &str = "310112";
+pub(crate) const MINHANG: &str = "310112";
 const PUDONG: &str = "310115";
 
 fn uscc(n: u32) -> String {

@@ -361,3 +361,61 @@ async fn t5_each_check_before_registration_fails_for_the_patent_that_breaks_it()
     let d = uc::get(&w.ctx, &w.users["bank"], id).await.unwrap();
     assert_eq!(d.record.stage, Stage::Approved, "nothing half-written");
 }
+
+#[tokio::test]
+async fn issue18_t5_the_bank_workbench_counts_applications_at_its_step_with_their_age() {
+    use zhiyun_service::workbench::workbench;
+    let w = world().await;
+    let p = w.patent("ent", "202110123456", |_| {}).await;
+    let id = uc::create(&w.ctx, &w.users["ent"], w.apply(&[&p], "2027-10-31"))
+        .await
+        .unwrap()
+        .record
+        .id;
+    let todo = |wb: &zhiyun_service::workbench::Workbench, kind: &str| {
+        wb.todos
+            .iter()
+            .find(|t| t.kind == kind)
+            .map(|t| (t.count, t.oldest_days))
+    };
+    // Applied on 2026-10-01; today is 2026-12-04: 64 days at the bank's step.
+    let bank = workbench(&w.ctx, &w.users["bank"]).await.unwrap();
+    assert_eq!(todo(&bank, "pledge_step"), Some((1, Some(64))), "{bank:?}");
+    assert!(bank.actions.iter().any(|a| a.label == "录入线下申请"));
+    assert!(
+        bank.records
+            .iter()
+            .any(|g| g.title == "本行质押融资" && g.total == 1)
+    );
+    // Not the pledgor's step: the enterprise has no pledge to-do yet, but sees its pledge.
+    let ent = workbench(&w.ctx, &w.users["ent"]).await.unwrap();
+    assert_eq!(todo(&ent, "pledge_register"), None);
+    assert!(ent.records.iter().any(|g| g.title == "我的质押融资"));
+    // Approved on 2026-11-20: the registration is the pledgor's (or the bank's) step now.
+    w.step("bank", id, "due_diligence", "2026-10-05")
+        .await
+        .unwrap();
+    w.step("bank", id, "approved", "2026-11-20").await.unwrap();
+    let ent = workbench(&w.ctx, &w.users["ent"]).await.unwrap();
+    assert_eq!(todo(&ent, "pledge_register"), Some((1, Some(14))));
+    let bank = workbench(&w.ctx, &w.users["bank"]).await.unwrap();
+    assert_eq!(todo(&bank, "pledge_step"), Some((1, Some(14))));
+    // Another enterprise of the district sees none of it.
+    let other = workbench(&w.ctx, &w.users["ent2"]).await.unwrap();
+    assert_eq!(todo(&other, "pledge_register"), None);
+    assert!(!other.records.iter().any(|g| g.title == "我的质押融资"));
+    // Registered and disbursed: the bank's step is done; the loan shows in this year's figure.
+    w.step("bank", id, "registered", "2026-11-25")
+        .await
+        .unwrap();
+    w.step("bank", id, "disbursed", "2026-11-28").await.unwrap();
+    let bank = workbench(&w.ctx, &w.users["bank"]).await.unwrap();
+    assert_eq!(todo(&bank, "pledge_step"), None);
+    let fig = bank
+        .figures
+        .iter()
+        .find(|f| f.label.contains("放款"))
+        .unwrap();
+    assert_eq!(fig.value, "300 万元");
+    assert_eq!(fig.series[10], ("11月".to_string(), 1));
+}

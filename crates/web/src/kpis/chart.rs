@@ -59,8 +59,37 @@ pub fn bars_svg(
     line_label: &str,
     threshold: Option<(f64, &str)>,
 ) -> String {
-    let (w, h) = (560.0, 280.0);
-    let (left, right, top, bottom) = (64.0, 16.0, 40.0, 44.0);
+    draw(
+        title,
+        unit,
+        bars,
+        line,
+        line_label,
+        threshold,
+        (560.0, 280.0),
+        true,
+    )
+}
+
+/// A small chart of bars only (the workbench's figures): the same drawing, 400 × 200, without
+/// the target line and the legend (and without a unit line when `unit` is empty: the title
+/// says it).
+pub fn small_bars_svg(title: &str, unit: &str, bars: &[Bar]) -> String {
+    draw(title, unit, bars, &[], "", None, (400.0, 200.0), false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    title: &str,
+    unit: &str,
+    bars: &[Bar],
+    line: &[Option<f64>],
+    line_label: &str,
+    threshold: Option<(f64, &str)>,
+    (w, h): (f64, f64),
+    legend: bool,
+) -> String {
+    let (left, right, top, bottom) = (64.0, 16.0, 40.0, if legend { 44.0 } else { 24.0 });
     let plot_w = w - left - right;
     let plot_h = h - top - bottom;
     let max = bars
@@ -82,10 +111,16 @@ pub fn bars_svg(
     );
     let _ = write!(
         s,
-        r##"<text x="{left}" y="18" font-size="14" font-weight="bold" fill="#222">{t}</text><text x="{left}" y="34" font-size="11" fill="#555">单位：{u}</text>"##,
+        r##"<text x="{left}" y="18" font-size="14" font-weight="bold" fill="#222">{t}</text>"##,
         t = esc(title),
-        u = esc(unit)
     );
+    if !unit.is_empty() {
+        let _ = write!(
+            s,
+            r##"<text x="{left}" y="34" font-size="11" fill="#555">单位：{u}</text>"##,
+            u = esc(unit)
+        );
+    }
     // Grid and y axis.
     let mut v = 0.0;
     while v <= top_v + step / 2.0 {
@@ -149,6 +184,10 @@ pub fn bars_svg(
             ty = yy + 14.0,
             l = esc(label)
         );
+    }
+    if !legend {
+        s.push_str("</svg>");
+        return s;
     }
     // Legend.
     let ly = h - 10.0;

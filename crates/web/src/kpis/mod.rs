@@ -3,7 +3,7 @@
 //! municipal bureau every district side by side and a map) and the evidence page behind each
 //! figure. Each handler parses, calls one use case and renders.
 
-mod chart;
+pub(crate) mod chart;
 mod pages;
 
 use std::collections::BTreeMap;
@@ -194,69 +194,4 @@ pub async fn api_evidence(
     Query(q): Query<EvidenceQuery>,
 ) -> Result<Json<Evidence>, ApiError> {
     Ok(Json(kpis::evidence(&state.svc, &user, &code, &q).await?))
-}
-
-/// The workbench card: each indicator's verdict over the notice's period, for those who may
-/// read a district's figures (their own district; the city for the municipal bureau).
-pub struct HomeCard {
-    pub scope: &'static str,
-    pub from: i32,
-    pub to: i32,
-    /// (code, label, status slug, status label, the figure beside it).
-    pub rows: Vec<(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        String,
-    )>,
-}
-
-pub async fn home_card(state: &AppState, me: &zhiyun_service::Principal) -> Option<HomeCard> {
-    use zhiyun_domain::policy::{DistrictView, district_view};
-    let district = match district_view(&me.actor()) {
-        DistrictView::None => return None,
-        DistrictView::All => None,
-        DistrictView::One(d) => Some(d),
-    };
-    let r = kpis::report(
-        &state.svc,
-        me,
-        &KpiQueryInput {
-            district,
-            ..Default::default()
-        },
-    )
-    .await
-    .ok()?;
-    Some(HomeCard {
-        scope: r.district_name,
-        from: r.from,
-        to: r.to,
-        rows: r
-            .indicators
-            .iter()
-            .map(|f| {
-                let i = f.indicator;
-                let j = &f.judgement;
-                let shown = match (i, j.growth_pct) {
-                    (Indicator::K5 | Indicator::K6, _) => f
-                        .values
-                        .iter()
-                        .next_back()
-                        .map(|(y, v)| format!("{y} 年 {}", i.figure(*v)))
-                        .unwrap_or_default(),
-                    (_, Some(g)) => format!("年均增幅 {g}%"),
-                    (_, None) => j.growth_note.clone().unwrap_or_default(),
-                };
-                (
-                    i.code(),
-                    i.label(),
-                    j.status.slug(),
-                    j.status.label(),
-                    shown,
-                )
-            })
-            .collect(),
-    })
 }

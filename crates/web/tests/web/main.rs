@@ -26,3 +26,4 @@ mod public_site;
 mod refusals;
 mod registrations;
 mod surveys;
+mod workbench;

@@ -136,6 +136,7 @@ const EXPECT: &[(&str, &str, &str)] = &[
         "/api/v1/matches/contact-requests/{id}/meeting",
         "OR",
     ),
+    ("GET", "/api/v1/workbench", "+"),
     // events (T3, T5, T7)
     ("GET", "/api/v1/events", "*"),
     ("POST", "/api/v1/events", "MDOR"),
