@@ -52,6 +52,7 @@ kinds! {
     ContactExchanged = "contact_exchanged", "已交换联系方式", true, true;
     MeetingScheduled = "meeting_scheduled", "一对一洽谈安排", true, true;
     PledgeStep = "pledge_step", "质押融资待处理", true, false;
+    DealWaiting = "deal_waiting", "交易进展待处理", true, false;
 }
 
 /// Serialises as its code (audit entries, records).
@@ -361,9 +362,74 @@ pub fn pledge_step(
     })
 }
 
+/// T4 (issue 18): a deal moved to `stage`: its parties (giving, receiving, the agency) hear of
+/// it, but the user who moved it; a final stage (completed, cancelled) is told as done, any other
+/// with the next step waiting.
+pub fn deal_moved(
+    deal_id: i64,
+    kind: crate::deal::DealKind,
+    stage: crate::deal::Stage,
+    parties: &[i64],
+    names: [&str; 2],
+    by_user: i64,
+) -> Notice {
+    let label = stage.label_for(kind);
+    let body = if stage.is_final() {
+        format!("{}与{}的{}已{label}。", names[0], names[1], kind.label())
+    } else {
+        format!(
+            "{}与{}的{}进入“{label}”阶段，请查看并推进下一步。",
+            names[0],
+            names[1],
+            kind.label()
+        )
+    };
+    let mut to: Vec<Audience> = Vec::new();
+    for &o in parties {
+        if !to.contains(&Audience::Org(o)) {
+            to.push(Audience::Org(o));
+        }
+    }
+    Notice {
+        kind: NoticeKind::DealWaiting,
+        to,
+        title: format!("交易 #{deal_id} {label}"),
+        body,
+        href: format!("/deals/{deal_id}"),
+        except_user: Some(by_user),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue18_t4_a_deal_that_moves_tells_its_parties_but_the_one_who_moved_it() {
+        use crate::deal::{DealKind, Stage};
+        let n = deal_moved(
+            9,
+            DealKind::Licence,
+            Stage::Filed,
+            &[3, 4, 3],
+            ["甲大学", "乙公司"],
+            21,
+        );
+        assert_eq!(n.to, vec![Audience::Org(3), Audience::Org(4)]);
+        assert_eq!(n.except_user, Some(21));
+        assert_eq!(n.href, "/deals/9");
+        assert!(n.title.contains("已备案"), "{}", n.title);
+        assert!(n.body.contains("请查看并推进下一步"));
+        let done = deal_moved(
+            9,
+            DealKind::Transfer,
+            Stage::Completed,
+            &[3, 4],
+            ["甲", "乙"],
+            21,
+        );
+        assert!(!done.body.contains("下一步"), "{}", done.body);
+    }
 
     #[test]
     fn issue18_every_kind_has_a_stable_code_and_a_chinese_label() {

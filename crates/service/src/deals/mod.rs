@@ -42,7 +42,7 @@ pub(crate) fn parties<'a>(d: &DealDraft, orgs: &'a HashMap<i64, OrgBrief>) -> De
     }
 }
 
-fn org_ids(d: &DealDraft) -> Vec<i64> {
+pub(crate) fn org_ids(d: &DealDraft) -> Vec<i64> {
     let mut ids = vec![d.from_org_id, d.to_org_id];
     ids.extend(d.agency_org_id);
     ids

@@ -68,10 +68,23 @@ pub async fn move_to(
             dates.filing_due_on = Some(licence_filing_due(effective));
         }
     }
-    Ok(ctx
+    let moved = ctx
         .db
         .deal_move_stage(id, &change, dates, ctx.clock.now(), &user.who())
-        .await?)
+        .await?;
+    // Issue 18: the parties hear of it (not the one who moved it).
+    let name = |org: i64| orgs.get(&org).map_or_else(String::new, |o| o.name.clone());
+    let (from, to_name) = (name(r.deal.from_org_id), name(r.deal.to_org_id));
+    let notice = zhiyun_domain::notify::deal_moved(
+        id,
+        r.deal.kind,
+        to,
+        &super::org_ids(&r.deal),
+        [from.as_str(), to_name.as_str()],
+        user.id,
+    );
+    crate::notifications::emit(ctx, vec![notice]).await;
+    Ok(moved)
 }
 
 /// Record a payment received. 403 unless a party or the district's operator; 409

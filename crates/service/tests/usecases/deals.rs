@@ -316,6 +316,22 @@ async fn t4_the_filing_deadline_is_three_months_on_through_creation_and_signing(
     .unwrap();
     assert_eq!(r.deal.filing_due_on, NaiveDate::from_ymd_opt(2027, 2, 28));
     assert_eq!(r.deal.signed_on, NaiveDate::from_ymd_opt(2026, 11, 30));
+    // Issue 18: the other party hears of it in its inbox; the enterprise that signed does not.
+    let told = |who: &'static str| {
+        let w = &w;
+        async move {
+            zhiyun_service::notifications::inbox(&w.ctx, w.u(who))
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .filter(|n| n.href == format!("/deals/{id}"))
+                .map(|n| n.title.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(told("uni").await, [format!("交易 #{id} 已签约")]);
+    assert!(told("ent").await.is_empty());
     // Every write is audited.
     let (n, entries) =
         w.db.audit_list(&zhiyun_store::audit::AuditFilter {
