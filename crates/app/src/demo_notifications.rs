@@ -10,6 +10,7 @@ use anyhow::Result;
 use zhiyun_domain::listing::ListingStatus;
 use zhiyun_domain::matching::contact::ContactState;
 use zhiyun_domain::notify;
+use zhiyun_service::match_contacts::contact_notices;
 use zhiyun_store::Db;
 use zhiyun_store::listings::ListingFilter;
 
@@ -39,32 +40,10 @@ pub async fn load(db: &Db, ids: &HashMap<String, i64>) -> Result<()> {
     }
     // The contact requests about the enterprise's listings, when they were made and answered.
     for c in db.contacts_of_org(enterprise).await? {
-        let (asker, asked) = if c.requested_by_org == c.demand.owner_org_id {
-            (&c.demand, &c.supply)
-        } else {
-            (&c.supply, &c.demand)
-        };
-        let request = notify::contact_request(
-            asked.owner_org_id,
-            &asker.owner_name,
-            &asker.title,
-            &asked.title,
-            asked.listing_id,
-        );
-        db.notify(&[request], c.requested_at, false).await?;
+        let request = contact_notices(&c, ContactState::Requested);
+        db.notify(&request, c.requested_at, false).await?;
         if c.state == ContactState::Accepted {
-            let exchanged: Vec<_> = [(asker, asked), (asked, asker)]
-                .into_iter()
-                .map(|(me, other)| {
-                    notify::contact_exchanged(
-                        me.owner_org_id,
-                        me.listing_id,
-                        &me.title,
-                        &other.owner_name,
-                        &other.title,
-                    )
-                })
-                .collect();
+            let exchanged = contact_notices(&c, ContactState::Accepted);
             db.notify(&exchanged, c.answered_at.unwrap_or(now), false)
                 .await?;
         }

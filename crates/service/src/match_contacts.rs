@@ -267,7 +267,7 @@ pub async fn request(
         };
         match done {
             Ok((r, created)) => {
-                crate::notifications::emit(ctx, contact_notices(&r)).await;
+                crate::notifications::emit(ctx, contact_notices(&r, r.state)).await;
                 return Ok((view(&actor, &r, now), created));
             }
             // Someone asked or answered meanwhile: read the pair again and decide once more.
@@ -306,20 +306,25 @@ pub async fn answer(ctx: &Ctx, user: &Principal, id: i64, accept: bool) -> Resul
         .db
         .contact_answer(id, state, user.id, now, &user.who())
         .await?;
-    crate::notifications::emit(ctx, contact_notices(&r)).await;
+    crate::notifications::emit(ctx, contact_notices(&r, r.state)).await;
     Ok(view(&actor, &r, now))
 }
 
 /// Issue 18: who hears of a request as it now stands: the side asked, while it waits; both sides
 /// once the contacts are exchanged; no one of a declined one.
-fn contact_notices(r: &ContactRecord) -> Vec<zhiyun_domain::notify::Notice> {
+/// Who hears of a pair reaching `state` (the demo replays a request's history with it):
+/// requested — the side asked; accepted — both sides, each about its own listing.
+pub fn contact_notices(
+    r: &ContactRecord,
+    state: ContactState,
+) -> Vec<zhiyun_domain::notify::Notice> {
     use zhiyun_domain::notify;
     let (asker, asked) = if r.requested_by_org == r.demand.owner_org_id {
         (&r.demand, &r.supply)
     } else {
         (&r.supply, &r.demand)
     };
-    match r.state {
+    match state {
         ContactState::Requested => vec![notify::contact_request(
             asked.owner_org_id,
             &asker.owner_name,
