@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 17: one match request (a demand's top 10 supplies, the full scorer) against a large set:
-# the set's build time, single-request p50/p99 (one at a time, and on every core at once) and the
-# process's peak memory at each size. Supplies are recombined from eval/matching's sentences.
+# the set's build time and memory by part, single-request p50/p99 (one at a time, on every core at
+# once, and while a second set is rebuilt beside it, as the service does in the background when
+# writes continue) and the process's peak memory at each size. Supplies are recombined from
+# eval/matching's sentences.
 # Usage: bench/match_scale.sh [SIZES="200000 1000000"] [REQUESTS=500]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

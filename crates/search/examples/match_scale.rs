@@ -60,6 +60,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    // `no-rebuild` skips the last phase (a second set built beside the first).
+    let rebuild = args.next().is_none_or(|a| a != "no-rebuild");
     let source = rows(SUPPLIES);
     let items: Vec<MatchItem> = (0..n)
         .map(|i| {
@@ -91,11 +93,21 @@ fn main() {
         .collect();
     let t = Instant::now();
     let matcher = Matcher::new(Synonyms::builtin());
-    let set = matcher.index(items);
+    let set = matcher.index(items.clone());
+    let (listings, words, tfidf, bm25) = set.heap_bytes();
+    let mb = |b: usize| b as f64 / 1048576.0;
     println!(
-        "supplies={n} build_s={:.1} peak_rss_mb={:.0}",
+        "supplies={n} build_s={:.1} peak_rss_mb={:.0} rss_mb={:.0}",
         t.elapsed().as_secs_f64(),
-        peak_rss_mb()
+        peak_rss_mb(),
+        rss_mb()
+    );
+    println!(
+        "set heap: listings {:.0} MB, words+bigrams BM25 {:.0} MB, char TF-IDF {:.0} MB, char BM25 {:.0} MB",
+        mb(listings),
+        mb(words),
+        mb(tfidf),
+        mb(bm25)
     );
     let none = HashSet::new();
     let one = |i: usize| {
@@ -128,4 +140,44 @@ fn main() {
         percentile(&mut times, 0.99),
         peak_rss_mb()
     );
+    // Writes continue: the service rebuilds a set in the background (one rebuild at a time)
+    // while requests answer from the last built one. Here one thread rebuilds the whole set
+    // while requests run one at a time beside it, until the rebuild is done.
+    if !rebuild {
+        return;
+    }
+    let rebuilding = std::sync::atomic::AtomicBool::new(true);
+    let mut during: Vec<f64> = Vec::new();
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let fresh = Matcher::new(Synonyms::builtin()).index(items);
+            std::hint::black_box(fresh.len());
+            rebuilding.store(false, std::sync::atomic::Ordering::SeqCst);
+        });
+        let mut i = 0;
+        while rebuilding.load(std::sync::atomic::Ordering::SeqCst) {
+            during.push(one(i));
+            i += 1;
+        }
+    });
+    println!(
+        "while a rebuild runs ({:.1} s): requests={} p50_ms={:.1} p99_ms={:.1} peak_rss_mb={:.0}",
+        t.elapsed().as_secs_f64(),
+        during.len(),
+        percentile(&mut during, 0.5),
+        percentile(&mut during, 0.99),
+        peak_rss_mb()
+    );
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -51,7 +51,8 @@ pub fn word_char_grams(text: &str, min: usize, max: usize) -> Vec<String> {
     out
 }
 
-fn counts(grams: Vec<String>) -> HashMap<String, u32> {
+/// Each n-gram of `grams` with its count.
+pub fn counts(grams: Vec<String>) -> HashMap<String, u32> {
     let mut c: HashMap<String, u32> = HashMap::new();
     for g in grams {
         *c.entry(g).or_default() += 1;
@@ -59,30 +60,95 @@ fn counts(grams: Vec<String>) -> HashMap<String, u32> {
     c
 }
 
-/// A term dictionary and postings of precomputed weights.
+/// A term dictionary and, per term, the documents holding it with the term's count there (at
+/// most 255). Weights are computed from the counts when a query adds them up, so a posting costs
+/// 5 bytes rather than 8 for a stored (document, weight), and nothing else is kept per posting.
 #[derive(Default)]
-struct Postings {
+pub(crate) struct TfPostings {
     dict: HashMap<String, u32>,
-    lists: Vec<Vec<(u32, f32)>>,
+    docs: Vec<Vec<u32>>,
+    tfs: Vec<Vec<u8>>,
 }
 
-impl Postings {
-    fn id(&mut self, term: String) -> u32 {
-        let next = self.lists.len() as u32;
-        *self.dict.entry(term).or_insert(next)
+impl TfPostings {
+    /// Add document `doc`'s terms (documents are added in order).
+    pub(crate) fn add(&mut self, doc: u32, terms: impl IntoIterator<Item = (String, u32)>) {
+        for (term, tf) in terms {
+            let next = self.docs.len() as u32;
+            let id = *self.dict.entry(term).or_insert(next);
+            if id == next {
+                self.docs.push(Vec::new());
+                self.tfs.push(Vec::new());
+            }
+            self.docs[id as usize].push(doc);
+            self.tfs[id as usize].push(tf.min(255) as u8);
+        }
     }
 
-    /// Sum of weights per document over `query` (term, query weight); the touched documents.
-    fn accumulate(&self, query: &[(u32, f32)], acc: &mut [f32], touched: &mut Vec<u32>) {
+    /// Trim each list's spare capacity once every document is in.
+    pub(crate) fn shrink(&mut self) {
+        for (d, t) in self.docs.iter_mut().zip(self.tfs.iter_mut()) {
+            d.shrink_to_fit();
+            t.shrink_to_fit();
+        }
+        self.dict.shrink_to_fit();
+    }
+
+    pub(crate) fn id(&self, term: &str) -> Option<u32> {
+        self.dict.get(term).copied()
+    }
+
+    pub(crate) fn terms(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// The number of documents holding term `t`.
+    pub(crate) fn df(&self, t: u32) -> usize {
+        self.docs[t as usize].len()
+    }
+
+    /// Every term with its id (in no order).
+    pub(crate) fn dict(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.dict.iter().map(|(t, &id)| (t.as_str(), id))
+    }
+
+    /// The (document, count) pairs of term `t`.
+    pub(crate) fn list(&self, t: u32) -> impl Iterator<Item = (u32, u8)> + '_ {
+        self.docs[t as usize]
+            .iter()
+            .copied()
+            .zip(self.tfs[t as usize].iter().copied())
+    }
+
+    /// Add `qw · weight(t, doc, tf)` to each document of each query term; `touched` gets each
+    /// document the first time its sum leaves 0.
+    pub(crate) fn accumulate(
+        &self,
+        query: &[(u32, f32)],
+        weight: impl Fn(u32, u32, u8) -> f32,
+        acc: &mut [f32],
+        touched: &mut Vec<u32>,
+    ) {
         for &(t, qw) in query {
-            for &(doc, w) in &self.lists[t as usize] {
+            for (doc, tf) in self.list(t) {
                 let a = &mut acc[doc as usize];
                 if *a == 0.0 {
                     touched.push(doc);
                 }
-                *a += qw * w;
+                *a += qw * weight(t, doc, tf);
             }
         }
+    }
+
+    /// Approximate heap bytes (the evaluation's and the bench's memory breakdown).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let lists: usize = self
+            .docs
+            .iter()
+            .zip(&self.tfs)
+            .map(|(d, t)| d.capacity() * 4 + t.capacity() + 48)
+            .sum();
+        lists + self.dict.capacity() * 40 + self.dict.keys().map(String::capacity).sum::<usize>()
     }
 }
 
@@ -102,73 +168,131 @@ pub(crate) fn top_k(acc: &[f32], touched: &[u32], k: usize) -> Vec<(u32, f32)> {
     hits
 }
 
-/// Cosine over character (`min..=max`)-gram TF-IDF vectors (sublinear tf, smoothed idf, L2).
-pub struct CharTfIdf {
-    min: usize,
-    max: usize,
-    n: usize,
-    postings: Postings,
-    idf: Vec<f32>,
-    /// Per document: its normalised vector (for pseudo-relevance feedback), when kept.
-    vectors: Option<Vec<Vec<(u32, f32)>>>,
+/// `1 + ln tf` for every count a posting can hold.
+fn sublinear_table() -> [f32; 256] {
+    let mut t = [0.0; 256];
+    for (tf, v) in t.iter_mut().enumerate().skip(1) {
+        *v = 1.0 + (tf as f32).ln();
+    }
+    t
 }
 
 fn sublinear(tf: u32) -> f32 {
     1.0 + (tf as f32).ln()
 }
 
-impl CharTfIdf {
-    /// Index `texts` (document `i` is the `i`-th); `keep_vectors` keeps each document's vector
-    /// for feedback.
-    pub fn build(texts: &[String], min: usize, max: usize, keep_vectors: bool) -> CharTfIdf {
-        let docs: Vec<HashMap<String, u32>> = texts
-            .iter()
-            .map(|t| counts(char_wb_grams(t, min, max)))
+/// Documents are analysed this many at a time (in parallel), then added in order: a build never
+/// holds every document's n-gram counts at once.
+pub const BUILD_CHUNK: usize = 8192;
+
+/// Cosine over character (`min..=max`)-gram TF-IDF vectors (sublinear tf, smoothed idf, L2).
+pub struct CharTfIdf {
+    min: usize,
+    max: usize,
+    n: usize,
+    postings: TfPostings,
+    idf: Vec<f32>,
+    /// Per document: 1 / the length of its tf-idf vector.
+    inv_norm: Vec<f32>,
+    sublinear: [f32; 256],
+    /// BM25 over the same postings ([`CharTfIdf::bm25_scores`]): per term its BM25 idf, per
+    /// document k1 · (1 − b + b · length / average length).
+    bm25_idf: Vec<f32>,
+    bm25_length_norm: Vec<f32>,
+}
+
+/// Adds documents one at a time; [`CharTfIdfBuilder::finish`] computes idf and lengths.
+pub struct CharTfIdfBuilder {
+    min: usize,
+    max: usize,
+    n: u32,
+    postings: TfPostings,
+}
+
+impl CharTfIdfBuilder {
+    /// The n-gram counts of a text as this index cuts them (free of the builder: run it on
+    /// every core, then [`CharTfIdfBuilder::push`] in order).
+    pub fn analyse(min: usize, max: usize, text: &str) -> HashMap<String, u32> {
+        counts(char_wb_grams(text, min, max))
+    }
+
+    pub fn push(&mut self, counts: HashMap<String, u32>) {
+        self.postings.add(self.n, counts);
+        self.n += 1;
+    }
+
+    pub fn finish(mut self) -> CharTfIdf {
+        self.postings.shrink();
+        let n = self.n as usize;
+        let idf: Vec<f32> = (0..self.postings.terms() as u32)
+            .map(|t| ((1.0 + n as f32) / (1.0 + self.postings.df(t) as f32)).ln() + 1.0)
             .collect();
-        let mut postings = Postings::default();
-        let mut df: Vec<u32> = Vec::new();
-        let mut raw: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
-        for c in docs {
-            let mut v = Vec::with_capacity(c.len());
-            for (g, tf) in c {
-                let id = postings.id(g);
-                if id as usize == df.len() {
-                    df.push(0);
-                    postings.lists.push(Vec::new());
-                }
-                df[id as usize] += 1;
-                v.push((id, sublinear(tf)));
+        let sublinear = sublinear_table();
+        let mut norm2 = vec![0.0f32; n];
+        for (t, &idf_t) in idf.iter().enumerate() {
+            for (doc, tf) in self.postings.list(t as u32) {
+                let w = sublinear[tf as usize] * idf_t;
+                norm2[doc as usize] += w * w;
             }
-            raw.push(v);
         }
-        let n = raw.len();
-        let idf: Vec<f32> = df
-            .iter()
-            .map(|&d| ((1.0 + n as f32) / (1.0 + d as f32)).ln() + 1.0)
+        let inv_norm = norm2
+            .into_iter()
+            .map(|s| 1.0 / s.sqrt().max(1e-9))
             .collect();
-        let mut vectors = keep_vectors.then(|| Vec::with_capacity(n));
-        for (doc, mut v) in raw.into_iter().enumerate() {
-            for (t, w) in v.iter_mut() {
-                *w *= idf[*t as usize];
-            }
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
-            for (t, w) in v.iter_mut() {
-                *w /= norm;
-                postings.lists[*t as usize].push((doc as u32, *w));
-            }
-            if let Some(vs) = vectors.as_mut() {
-                v.sort_unstable_by_key(|(t, _)| *t);
-                vs.push(v);
+        let bm25_idf = (0..self.postings.terms() as u32)
+            .map(|t| {
+                let df = self.postings.df(t) as f32;
+                (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln()
+            })
+            .collect();
+        let mut lengths = vec![0u32; n];
+        for t in 0..self.postings.terms() as u32 {
+            for (doc, tf) in self.postings.list(t) {
+                lengths[doc as usize] += u32::from(tf);
             }
         }
+        let avg =
+            (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
+        let bm25_length_norm = lengths
+            .iter()
+            .map(|&l| BM25_K1 * (1.0 - BM25_B + BM25_B * l as f32 / avg))
+            .collect();
         CharTfIdf {
+            bm25_idf,
+            bm25_length_norm,
+            min: self.min,
+            max: self.max,
+            n,
+            postings: self.postings,
+            idf,
+            inv_norm,
+            sublinear,
+        }
+    }
+}
+
+impl CharTfIdf {
+    pub fn builder(min: usize, max: usize) -> CharTfIdfBuilder {
+        CharTfIdfBuilder {
             min,
             max,
-            n,
-            postings,
-            idf,
-            vectors,
+            n: 0,
+            postings: TfPostings::default(),
         }
+    }
+
+    /// Index `texts` (document `i` is the `i`-th).
+    pub fn build(texts: &[String], min: usize, max: usize) -> CharTfIdf {
+        use rayon::prelude::*;
+        let mut b = CharTfIdf::builder(min, max);
+        for chunk in texts.chunks(BUILD_CHUNK) {
+            let counted: Vec<_> = chunk
+                .par_iter()
+                .map(|t| CharTfIdfBuilder::analyse(min, max, t))
+                .collect();
+            counted.into_iter().for_each(|c| b.push(c));
+        }
+        b.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -184,23 +308,26 @@ impl CharTfIdf {
         let mut v: Vec<(u32, f32)> = counts(char_wb_grams(text, self.min, self.max))
             .into_iter()
             .filter_map(|(g, tf)| {
-                let t = *self.postings.dict.get(&g)?;
+                let t = self.postings.id(&g)?;
                 Some((t, sublinear(tf) * self.idf[t as usize]))
             })
             .collect();
         normalise(&mut v);
+        v.sort_unstable_by_key(|(t, _)| *t);
         v
-    }
-
-    /// The stored vector of document `doc` (when vectors are kept).
-    pub fn doc_vector(&self, doc: u32) -> Option<&[(u32, f32)]> {
-        self.vectors.as_ref().map(|v| v[doc as usize].as_slice())
     }
 
     /// Cosine of `query` (a normalised vector) with every document it touches, accumulated into
     /// `acc` (zeroed, one slot per document); returns the touched documents.
     pub fn scores(&self, query: &[(u32, f32)], acc: &mut [f32], touched: &mut Vec<u32>) {
-        self.postings.accumulate(query, acc, touched);
+        self.postings.accumulate(
+            query,
+            |t, doc, tf| {
+                self.sublinear[tf as usize] * self.idf[t as usize] * self.inv_norm[doc as usize]
+            },
+            acc,
+            touched,
+        );
     }
 
     /// The best `k` documents for a text: (document, cosine), best first.
@@ -211,9 +338,38 @@ impl CharTfIdf {
         top_k(&acc, &touched, k)
     }
 
-    /// The number of documents a term is in (from its idf).
+    /// The number of documents a term is in.
     pub fn df(&self, term: u32) -> usize {
-        self.postings.lists[term as usize].len()
+        self.postings.df(term)
+    }
+
+    /// A text's n-grams this index knows (each once, weight 1), without those in more than
+    /// `max_df` documents: a query for [`CharTfIdf::bm25_scores`].
+    pub fn bm25_query(&self, text: &str, max_df: usize) -> Vec<(u32, f32)> {
+        counts(char_wb_grams(text, self.min, self.max))
+            .into_keys()
+            .filter_map(|g| self.postings.id(&g).map(|t| (t, 1.0)))
+            .filter(|&(t, _)| self.postings.df(t) <= max_df)
+            .collect()
+    }
+
+    /// BM25 over the same n-gram postings as the cosine (one index serves both signals).
+    pub fn bm25_scores(&self, query: &[(u32, f32)], acc: &mut [f32], touched: &mut Vec<u32>) {
+        self.postings.accumulate(
+            query,
+            |t, doc, tf| {
+                let tf = f32::from(tf);
+                self.bm25_idf[t as usize] * tf * (BM25_K1 + 1.0)
+                    / (tf + self.bm25_length_norm[doc as usize])
+            },
+            acc,
+            touched,
+        );
+    }
+
+    /// Approximate heap bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.postings.heap_bytes() + self.idf.len() * 8 + self.inv_norm.len() * 8
     }
 }
 
@@ -227,58 +383,87 @@ pub fn normalise(v: &mut [(u32, f32)]) {
     }
 }
 
+const BM25_K1: f32 = 1.2;
+const BM25_B: f32 = 0.75;
+
 /// BM25 over character (`min..=max`)-grams of letters, digits and Han characters.
 pub struct CharBm25 {
     min: usize,
     max: usize,
     n: usize,
-    postings: Postings,
+    postings: TfPostings,
+    idf: Vec<f32>,
+    /// Per document: k1 · (1 − b + b · length / average length).
+    length_norm: Vec<f32>,
+}
+
+/// Adds documents one at a time; [`CharBm25Builder::finish`] computes idf and length norms.
+pub struct CharBm25Builder {
+    min: usize,
+    max: usize,
+    postings: TfPostings,
+    lengths: Vec<u32>,
+}
+
+impl CharBm25Builder {
+    pub fn analyse(min: usize, max: usize, text: &str) -> HashMap<String, u32> {
+        counts(word_char_grams(text, min, max))
+    }
+
+    pub fn push(&mut self, counts: HashMap<String, u32>) {
+        let doc = self.lengths.len() as u32;
+        self.lengths.push(counts.values().sum());
+        self.postings.add(doc, counts);
+    }
+
+    pub fn finish(mut self) -> CharBm25 {
+        self.postings.shrink();
+        let n = self.lengths.len();
+        let avg =
+            (self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
+        let idf = (0..self.postings.terms() as u32)
+            .map(|t| {
+                let df = self.postings.df(t) as f32;
+                (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln()
+            })
+            .collect();
+        let length_norm = self
+            .lengths
+            .iter()
+            .map(|&l| BM25_K1 * (1.0 - BM25_B + BM25_B * l as f32 / avg))
+            .collect();
+        CharBm25 {
+            min: self.min,
+            max: self.max,
+            n,
+            postings: self.postings,
+            idf,
+            length_norm,
+        }
+    }
 }
 
 impl CharBm25 {
-    pub fn build(texts: &[String], min: usize, max: usize) -> CharBm25 {
-        const K1: f32 = 1.2;
-        const B: f32 = 0.75;
-        let docs: Vec<HashMap<String, u32>> = texts
-            .iter()
-            .map(|t| counts(word_char_grams(t, min, max)))
-            .collect();
-        let n = docs.len();
-        let lengths: Vec<f32> = docs
-            .iter()
-            .map(|c| c.values().sum::<u32>() as f32)
-            .collect();
-        let avg = (lengths.iter().sum::<f32>() / n.max(1) as f32).max(1.0);
-        let mut postings = Postings::default();
-        let mut tfs: Vec<Vec<(u32, u32)>> = Vec::new();
-        for (doc, c) in docs.into_iter().enumerate() {
-            for (g, tf) in c {
-                let id = postings.id(g);
-                if id as usize == tfs.len() {
-                    tfs.push(Vec::new());
-                    postings.lists.push(Vec::new());
-                }
-                tfs[id as usize].push((doc as u32, tf));
-            }
-        }
-        for (id, list) in tfs.into_iter().enumerate() {
-            let df = list.len() as f32;
-            let idf = (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln();
-            postings.lists[id] = list
-                .into_iter()
-                .map(|(doc, tf)| {
-                    let tf = tf as f32;
-                    let norm = tf + K1 * (1.0 - B + B * lengths[doc as usize] / avg);
-                    (doc, idf * tf * (K1 + 1.0) / norm)
-                })
-                .collect();
-        }
-        CharBm25 {
+    pub fn builder(min: usize, max: usize) -> CharBm25Builder {
+        CharBm25Builder {
             min,
             max,
-            n,
-            postings,
+            postings: TfPostings::default(),
+            lengths: Vec::new(),
         }
+    }
+
+    pub fn build(texts: &[String], min: usize, max: usize) -> CharBm25 {
+        use rayon::prelude::*;
+        let mut b = CharBm25::builder(min, max);
+        for chunk in texts.chunks(BUILD_CHUNK) {
+            let counted: Vec<_> = chunk
+                .par_iter()
+                .map(|t| CharBm25Builder::analyse(min, max, t))
+                .collect();
+            counted.into_iter().for_each(|c| b.push(c));
+        }
+        b.finish()
     }
 
     /// A text's n-grams this index knows (each once, weight 1), without those in more than
@@ -286,8 +471,8 @@ impl CharBm25 {
     pub fn query(&self, text: &str, max_df: usize) -> Vec<(u32, f32)> {
         counts(word_char_grams(text, self.min, self.max))
             .into_keys()
-            .filter_map(|g| self.postings.dict.get(&g).map(|&t| (t, 1.0)))
-            .filter(|&(t, _)| self.postings.lists[t as usize].len() <= max_df)
+            .filter_map(|g| self.postings.id(&g).map(|t| (t, 1.0)))
+            .filter(|&(t, _)| self.postings.df(t) <= max_df)
             .collect()
     }
 
@@ -302,7 +487,15 @@ impl CharBm25 {
     /// BM25 of `query` with every document it touches, accumulated into `acc` (zeroed, one slot
     /// per document).
     pub fn scores(&self, query: &[(u32, f32)], acc: &mut [f32], touched: &mut Vec<u32>) {
-        self.postings.accumulate(query, acc, touched);
+        self.postings.accumulate(
+            query,
+            |t, doc, tf| {
+                let tf = f32::from(tf);
+                self.idf[t as usize] * tf * (BM25_K1 + 1.0) / (tf + self.length_norm[doc as usize])
+            },
+            acc,
+            touched,
+        );
     }
 
     /// The best `k` documents for a text: (document, BM25), best first.
@@ -310,8 +503,13 @@ impl CharBm25 {
         let query = self.query(text, usize::MAX);
         let mut acc = vec![0.0; self.n];
         let mut touched = Vec::new();
-        self.postings.accumulate(&query, &mut acc, &mut touched);
+        self.scores(&query, &mut acc, &mut touched);
         top_k(&acc, &touched, k)
+    }
+
+    /// Approximate heap bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.postings.heap_bytes() + self.idf.len() * 4 + self.length_norm.len() * 4
     }
 }
 
@@ -339,12 +537,17 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let tfidf = CharTfIdf::build(&texts, 1, 2, true);
+        let tfidf = CharTfIdf::build(&texts, 1, 2);
         let top = tfidf.top("叉车电池冬天放电快", 3);
         assert_eq!(top[0].0, 0);
         assert!(top[0].1 > 0.0 && top[0].1 <= 1.0 + 1e-5);
         let bm25 = CharBm25::build(&texts, 1, 2);
         assert_eq!(bm25.top("焊接跟踪", 3)[0].0, 1);
-        assert!(tfidf.doc_vector(0).is_some());
+        // A stored document's own vector scores 1 against it (weights computed from the counts).
+        let own = tfidf.vector(&texts[1]);
+        let mut acc = vec![0.0; 3];
+        let mut touched = Vec::new();
+        tfidf.scores(&own, &mut acc, &mut touched);
+        assert!((acc[1] - 1.0).abs() < 1e-4, "{acc:?}");
     }
 }

@@ -502,6 +502,25 @@ impl SearchIndex {
             price_band,
         };
 
+        // Fewer hits than a page: listings sharing character bigrams with the query, its
+        // synonyms or the technical terms of its colloquial words, after the hits and apart.
+        let mut related_top = Vec::new();
+        let shown = found.top.len();
+        if sort == Sort::Relevance
+            && !single_chars
+            && shown < per_page
+            && (page - 1) * per_page <= found.total
+            && let Some(any_gram) = self.related_query(&q.text, &words)
+        {
+            let not_hit: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, any_gram),
+                (Occur::MustNot, text_query.box_clone()),
+            ]));
+            let q = combine(&*not_hit, &filters, None);
+            related_top =
+                searcher.search(&q, &TopDocs::with_limit(per_page - shown).order_by_score())?;
+        }
+
         let highlighter = Highlighter::new(words.iter().flat_map(|w| {
             w.alternatives
                 .iter()
@@ -523,8 +542,23 @@ impl SearchIndex {
                 snippet_html: highlighter.snippet(text(f.description), SNIPPET_CHARS),
             });
         }
+        let mut related = Vec::with_capacity(related_top.len());
+        for (score, address) in related_top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+            related.push(Hit {
+                id: doc
+                    .get_first(f.id)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or_default(),
+                score,
+                title_html: highlighter.whole(text(f.title)),
+                snippet_html: highlighter.snippet(text(f.description), SNIPPET_CHARS),
+            });
+        }
         let total = found.total;
         Ok(Results {
+            related,
             total,
             page,
             per_page,
@@ -568,6 +602,50 @@ impl SearchIndex {
             }
         }
         filters
+    }
+
+    /// Any character bigram (or run of letters and digits) of the query's words, their synonyms
+    /// and the technical terms its colloquial words stand for (`data/problem_words.txt`), in the
+    /// title or the description, ranked by BM25. Single Han characters are left out: they match
+    /// nearly everything. `None` when there is no such n-gram.
+    fn related_query(&self, text: &str, words: &[Word]) -> Option<Box<dyn TantivyQuery>> {
+        let f = self.inner.fields;
+        let normalized = crate::text::normalize(text);
+        let bridged = self.inner.synonyms.bridge(&normalized);
+        let mut grams: Vec<String> = Vec::new();
+        let mut tokens = Vec::new();
+        for term in words
+            .iter()
+            .flat_map(|w| &w.alternatives)
+            .map(String::as_str)
+            .chain(bridged)
+        {
+            tokens.clear();
+            ngrams(term, NgramMode::Query, &mut tokens);
+            for t in &tokens {
+                let one_han =
+                    t.text.chars().count() == 1 && t.text.chars().all(crate::text::is_cjk);
+                if !one_han && !grams.contains(&t.text) {
+                    grams.push(t.text.clone());
+                }
+            }
+        }
+        if grams.is_empty() {
+            return None;
+        }
+        let mut any: Vec<Box<dyn TantivyQuery>> = Vec::with_capacity(grams.len() * 2);
+        for g in &grams {
+            for (field, boost) in [(f.title_ng, TITLE_BOOST), (f.body_ng, 1.0)] {
+                any.push(Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, g),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost,
+                )));
+            }
+        }
+        Some(union(any))
     }
 
     /// Every word (`Must`) or any word (`Should`); no words: everything.

@@ -25,7 +25,10 @@ use jieba_rs::Jieba;
 use rayon::prelude::*;
 use zhiyun_domain::matching::{Neighbour, Reason, Side, TextEvidence, infer, score_pair};
 
-use crate::chars::{CharBm25, CharTfIdf, normalise, top_k};
+use crate::chars::{
+    BUILD_CHUNK, CharBm25, CharBm25Builder, CharTfIdf, CharTfIdfBuilder, TfPostings, normalise,
+    top_k,
+};
 use crate::synonyms::Synonyms;
 use crate::text::{is_cjk, is_word_char, normalize};
 use crate::tokenizer::build_jieba;
@@ -259,41 +262,85 @@ impl Matcher {
     }
 
     /// Index a set of listings (the supplies a demand is matched against, or the demands).
+    /// Listings are analysed [`BUILD_CHUNK`] at a time on every core and added in order, so the
+    /// build holds one chunk's terms, not every listing's.
     pub fn index(&self, items: Vec<MatchItem>) -> MatchSet {
-        let terms: Vec<Terms> = items
-            .par_iter()
-            .map(|i| self.terms(&i.title, &i.description))
-            .collect();
-        let texts: Vec<String> = if self.tuning.chars || self.tuning.char_bm25 {
-            items
+        let mut words = WordsBuilder::default();
+        let mut chars = self.tuning.chars.then(|| CharTfIdf::builder(1, 2));
+        // With the cosine on, its postings serve the n-gram BM25 too (one index, not two).
+        let mut char_bm25 =
+            (self.tuning.char_bm25 && !self.tuning.chars).then(|| CharBm25::builder(1, 2));
+        let (want_tfidf, want_bm25) = (chars.is_some(), char_bm25.is_some());
+        for chunk in items.chunks(BUILD_CHUNK) {
+            let analysed: Vec<_> = chunk
                 .par_iter()
-                .map(|i| self.char_text(&i.title, &i.description))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let chars = self
-            .tuning
-            .chars
-            .then(|| CharTfIdf::build(&texts, 1, 2, self.tuning.feedback_docs > 0));
-        let char_bm25 = self.tuning.char_bm25.then(|| CharBm25::build(&texts, 1, 2));
-        let mut set = MatchSet::build(items, terms, chars);
-        set.char_bm25 = char_bm25;
-        set
+                .map(|i| {
+                    let terms = self.terms(&i.title, &i.description);
+                    let text = if want_tfidf || want_bm25 {
+                        self.char_text(&i.title, &i.description)
+                    } else {
+                        String::new()
+                    };
+                    let tfidf = want_tfidf.then(|| CharTfIdfBuilder::analyse(1, 2, &text));
+                    let bm25 = want_bm25.then(|| CharBm25Builder::analyse(1, 2, &text));
+                    (terms, tfidf, bm25)
+                })
+                .collect();
+            for (terms, tfidf, bm25) in analysed {
+                words.push(terms);
+                if let (Some(b), Some(c)) = (chars.as_mut(), tfidf) {
+                    b.push(c);
+                }
+                if let (Some(b), Some(c)) = (char_bm25.as_mut(), bm25) {
+                    b.push(c);
+                }
+            }
+        }
+        MatchSet::build(
+            items,
+            words,
+            chars.map(CharTfIdfBuilder::finish),
+            char_bm25.map(CharBm25Builder::finish),
+        )
     }
 }
 
-/// Listings indexed for matching, with precomputed BM25 weights.
+/// The word and bigram postings of a set, added one listing at a time.
+#[derive(Default)]
+struct WordsBuilder {
+    postings: TfPostings,
+    /// Per listing: (length in words, length in bigrams), title terms counted twice.
+    lengths: Vec<(f32, f32)>,
+}
+
+impl WordsBuilder {
+    fn push(&mut self, t: Terms) {
+        let length = |t: &[(String, u16)]| t.iter().map(|(_, c)| f32::from(*c)).sum::<f32>();
+        let doc = self.lengths.len() as u32;
+        self.lengths.push((length(&t.words), length(&t.grams)));
+        self.postings.add(
+            doc,
+            t.words
+                .into_iter()
+                .chain(t.grams)
+                .map(|(term, c)| (term, u32::from(c))),
+        );
+    }
+}
+
+/// Listings indexed for matching: term counts, from which BM25 weights are computed as a query
+/// adds them up.
 pub struct MatchSet {
     items: Vec<MatchItem>,
-    dict: HashMap<String, u32>,
+    /// Word and bigram terms: per term, (listing, count).
+    postings: TfPostings,
     /// Per term id: the term.
     names: Vec<String>,
-    /// Per term: (listing, weight).
-    postings: Vec<Vec<(u32, f32)>>,
     idf: Vec<f32>,
-    /// Per listing: its word terms, sorted (for the shared terms of a reason).
-    words_of: Vec<Vec<u32>>,
+    /// Per term: a bigram (weighted [`GRAM_WEIGHT`], normalised by the bigram length).
+    is_gram: Vec<bool>,
+    /// Per listing: k1 · (1 − b + b · length / average) for its words and for its bigrams.
+    length_norm: Vec<(f32, f32)>,
     by_id: HashMap<i64, u32>,
     /// Character n-gram TF-IDF of every listing (when the tuning uses it).
     chars: Option<CharTfIdf>,
@@ -306,69 +353,38 @@ fn idf(n: usize, df: usize) -> f32 {
 }
 
 impl MatchSet {
-    fn build(items: Vec<MatchItem>, terms: Vec<Terms>, chars: Option<CharTfIdf>) -> MatchSet {
+    fn build(
+        items: Vec<MatchItem>,
+        words: WordsBuilder,
+        chars: Option<CharTfIdf>,
+        char_bm25: Option<CharBm25>,
+    ) -> MatchSet {
+        let WordsBuilder {
+            mut postings,
+            lengths,
+        } = words;
+        postings.shrink();
         let n = items.len();
-        let length = |t: &[(String, u16)]| t.iter().map(|(_, c)| f32::from(*c)).sum::<f32>();
-        let avg = |f: &dyn Fn(&Terms) -> f32| {
-            (terms.iter().map(f).sum::<f32>() / n.max(1) as f32).max(1.0)
+        let avg = |f: &dyn Fn(&(f32, f32)) -> f32| {
+            (lengths.iter().map(f).sum::<f32>() / n.max(1) as f32).max(1.0)
         };
-        let avg_words = avg(&|t| length(&t.words));
-        let avg_grams = avg(&|t| length(&t.grams));
-
-        let mut dict: HashMap<String, u32> = HashMap::new();
-        let mut counts: Vec<Vec<(u32, u16)>> = Vec::new();
-        let mut words_of = Vec::with_capacity(n);
-        for (doc, t) in terms.iter().enumerate() {
-            let mut words = Vec::with_capacity(t.words.len());
-            for (list, is_word) in [(&t.words, true), (&t.grams, false)] {
-                for (term, count) in list {
-                    let id = match dict.get(term.as_str()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = dict.len() as u32;
-                            dict.insert(term.clone(), id);
-                            counts.push(Vec::new());
-                            id
-                        }
-                    };
-                    counts[id as usize].push((doc as u32, *count));
-                    if is_word {
-                        words.push(id);
-                    }
-                }
-            }
-            words.sort_unstable();
-            words_of.push(words);
-        }
-        let lengths: Vec<(f32, f32)> = terms
+        let (avg_words, avg_grams) = (avg(&|l| l.0), avg(&|l| l.1));
+        let length_norm = lengths
             .iter()
-            .map(|t| (length(&t.words), length(&t.grams)))
+            .map(|&(w, g)| {
+                (
+                    K1 * (1.0 - B + B * w / avg_words),
+                    K1 * (1.0 - B + B * g / avg_grams),
+                )
+            })
             .collect();
-        let mut names = vec![String::new(); dict.len()];
-        for (term, &id) in &dict {
-            names[id as usize] = term.clone();
+        let mut names = vec![String::new(); postings.terms()];
+        for (term, id) in postings.dict() {
+            names[id as usize] = term.to_string();
         }
         let is_gram: Vec<bool> = names.iter().map(|t| t.starts_with(GRAM)).collect();
-        let idf: Vec<f32> = counts.iter().map(|p| idf(n, p.len())).collect();
-        let postings = counts
-            .into_iter()
-            .enumerate()
-            .map(|(id, list)| {
-                let (avg, weight) = if is_gram[id] {
-                    (avg_grams, GRAM_WEIGHT)
-                } else {
-                    (avg_words, 1.0)
-                };
-                list.into_iter()
-                    .map(|(doc, tf)| {
-                        let (words, grams) = lengths[doc as usize];
-                        let len = if is_gram[id] { grams } else { words };
-                        let tf = f32::from(tf);
-                        let norm = tf + K1 * (1.0 - B + B * len / avg);
-                        (doc, weight * idf[id] * tf * (K1 + 1.0) / norm)
-                    })
-                    .collect()
-            })
+        let idf: Vec<f32> = (0..postings.terms() as u32)
+            .map(|t| idf(n, postings.df(t)))
             .collect();
         let by_id = items
             .iter()
@@ -377,15 +393,57 @@ impl MatchSet {
             .collect();
         MatchSet {
             items,
-            dict,
-            names,
             postings,
+            names,
             idf,
-            words_of,
+            is_gram,
+            length_norm,
             by_id,
             chars,
-            char_bm25: None,
+            char_bm25,
         }
+    }
+
+    /// BM25 weight of term `t` with count `tf` in listing `doc`.
+    fn weight(&self, t: u32, doc: u32, tf: u8) -> f32 {
+        let tf = f32::from(tf);
+        let (words, grams) = self.length_norm[doc as usize];
+        let (norm, scale) = if self.is_gram[t as usize] {
+            (grams, GRAM_WEIGHT)
+        } else {
+            (words, 1.0)
+        };
+        scale * self.idf[t as usize] * tf * (K1 + 1.0) / (tf + norm)
+    }
+
+    /// Approximate heap bytes of the set: (listings, word postings, char TF-IDF, char BM25).
+    pub fn heap_bytes(&self) -> (usize, usize, usize, usize) {
+        let items = self
+            .items
+            .iter()
+            .map(|i| {
+                std::mem::size_of::<MatchItem>()
+                    + i.title.capacity()
+                    + i.description.capacity()
+                    + i.side.ipc.iter().map(|s| s.capacity() + 24).sum::<usize>()
+                    + i.side
+                        .modes
+                        .iter()
+                        .map(|s| s.capacity() + 24)
+                        .sum::<usize>()
+            })
+            .sum::<usize>()
+            + self.by_id.capacity() * 16;
+        let words = self.postings.heap_bytes()
+            + self.names.iter().map(|n| n.capacity() + 24).sum::<usize>()
+            + self.idf.len() * 5
+            + self.length_norm.len() * 8;
+        (
+            items,
+            words,
+            self.chars.as_ref().map_or(0, CharTfIdf::heap_bytes),
+            self.char_bm25.as_ref().map_or(0, CharBm25::heap_bytes),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -407,8 +465,8 @@ impl MatchSet {
             .words
             .iter()
             .chain(&terms.grams)
-            .filter_map(|(t, _)| self.dict.get(t).copied())
-            .filter(|&id| self.postings[id as usize].len() <= max_df)
+            .filter_map(|(t, _)| self.postings.id(t))
+            .filter(|&id| self.postings.df(id) <= max_df)
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -424,15 +482,13 @@ impl MatchSet {
         scratch: &mut Scratch,
     ) -> Vec<(u32, f32)> {
         scratch.reset(self.items.len());
-        for &t in query {
-            for &(doc, w) in &self.postings[t as usize] {
-                let acc = &mut scratch.acc[doc as usize];
-                if *acc == 0.0 {
-                    scratch.touched.push(doc);
-                }
-                *acc += w;
-            }
-        }
+        let query: Vec<(u32, f32)> = query.iter().map(|&t| (t, 1.0)).collect();
+        self.postings.accumulate(
+            &query,
+            |t, doc, tf| self.weight(t, doc, tf),
+            &mut scratch.acc,
+            &mut scratch.touched,
+        );
         let mut hits: Vec<(u32, f32)> = scratch
             .touched
             .iter()
@@ -448,9 +504,17 @@ impl MatchSet {
         hits
     }
 
-    /// Shared word terms of a query and a listing, rarest first.
-    fn shared_terms(&self, query: &[u32], doc: u32) -> Vec<String> {
-        let words = &self.words_of[doc as usize];
+    /// Shared word terms of a query and a listing, rarest first (the listing's words are cut
+    /// again here, for the few listings shown, rather than kept for every listing).
+    fn shared_terms(&self, matcher: &Matcher, query: &[u32], doc: u32) -> Vec<String> {
+        let item = &self.items[doc as usize];
+        let mut words: Vec<u32> = matcher
+            .terms(&item.title, &item.description)
+            .words
+            .iter()
+            .filter_map(|(t, _)| self.postings.id(t))
+            .collect();
+        words.sort_unstable();
         let mut shared: Vec<u32> = query
             .iter()
             .copied()
@@ -527,7 +591,15 @@ impl MatchSet {
                     &[lists.first().cloned().unwrap_or_default(), first.clone()],
                     tuning.rrf_k,
                 );
-                let expanded = feedback(chars, &q, &seed, tuning);
+                let texts: Vec<String> = seed
+                    .iter()
+                    .take(tuning.feedback_docs)
+                    .map(|&(d, _)| {
+                        let item = &self.items[d as usize];
+                        matcher.char_text(&item.title, &item.description)
+                    })
+                    .collect();
+                let expanded = feedback(chars, &q, &texts, tuning);
                 lists.push(first);
                 let mut q2 = expanded;
                 self.prune(chars, &mut q2, tuning.char_max_df);
@@ -536,11 +608,18 @@ impl MatchSet {
                 lists.push(first);
             }
         }
-        if let Some(bm25) = &self.char_bm25 {
-            let max_df = ((bm25.len() as f64 * tuning.char_max_df) as usize).max(20);
-            let q = bm25.query(&matcher.char_text(&query.title, &query.description), max_df);
+        let max_df = ((self.items.len() as f64 * tuning.char_max_df) as usize).max(20);
+        let shared_bm25 = self.chars.as_ref().filter(|_| tuning.char_bm25);
+        if shared_bm25.is_some() || self.char_bm25.is_some() {
+            let text = matcher.char_text(&query.title, &query.description);
             scratch.reset(self.items.len());
-            bm25.scores(&q, &mut scratch.acc, &mut scratch.touched);
+            if let Some(chars) = shared_bm25 {
+                let q = chars.bm25_query(&text, max_df);
+                chars.bm25_scores(&q, &mut scratch.acc, &mut scratch.touched);
+            } else if let Some(bm25) = &self.char_bm25 {
+                let q = bm25.query(&text, max_df);
+                bm25.scores(&q, &mut scratch.acc, &mut scratch.touched);
+            }
             let kept: Vec<u32> = scratch
                 .touched
                 .iter()
@@ -683,7 +762,7 @@ impl MatchSet {
             .into_iter()
             .map(|(d, mut scored)| {
                 let item = &self.items[d as usize];
-                let shared = self.shared_terms(&terms, d);
+                let shared = self.shared_terms(matcher, &terms, d);
                 if !shared.is_empty() {
                     scored
                         .reasons
@@ -736,26 +815,21 @@ fn fuse(lists: &[Vec<(u32, f32)>], k: f32) -> Vec<(u32, f32)> {
     out
 }
 
-/// Rocchio feedback: the query plus `feedback_weight` times the centroid of the best
-/// `feedback_docs` listings' vectors, cut to the heaviest `feedback_terms`, unit length.
+/// Rocchio feedback: the query plus `feedback_weight` times the centroid of the vectors of the
+/// best listings' texts, cut to the heaviest `feedback_terms`, unit length.
 fn feedback(
     chars: &CharTfIdf,
     q: &[(u32, f32)],
-    ranking: &[(u32, f32)],
+    texts: &[String],
     tuning: &Tuning,
 ) -> Vec<(u32, f32)> {
     let mut v: HashMap<u32, f32> = q.iter().copied().collect();
-    let docs: Vec<u32> = ranking
-        .iter()
-        .take(tuning.feedback_docs)
-        .map(|h| h.0)
-        .collect();
-    if docs.is_empty() {
+    if texts.is_empty() {
         return q.to_vec();
     }
-    let share = tuning.feedback_weight / docs.len() as f32;
-    for d in docs {
-        for &(t, w) in chars.doc_vector(d).unwrap_or_default() {
+    let share = tuning.feedback_weight / texts.len() as f32;
+    for text in texts {
+        for (t, w) in chars.vector(text) {
             *v.entry(t).or_default() += share * w;
         }
     }

@@ -324,6 +324,52 @@ fn single_characters_are_a_last_flagged_resort() {
     assert!(!r.relaxed && !r.single_chars);
 }
 
+/// Issue 17: a page the hits do not fill gets related listings (sharing character bigrams with
+/// the query) after them and apart; never a hit again, never hidden, not in the total, and never
+/// on single characters alone.
+#[test]
+fn related_listings_fill_a_short_page_apart_from_the_hits() {
+    let index = index();
+    let r = search(&index, &Query::text("锂电池 隔膜"));
+    assert_eq!((ids(&r), r.total), (vec![1], 1));
+    let related: Vec<i64> = r.related.iter().map(|h| h.id).collect();
+    // 2 is a 锂电池 without 隔膜: related, not a hit; 8 (hidden) never shows.
+    assert!(related.contains(&2), "{related:?}");
+    assert!(
+        !related.contains(&1) && !related.contains(&8),
+        "{related:?}"
+    );
+    assert!(related.len() <= 19);
+    // A full page has no room for them, and a date order has no use for them.
+    let full = search(
+        &index,
+        &Query {
+            per_page: 1,
+            ..Query::text("锂电池 隔膜")
+        },
+    );
+    assert!(full.related.is_empty());
+    let newest = search(
+        &index,
+        &Query {
+            sort: Sort::Newest,
+            ..Query::text("锂电池 隔膜")
+        },
+    );
+    assert!(newest.related.is_empty());
+    // One character has no bigram: no related listings on single characters.
+    assert!(search(&index, &Query::text("膜")).related.is_empty());
+    // Filters apply to them as to the hits.
+    let supplies = search(
+        &index,
+        &Query {
+            kind: Some("demand".into()),
+            ..Query::text("锂电池 隔膜")
+        },
+    );
+    assert!(!supplies.related.iter().any(|h| h.id == 2 || h.id == 1));
+}
+
 #[test]
 fn filters_narrow_the_results() {
     let index = index();

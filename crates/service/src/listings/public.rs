@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use zhiyun_domain::district;
 use zhiyun_domain::listing::{ListingKind, ListingStatus};
+use zhiyun_search::Hit;
 pub use zhiyun_search::{Facets, PriceBand, Query, Sort};
 use zhiyun_store::listings::ListingFilter;
 
@@ -44,6 +45,9 @@ pub struct SearchPage {
     pub single_chars: bool,
     pub facets: Facets,
     pub items: Vec<Found>,
+    /// Fewer items than a page: listings related to the query without matching it (shown
+    /// apart, after the items; not in `total`).
+    pub related: Vec<Found>,
 }
 
 /// Published, current listings matching `q` (text, filters, order, page): the public list and the
@@ -55,7 +59,12 @@ pub async fn search(ctx: &Ctx, q: &Query) -> Result<SearchPage> {
     };
     let results = ctx.search.search(&q).map_err(search_failed)?;
     // Two queries for the page: the listings, then their owners' names.
-    let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+    let ids: Vec<i64> = results
+        .hits
+        .iter()
+        .chain(&results.related)
+        .map(|h| h.id)
+        .collect();
     let listings: HashMap<i64, ListingRecord> = ctx
         .db
         .listings_by_ids(&ids)
@@ -68,28 +77,33 @@ pub async fn search(ctx: &Ctx, q: &Query) -> Result<SearchPage> {
     owner_ids.dedup();
     let owners = ctx.db.org_names(&owner_ids).await?;
     let today = ctx.clock.today();
-    let mut items = Vec::new();
-    for h in results.hits {
-        let Some(l) = listings.get(&h.id) else {
-            continue;
-        };
-        if !visible(l, today) {
-            continue;
+    let found = |hits: Vec<Hit>| -> Vec<Found> {
+        let mut items = Vec::new();
+        for h in hits {
+            let Some(l) = listings.get(&h.id) else {
+                continue;
+            };
+            if !visible(l, today) {
+                continue;
+            }
+            items.push(Found {
+                id: l.id,
+                kind: l.kind,
+                title: l.title.clone(),
+                field: l.field.clone(),
+                modes: l.modes.clone(),
+                owner_name: owners.get(&l.owner_org_id).cloned().unwrap_or_default(),
+                district_code: l.district_code.clone(),
+                published_at: l.published_at,
+                score: h.score,
+                title_html: h.title_html,
+                snippet_html: h.snippet_html,
+            });
         }
-        items.push(Found {
-            id: l.id,
-            kind: l.kind,
-            title: l.title.clone(),
-            field: l.field.clone(),
-            modes: l.modes.clone(),
-            owner_name: owners.get(&l.owner_org_id).cloned().unwrap_or_default(),
-            district_code: l.district_code.clone(),
-            published_at: l.published_at,
-            score: h.score,
-            title_html: h.title_html,
-            snippet_html: h.snippet_html,
-        });
-    }
+        items
+    };
+    let items = found(results.hits);
+    let related = found(results.related);
     Ok(SearchPage {
         total: results.total,
         page: results.page,
@@ -98,6 +112,7 @@ pub async fn search(ctx: &Ctx, q: &Query) -> Result<SearchPage> {
         single_chars: results.single_chars,
         facets: results.facets,
         items,
+        related,
     })
 }
 

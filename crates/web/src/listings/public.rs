@@ -103,6 +103,10 @@ pub struct ListingPage {
     /// No listing had every word: these have some of them.
     pub relaxed: bool,
     pub items: Vec<ListingItem>,
+    /// When the items do not fill the page: listings sharing character bigrams with the query
+    /// (or its synonyms, or the technical terms of its colloquial words) without matching it,
+    /// best first. Not counted in `total`.
+    pub related: Vec<ListingItem>,
 }
 
 fn strip_marks(html: &str) -> String {
@@ -149,6 +153,7 @@ pub async fn api_list(
         pages: r.pages,
         relaxed: r.relaxed,
         items: r.items.into_iter().map(item).collect(),
+        related: r.related.into_iter().map(item).collect(),
     }))
 }
 
@@ -182,6 +187,8 @@ struct PublicPage {
     pages: usize,
     relaxed: bool,
     results: Vec<ResultView>,
+    /// Shown apart after the results: related listings that do not match the query.
+    related: Vec<ResultView>,
     facets: Vec<FacetGroup>,
     prev_href: Option<String>,
     next_href: Option<String>,
@@ -344,6 +351,11 @@ async fn list_page(
         ),
     ];
     let page_href = |n: usize| format!("{}&page={n}", href_with(&p, "page", None));
+    let view = |f: Found| ResultView {
+        kind_label: f.kind.label(),
+        published: f.published_at.map(fmt_time).unwrap_or_default(),
+        item: item(f),
+    };
     Ok(page(&PublicPage {
         layout: Layout::new(&state, user.as_ref(), "供需大厅", "listings_public"),
         q: p.q.clone().unwrap_or_default(),
@@ -353,15 +365,8 @@ async fn list_page(
         page: r.page,
         pages: r.pages.max(1),
         relaxed: r.relaxed,
-        results: r
-            .items
-            .into_iter()
-            .map(|f| ResultView {
-                kind_label: f.kind.label(),
-                published: f.published_at.map(fmt_time).unwrap_or_default(),
-                item: item(f),
-            })
-            .collect(),
+        results: r.items.into_iter().map(view).collect(),
+        related: r.related.into_iter().map(view).collect(),
         facets,
         export_href: href_with(&p, "page", None).replacen(
             "/listings?",

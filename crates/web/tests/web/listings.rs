@@ -541,6 +541,22 @@ async fn t2_the_public_finds_published_listings_by_chinese_query_and_only_those(
         .call(None, Method::GET, "/api/v1/listings?sort=newest", None)
         .await;
     assert_eq!(v["total"], 2);
+    // Issue 17: a page the hits do not fill shows related listings apart (a battery listing
+    // without 隔膜), not counted in the total and not in the items.
+    let mut thermal = supply("一种动力电池包液冷热管理系统", "201910000001.9");
+    thermal["description"] = json!("电池模组之间布置液冷板，均衡各电芯温度。");
+    let thermal = publish("uni", thermal).await;
+    let v = search("锂电池 隔膜").await;
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(1), "{v}");
+    assert!(
+        v["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == thermal),
+        "{v}"
+    );
     // The public page shows the highlighted result and facets.
     let (s, html, _) = t
         .page(
@@ -554,6 +570,10 @@ async fn t2_the_public_finds_published_listings_by_chinese_query_and_only_those(
     assert!(
         html.contains("<mark>") && html.contains("共 1 条") && html.contains("技术领域"),
         "public page"
+    );
+    assert!(
+        html.contains("相关结果") && html.contains("液冷热管理"),
+        "related listings shown apart"
     );
     // The filtered list exports as the 供需清单: the search's results only, contacts masked.
     let (s, headers, bytes) = common::send(
