@@ -40,15 +40,20 @@ fn clauses(text: &str) -> Vec<&str> {
         .collect()
 }
 
-fn peak_rss_mb() -> f64 {
+/// A memory line of `/proc/self/status` (`VmHWM`: the peak, `VmRSS`: now), in MB.
+fn status_mb(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
 }
 
 fn percentile(times: &mut [f64], q: f64) -> f64 {
@@ -100,7 +105,7 @@ fn main() {
         "supplies={n} build_s={:.1} peak_rss_mb={:.0} rss_mb={:.0}",
         t.elapsed().as_secs_f64(),
         peak_rss_mb(),
-        rss_mb()
+        status_mb("VmRSS:")
     );
     println!(
         "set heap: listings {:.0} MB, words+bigrams BM25 {:.0} MB, char TF-IDF {:.0} MB, char BM25 {:.0} MB",
@@ -169,15 +174,4 @@ fn main() {
         percentile(&mut during, 0.99),
         peak_rss_mb()
     );
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }

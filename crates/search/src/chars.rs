@@ -112,6 +112,16 @@ impl TfPostings {
         self.dict.iter().map(|(t, &id)| (t.as_str(), id))
     }
 
+    /// The distinct `grams` this index knows, each with weight 1, without those in more than
+    /// `max_df` documents (a BM25 query).
+    pub(crate) fn flat_query(&self, grams: Vec<String>, max_df: usize) -> Vec<(u32, f32)> {
+        counts(grams)
+            .into_keys()
+            .filter_map(|g| self.id(&g).map(|t| (t, 1.0)))
+            .filter(|&(t, _)| self.df(t) <= max_df)
+            .collect()
+    }
+
     /// The (document, count) pairs of term `t`.
     pub(crate) fn list(&self, t: u32) -> impl Iterator<Item = (u32, u8)> + '_ {
         self.docs[t as usize]
@@ -185,6 +195,60 @@ fn sublinear(tf: u32) -> f32 {
 /// holds every document's n-gram counts at once.
 pub const BUILD_CHUNK: usize = 8192;
 
+/// BM25 (k1 = 1.2, b = 0.75): the one formula every BM25 of this crate computes.
+pub(crate) mod bm25 {
+    pub const K1: f32 = 1.2;
+    pub const B: f32 = 0.75;
+
+    /// The idf of a term in `df` of `n` documents.
+    pub fn idf(n: usize, df: usize) -> f32 {
+        (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
+    }
+
+    /// k1 · (1 − b + b · length / average length): a document's part of the denominator.
+    pub fn length_norm(length: f32, average: f32) -> f32 {
+        K1 * (1.0 - B + B * length / average)
+    }
+
+    /// A term's weight in a document from its count there.
+    pub fn weight(idf: f32, tf: u8, length_norm: f32) -> f32 {
+        let tf = f32::from(tf);
+        idf * tf * (K1 + 1.0) / (tf + length_norm)
+    }
+}
+
+/// BM25 weights over a [`TfPostings`]: per term its idf, per document its length norm.
+struct Bm25Weights {
+    idf: Vec<f32>,
+    length_norm: Vec<f32>,
+}
+
+impl Bm25Weights {
+    /// `lengths`: per document, the sum of its counts.
+    fn new(postings: &TfPostings, lengths: &[u32]) -> Bm25Weights {
+        let n = lengths.len();
+        let avg =
+            (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
+        Bm25Weights {
+            idf: (0..postings.terms() as u32)
+                .map(|t| bm25::idf(n, postings.df(t)))
+                .collect(),
+            length_norm: lengths
+                .iter()
+                .map(|&l| bm25::length_norm(l as f32, avg))
+                .collect(),
+        }
+    }
+
+    fn weight(&self, t: u32, doc: u32, tf: u8) -> f32 {
+        bm25::weight(self.idf[t as usize], tf, self.length_norm[doc as usize])
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.idf.len() + self.length_norm.len()) * 4
+    }
+}
+
 /// Cosine over character (`min..=max`)-gram TF-IDF vectors (sublinear tf, smoothed idf, L2).
 pub struct CharTfIdf {
     min: usize,
@@ -195,18 +259,17 @@ pub struct CharTfIdf {
     /// Per document: 1 / the length of its tf-idf vector.
     inv_norm: Vec<f32>,
     sublinear: [f32; 256],
-    /// BM25 over the same postings ([`CharTfIdf::bm25_scores`]): per term its BM25 idf, per
-    /// document k1 · (1 − b + b · length / average length).
-    bm25_idf: Vec<f32>,
-    bm25_length_norm: Vec<f32>,
+    /// BM25 over the same postings ([`CharTfIdf::bm25_scores`]).
+    bm25: Bm25Weights,
 }
 
 /// Adds documents one at a time; [`CharTfIdfBuilder::finish`] computes idf and lengths.
 pub struct CharTfIdfBuilder {
     min: usize,
     max: usize,
-    n: u32,
     postings: TfPostings,
+    /// Per document: the sum of its counts (for BM25).
+    lengths: Vec<u32>,
 }
 
 impl CharTfIdfBuilder {
@@ -217,13 +280,14 @@ impl CharTfIdfBuilder {
     }
 
     pub fn push(&mut self, counts: HashMap<String, u32>) {
-        self.postings.add(self.n, counts);
-        self.n += 1;
+        let doc = self.lengths.len() as u32;
+        self.lengths.push(counts.values().sum());
+        self.postings.add(doc, counts);
     }
 
     pub fn finish(mut self) -> CharTfIdf {
         self.postings.shrink();
-        let n = self.n as usize;
+        let n = self.lengths.len();
         let idf: Vec<f32> = (0..self.postings.terms() as u32)
             .map(|t| ((1.0 + n as f32) / (1.0 + self.postings.df(t) as f32)).ln() + 1.0)
             .collect();
@@ -239,27 +303,9 @@ impl CharTfIdfBuilder {
             .into_iter()
             .map(|s| 1.0 / s.sqrt().max(1e-9))
             .collect();
-        let bm25_idf = (0..self.postings.terms() as u32)
-            .map(|t| {
-                let df = self.postings.df(t) as f32;
-                (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln()
-            })
-            .collect();
-        let mut lengths = vec![0u32; n];
-        for t in 0..self.postings.terms() as u32 {
-            for (doc, tf) in self.postings.list(t) {
-                lengths[doc as usize] += u32::from(tf);
-            }
-        }
-        let avg =
-            (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
-        let bm25_length_norm = lengths
-            .iter()
-            .map(|&l| BM25_K1 * (1.0 - BM25_B + BM25_B * l as f32 / avg))
-            .collect();
+        let bm25 = Bm25Weights::new(&self.postings, &self.lengths);
         CharTfIdf {
-            bm25_idf,
-            bm25_length_norm,
+            bm25,
             min: self.min,
             max: self.max,
             n,
@@ -276,8 +322,8 @@ impl CharTfIdf {
         CharTfIdfBuilder {
             min,
             max,
-            n: 0,
             postings: TfPostings::default(),
+            lengths: Vec::new(),
         }
     }
 
@@ -346,22 +392,15 @@ impl CharTfIdf {
     /// A text's n-grams this index knows (each once, weight 1), without those in more than
     /// `max_df` documents: a query for [`CharTfIdf::bm25_scores`].
     pub fn bm25_query(&self, text: &str, max_df: usize) -> Vec<(u32, f32)> {
-        counts(char_wb_grams(text, self.min, self.max))
-            .into_keys()
-            .filter_map(|g| self.postings.id(&g).map(|t| (t, 1.0)))
-            .filter(|&(t, _)| self.postings.df(t) <= max_df)
-            .collect()
+        self.postings
+            .flat_query(char_wb_grams(text, self.min, self.max), max_df)
     }
 
     /// BM25 over the same n-gram postings as the cosine (one index serves both signals).
     pub fn bm25_scores(&self, query: &[(u32, f32)], acc: &mut [f32], touched: &mut Vec<u32>) {
         self.postings.accumulate(
             query,
-            |t, doc, tf| {
-                let tf = f32::from(tf);
-                self.bm25_idf[t as usize] * tf * (BM25_K1 + 1.0)
-                    / (tf + self.bm25_length_norm[doc as usize])
-            },
+            |t, doc, tf| self.bm25.weight(t, doc, tf),
             acc,
             touched,
         );
@@ -369,7 +408,10 @@ impl CharTfIdf {
 
     /// Approximate heap bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.postings.heap_bytes() + self.idf.len() * 8 + self.inv_norm.len() * 8
+        self.postings.heap_bytes()
+            + self.idf.len() * 4
+            + self.inv_norm.len() * 4
+            + self.bm25.heap_bytes()
     }
 }
 
@@ -383,18 +425,13 @@ pub fn normalise(v: &mut [(u32, f32)]) {
     }
 }
 
-const BM25_K1: f32 = 1.2;
-const BM25_B: f32 = 0.75;
-
 /// BM25 over character (`min..=max`)-grams of letters, digits and Han characters.
 pub struct CharBm25 {
     min: usize,
     max: usize,
     n: usize,
     postings: TfPostings,
-    idf: Vec<f32>,
-    /// Per document: k1 · (1 − b + b · length / average length).
-    length_norm: Vec<f32>,
+    weights: Bm25Weights,
 }
 
 /// Adds documents one at a time; [`CharBm25Builder::finish`] computes idf and length norms.
@@ -418,27 +455,12 @@ impl CharBm25Builder {
 
     pub fn finish(mut self) -> CharBm25 {
         self.postings.shrink();
-        let n = self.lengths.len();
-        let avg =
-            (self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
-        let idf = (0..self.postings.terms() as u32)
-            .map(|t| {
-                let df = self.postings.df(t) as f32;
-                (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln()
-            })
-            .collect();
-        let length_norm = self
-            .lengths
-            .iter()
-            .map(|&l| BM25_K1 * (1.0 - BM25_B + BM25_B * l as f32 / avg))
-            .collect();
         CharBm25 {
             min: self.min,
             max: self.max,
-            n,
+            n: self.lengths.len(),
+            weights: Bm25Weights::new(&self.postings, &self.lengths),
             postings: self.postings,
-            idf,
-            length_norm,
         }
     }
 }
@@ -469,11 +491,8 @@ impl CharBm25 {
     /// A text's n-grams this index knows (each once, weight 1), without those in more than
     /// `max_df` documents.
     pub fn query(&self, text: &str, max_df: usize) -> Vec<(u32, f32)> {
-        counts(word_char_grams(text, self.min, self.max))
-            .into_keys()
-            .filter_map(|g| self.postings.id(&g).map(|t| (t, 1.0)))
-            .filter(|&(t, _)| self.postings.df(t) <= max_df)
-            .collect()
+        self.postings
+            .flat_query(word_char_grams(text, self.min, self.max), max_df)
     }
 
     pub fn len(&self) -> usize {
@@ -489,10 +508,7 @@ impl CharBm25 {
     pub fn scores(&self, query: &[(u32, f32)], acc: &mut [f32], touched: &mut Vec<u32>) {
         self.postings.accumulate(
             query,
-            |t, doc, tf| {
-                let tf = f32::from(tf);
-                self.idf[t as usize] * tf * (BM25_K1 + 1.0) / (tf + self.length_norm[doc as usize])
-            },
+            |t, doc, tf| self.weights.weight(t, doc, tf),
             acc,
             touched,
         );
@@ -509,7 +525,7 @@ impl CharBm25 {
 
     /// Approximate heap bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.postings.heap_bytes() + self.idf.len() * 4 + self.length_norm.len() * 4
+        self.postings.heap_bytes() + self.weights.heap_bytes()
     }
 }
 

@@ -528,11 +528,10 @@ impl SearchIndex {
                 .map(String::as_str)
         }));
         let f = self.inner.fields;
-        let mut hits = Vec::with_capacity(found.top.len());
-        for (score, address) in found.top {
+        let hit = |(score, address): (f32, DocAddress)| -> Result<Hit, SearchError> {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
-            hits.push(Hit {
+            Ok(Hit {
                 id: doc
                     .get_first(f.id)
                     .and_then(|v| v.as_i64())
@@ -540,22 +539,17 @@ impl SearchIndex {
                 score,
                 title_html: highlighter.whole(text(f.title)),
                 snippet_html: highlighter.snippet(text(f.description), SNIPPET_CHARS),
-            });
-        }
-        let mut related = Vec::with_capacity(related_top.len());
-        for (score, address) in related_top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
-            related.push(Hit {
-                id: doc
-                    .get_first(f.id)
-                    .and_then(|v| v.as_i64())
-                    .unwrap_or_default(),
-                score,
-                title_html: highlighter.whole(text(f.title)),
-                snippet_html: highlighter.snippet(text(f.description), SNIPPET_CHARS),
-            });
-        }
+            })
+        };
+        let hits = found
+            .top
+            .into_iter()
+            .map(hit)
+            .collect::<Result<Vec<_>, _>>()?;
+        let related = related_top
+            .into_iter()
+            .map(hit)
+            .collect::<Result<Vec<_>, _>>()?;
         let total = found.total;
         Ok(Results {
             related,

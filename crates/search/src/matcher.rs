@@ -26,15 +26,13 @@ use rayon::prelude::*;
 use zhiyun_domain::matching::{Neighbour, Reason, Side, TextEvidence, infer, score_pair};
 
 use crate::chars::{
-    BUILD_CHUNK, CharBm25, CharBm25Builder, CharTfIdf, CharTfIdfBuilder, TfPostings, normalise,
-    top_k,
+    BUILD_CHUNK, CharBm25, CharBm25Builder, CharTfIdf, CharTfIdfBuilder, TfPostings, bm25,
+    normalise, top_k,
 };
 use crate::synonyms::Synonyms;
 use crate::text::{is_cjk, is_word_char, normalize};
 use crate::tokenizer::build_jieba;
 
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 /// A bigram counts this much of a word.
 const GRAM_WEIGHT: f32 = 0.35;
 /// Title terms count this many times.
@@ -348,10 +346,6 @@ pub struct MatchSet {
     char_bm25: Option<CharBm25>,
 }
 
-fn idf(n: usize, df: usize) -> f32 {
-    (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
-}
-
 impl MatchSet {
     fn build(
         items: Vec<MatchItem>,
@@ -373,8 +367,8 @@ impl MatchSet {
             .iter()
             .map(|&(w, g)| {
                 (
-                    K1 * (1.0 - B + B * w / avg_words),
-                    K1 * (1.0 - B + B * g / avg_grams),
+                    bm25::length_norm(w, avg_words),
+                    bm25::length_norm(g, avg_grams),
                 )
             })
             .collect();
@@ -384,7 +378,7 @@ impl MatchSet {
         }
         let is_gram: Vec<bool> = names.iter().map(|t| t.starts_with(GRAM)).collect();
         let idf: Vec<f32> = (0..postings.terms() as u32)
-            .map(|t| idf(n, postings.df(t)))
+            .map(|t| bm25::idf(n, postings.df(t)))
             .collect();
         let by_id = items
             .iter()
@@ -406,14 +400,13 @@ impl MatchSet {
 
     /// BM25 weight of term `t` with count `tf` in listing `doc`.
     fn weight(&self, t: u32, doc: u32, tf: u8) -> f32 {
-        let tf = f32::from(tf);
         let (words, grams) = self.length_norm[doc as usize];
         let (norm, scale) = if self.is_gram[t as usize] {
             (grams, GRAM_WEIGHT)
         } else {
             (words, 1.0)
         };
-        scale * self.idf[t as usize] * tf * (K1 + 1.0) / (tf + norm)
+        scale * bm25::weight(self.idf[t as usize], tf, norm)
     }
 
     /// Approximate heap bytes of the set: (listings, word postings, char TF-IDF, char BM25).
@@ -582,8 +575,14 @@ impl MatchSet {
         if tuning.words || self.chars.is_none() {
             lists.push(self.text_top(terms, wanted, skip, scratch));
         }
+        // The text both n-gram signals read (with its problem words' technical terms), cut once.
+        let char_text = if self.chars.is_some() || self.char_bm25.is_some() {
+            matcher.char_text(&query.title, &query.description)
+        } else {
+            String::new()
+        };
         if let Some(chars) = &self.chars {
-            let mut q = chars.vector(&matcher.char_text(&query.title, &query.description));
+            let mut q = chars.vector(&char_text);
             self.prune(chars, &mut q, tuning.char_max_df);
             let first = self.cosine_top(chars, &q, wanted, skip, scratch);
             if tuning.feedback_docs > 0 {
@@ -611,13 +610,12 @@ impl MatchSet {
         let max_df = ((self.items.len() as f64 * tuning.char_max_df) as usize).max(20);
         let shared_bm25 = self.chars.as_ref().filter(|_| tuning.char_bm25);
         if shared_bm25.is_some() || self.char_bm25.is_some() {
-            let text = matcher.char_text(&query.title, &query.description);
             scratch.reset(self.items.len());
             if let Some(chars) = shared_bm25 {
-                let q = chars.bm25_query(&text, max_df);
+                let q = chars.bm25_query(&char_text, max_df);
                 chars.bm25_scores(&q, &mut scratch.acc, &mut scratch.touched);
             } else if let Some(bm25) = &self.char_bm25 {
-                let q = bm25.query(&text, max_df);
+                let q = bm25.query(&char_text, max_df);
                 bm25.scores(&q, &mut scratch.acc, &mut scratch.touched);
             }
             let kept: Vec<u32> = scratch
