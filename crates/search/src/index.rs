@@ -502,23 +502,26 @@ impl SearchIndex {
             price_band,
         };
 
-        // Fewer hits than a page: listings sharing character bigrams with the query, its
-        // synonyms or the technical terms of its colloquial words, after the hits and apart.
+        // Every hit on the first page with room to spare: listings sharing character bigrams
+        // with the query, its synonyms or the technical terms of its colloquial words, after the
+        // hits and apart. The hits are left out by address (all of them are on this page): a
+        // `MustNot` of the text query made tantivy seek a finished phrase scorer, a debug
+        // assertion that failed with some segment layouts.
         let mut related_top = Vec::new();
         let shown = found.top.len();
         if sort == Sort::Relevance
             && !single_chars
-            && shown < per_page
-            && (page - 1) * per_page <= found.total
+            && page == 1
+            && found.total < per_page
             && let Some(any_gram) = self.related_query(&q.text, &words)
         {
-            let not_hit: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, any_gram),
-                (Occur::MustNot, text_query.box_clone()),
-            ]));
-            let q = combine(&*not_hit, &filters, None);
-            related_top =
-                searcher.search(&q, &TopDocs::with_limit(per_page - shown).order_by_score())?;
+            let q = combine(&*any_gram, &filters, None);
+            related_top = searcher
+                .search(&q, &TopDocs::with_limit(per_page).order_by_score())?
+                .into_iter()
+                .filter(|(_, address)| !found.top.iter().any(|(_, hit)| hit == address))
+                .take(per_page - shown)
+                .collect();
         }
 
         let highlighter = Highlighter::new(words.iter().flat_map(|w| {

@@ -101,9 +101,9 @@ pub struct Results {
     /// word of it is in any listing). A page should say so: "仅按单字匹配".
     pub single_chars: bool,
     pub hits: Vec<Hit>,
-    /// When the hits do not fill the page: listings sharing character bigrams with the query (or
-    /// its synonyms, or the technical terms of its colloquial words) without matching it, best
-    /// first, up to the rest of the page. Not counted in `total`; a page shows them apart, as
+    /// When every hit is on the first page and leaves room: listings sharing character bigrams
+    /// with the query (or its synonyms, or the technical terms of its colloquial words) without
+    /// matching it, best first, up to the rest of the page. Not counted in `total`; a page shows them apart, as
     /// "相关结果".
     pub related: Vec<Hit>,
     pub facets: Facets,

@@ -45,8 +45,8 @@ pub struct SearchPage {
     pub single_chars: bool,
     pub facets: Facets,
     pub items: Vec<Found>,
-    /// Fewer items than a page: listings related to the query without matching it (shown
-    /// apart, after the items; not in `total`).
+    /// Every item on the first page with room to spare: listings related to the query without
+    /// matching it (shown apart, after the items; not in `total`).
     pub related: Vec<Found>,
 }
 

@@ -103,9 +103,9 @@ pub struct ListingPage {
     /// No listing had every word: these have some of them.
     pub relaxed: bool,
     pub items: Vec<ListingItem>,
-    /// When the items do not fill the page: listings sharing character bigrams with the query
-    /// (or its synonyms, or the technical terms of its colloquial words) without matching it,
-    /// best first. Not counted in `total`.
+    /// When every item is on the first page with room to spare: listings sharing character
+    /// bigrams with the query (or its synonyms, or the technical terms of its colloquial words)
+    /// without matching it, best first. Not counted in `total`.
     pub related: Vec<ListingItem>,
 }
 

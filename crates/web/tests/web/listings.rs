@@ -541,7 +541,7 @@ async fn t2_the_public_finds_published_listings_by_chinese_query_and_only_those(
         .call(None, Method::GET, "/api/v1/listings?sort=newest", None)
         .await;
     assert_eq!(v["total"], 2);
-    // Issue 17: a page the hits do not fill shows related listings apart (a battery listing
+    // Issue 17: a first page the hits do not fill shows related listings apart (a battery listing
     // without 隔膜), not counted in the total and not in the items.
     let mut thermal = supply("一种动力电池包液冷热管理系统", "201910000001.9");
     thermal["description"] = json!("电池模组之间布置液冷板，均衡各电芯温度。");
