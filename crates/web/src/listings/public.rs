@@ -102,6 +102,9 @@ pub struct ListingPage {
     pub pages: usize,
     /// No listing had every word: these have some of them.
     pub relaxed: bool,
+    /// Relaxed further: no longer word of the query is in any listing, so these share only single
+    /// characters with it (the page says 仅按单字匹配).
+    pub single_chars: bool,
     pub items: Vec<ListingItem>,
     /// When every item is on the first page with room to spare: listings sharing character
     /// bigrams with the query (or its synonyms, or the technical terms of its colloquial words)
@@ -152,6 +155,7 @@ pub async fn api_list(
         page: r.page,
         pages: r.pages,
         relaxed: r.relaxed,
+        single_chars: r.single_chars,
         items: r.items.into_iter().map(item).collect(),
         related: r.related.into_iter().map(item).collect(),
     }))
@@ -186,6 +190,7 @@ struct PublicPage {
     page: usize,
     pages: usize,
     relaxed: bool,
+    single_chars: bool,
     results: Vec<ResultView>,
     /// Shown apart after the results: related listings that do not match the query.
     related: Vec<ResultView>,
@@ -365,6 +370,7 @@ async fn list_page(
         page: r.page,
         pages: r.pages.max(1),
         relaxed: r.relaxed,
+        single_chars: r.single_chars,
         results: r.items.into_iter().map(view).collect(),
         related: r.related.into_iter().map(view).collect(),
         facets,

@@ -557,6 +557,24 @@ async fn t2_the_public_finds_published_listings_by_chinese_query_and_only_those(
             .any(|r| r["id"] == thermal),
         "{v}"
     );
+    // Issue 17: hits on single characters only (no word of the query is in any listing) are a
+    // last resort, and said so in the API and on the page.
+    let v = search("膜区块链").await;
+    assert_eq!(
+        (v["relaxed"].as_bool(), v["single_chars"].as_bool()),
+        (Some(true), Some(true)),
+        "{v}"
+    );
+    assert_eq!(search("锂电池 隔膜").await["single_chars"], false);
+    let (_, html, _) = t
+        .page(
+            None,
+            Method::GET,
+            &format!("/listings?q={}", enc("膜区块链")),
+            None,
+        )
+        .await;
+    assert!(html.contains("仅按单字匹配"), "single characters said so");
     // The public page shows the highlighted result and facets.
     let (s, html, _) = t
         .page(
